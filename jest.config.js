@@ -1,0 +1,8 @@
+/** Unit tests + parity on the committed small fixtures (`npm test`). */
+const base = require('./jest.base.config');
+
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.parity\\.test\\.ts$'],
+};
