@@ -1,0 +1,71 @@
+/**
+ * Canonical (torchvision legacy) weight names, docs/CONVENTIONS.md §2, and the mapping of
+ * torchvision >= 0.13 names back to them.
+ */
+
+/** Rewrites one torchvision >= 0.13 name to its legacy form; other names pass unchanged. */
+export function canonicalName(name: string): string {
+  let m = /^backbone\.fpn\.(inner_blocks|layer_blocks)\.(\d+)\.0\.(weight|bias)$/.exec(name);
+  if (m) return `backbone.fpn.${m[1]}.${m[2]}.${m[3]}`;
+  m = /^rpn\.head\.conv\.0\.0\.(weight|bias)$/.exec(name);
+  if (m) return `rpn.head.conv.${m[1]}`;
+  m = /^roi_heads\.mask_head\.(\d+)\.0\.(weight|bias)$/.exec(name);
+  if (m) return `roi_heads.mask_head.mask_fcn${Number(m[1]) + 1}.${m[2]}`;
+  return name;
+}
+
+/** Strips a common wrapper prefix (`module.` from DataParallel, `model.`) when every name has it. */
+export function stripCommonPrefix(names: readonly string[]): string {
+  for (const prefix of ['module.', 'model.']) {
+    if (names.length > 0 && names.every((n) => n.startsWith(prefix))) return prefix;
+  }
+  return '';
+}
+
+/** Tensors that carry no weights and are dropped silently (BatchNorm2d's counter). */
+export function isIgnoredName(name: string): boolean {
+  return name.endsWith('.num_batches_tracked');
+}
+
+export const BN_FIELDS = ['weight', 'bias', 'running_mean', 'running_var'] as const;
+
+/** The BN module that follows a conv (canonical names), or undefined for convs without BN. */
+export function bnOfConv(convModule: string): string | undefined {
+  if (convModule === 'backbone.body.conv1') return 'backbone.body.bn1';
+  let m = /^(backbone\.body\.layer\d+\.\d+)\.conv(\d)$/.exec(convModule);
+  if (m) return `${m[1]}.bn${m[2]}`;
+  m = /^(backbone\.body\.layer\d+\.\d+\.downsample)\.0$/.exec(convModule);
+  if (m) return `${m[1]}.1`;
+  return undefined;
+}
+
+/** The conv a BN module belongs to (inverse of bnOfConv), or undefined when it is not a BN. */
+export function convOfBn(bnModule: string): string | undefined {
+  if (bnModule === 'backbone.body.bn1') return 'backbone.body.conv1';
+  let m = /^(backbone\.body\.layer\d+\.\d+)\.bn(\d)$/.exec(bnModule);
+  if (m) return `${m[1]}.conv${m[2]}`;
+  m = /^(backbone\.body\.layer\d+\.\d+\.downsample)\.1$/.exec(bnModule);
+  if (m) return `${m[1]}.0`;
+  return undefined;
+}
+
+export type LayerKind = 'conv' | 'deconv' | 'fc' | 'fc6';
+
+/** Kind of a canonical module that holds a `.weight` (after BN entries are removed). */
+export function layerKind(module: string): LayerKind | undefined {
+  if (module === 'roi_heads.mask_predictor.conv5_mask') return 'deconv';
+  if (module === 'roi_heads.box_head.fc6') return 'fc6';
+  if (/^roi_heads\.box_(head\.fc7|predictor\.(cls_score|bbox_pred))$/.test(module)) return 'fc';
+  if (bnOfConv(module) !== undefined) return 'conv';
+  if (/^backbone\.fpn\.(inner|layer)_blocks\.\d+$/.test(module)) return 'conv';
+  if (/^rpn\.head\.(conv|cls_logits|bbox_pred)$/.test(module)) return 'conv';
+  if (/^roi_heads\.mask_head\.mask_fcn\d+$/.test(module)) return 'conv';
+  if (module === 'roi_heads.mask_predictor.mask_fcn_logits') return 'conv';
+  return undefined;
+}
+
+/** Splits `a.b.c.weight` into [`a.b.c`, `weight`]. */
+export function splitName(name: string): [string, string] {
+  const i = name.lastIndexOf('.');
+  return i < 0 ? ['', name] : [name.slice(0, i), name.slice(i + 1)];
+}
