@@ -1,1 +1,14 @@
-export {};
+/**
+ * @mrcnn/engine: tfjs backend set-up and custom kernels for instance-segmentation-security-0049.
+ * Nothing here registers kernels or switches backends on import: call `initBackend` (or the
+ * `register*Kernels` functions) explicitly.
+ */
+export { EngineArgumentError } from './errors';
+export { MultiLevelRoIAlign, RoIAreaMode, MAX_ROI_LEVELS } from './kernel_names';
+export type { MultiLevelRoIAlignAttrs } from './kernel_names';
+export { DEFAULT_ROI_ALIGN_0049, levelAreaThresholds, roiLevelIndex, roiMappingArea } from './roi_align_attrs';
+export type { ResolvedRoIAlignAttrs } from './roi_align_attrs';
+export { multiLevelRoIAlign, validateRoIAlignAttrs } from './ops/multi_level_roi_align';
+export { multiLevelRoIAlignImpl } from './kernels/cpu/multi_level_roi_align_impl';
+export type { FeatureLevel } from './kernels/cpu/multi_level_roi_align_impl';
+export { registerCpuKernels } from './kernels/cpu/register_all_kernels';
