@@ -1,0 +1,100 @@
+/**
+ * Resolves a model source to tfjs artifacts, validates them and decodes the weight map and the
+ * architecture config (`userDefinedMetadata.mrcnn`, through `resolveConfig`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, DeepPartial, ModelConfig, resolveConfig } from '../config';
+import { ModelLoadError } from '../errors';
+import { fileSystemHandler } from './fs_handler';
+import { validateManifest, weightDataByteLength } from './manifest';
+
+export interface LoadSourceOptions {
+  /** Overrides merged over the config stored in model.json (e.g. proposal counts). */
+  config?: DeepPartial<ModelConfig>;
+  /** Used when model.json carries no `userDefinedMetadata.mrcnn` (default: an error). */
+  fallbackConfig?: ModelConfig;
+  /** For http(s) sources: passed to `tf.io.http` (custom fetch, request init, progress). */
+  fetchFunc?: typeof fetch;
+  requestInit?: RequestInit;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface LoadedWeights {
+  /** Owned by the caller (normally handed to the model, which disposes them). */
+  weights: tf.NamedTensorMap;
+  config: ModelConfig;
+  /** Where the weights came from, for messages. */
+  source: string;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+}
+
+function describe(source: string | tf.io.IOHandler): string {
+  return typeof source === 'string' ? source : 'IOHandler';
+}
+
+/** The IOHandler for a string source: http(s) URL, a registered scheme (indexeddb://), or a path (Node). */
+export function handlerFor(source: string, options: LoadSourceOptions = {}): tf.io.IOHandler {
+  const httpOptions: tf.io.LoadOptions = {};
+  if (options.fetchFunc) httpOptions.fetchFunc = options.fetchFunc;
+  if (options.requestInit) httpOptions.requestInit = options.requestInit;
+  if (options.onProgress) httpOptions.onProgress = options.onProgress;
+  if (/^https?:\/\//i.test(source)) return tf.io.http(source, httpOptions);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
+    const handlers = tf.io.getLoadHandlers(source, httpOptions);
+    if (handlers.length === 0) throw new ModelLoadError(source, 'no tfjs IO handler is registered for this scheme');
+    return handlers[0];
+  }
+  if (isNode()) return fileSystemHandler(source);
+  return tf.io.http(source, httpOptions);
+}
+
+function configFrom(artifacts: tf.io.ModelArtifacts, source: string, options: LoadSourceOptions): ModelConfig {
+  const meta = artifacts.userDefinedMetadata;
+  const stored: unknown = meta !== undefined ? meta['mrcnn'] : undefined;
+  try {
+    if (stored === undefined) {
+      if (!options.fallbackConfig) {
+        throw new ModelLoadError(source, 'model.json has no userDefinedMetadata.mrcnn config (pass options.fallbackConfig)');
+      }
+      return resolveConfig(options.config ?? {}, options.fallbackConfig);
+    }
+    const base = resolveConfig(stored as DeepPartial<ModelConfig>);
+    return options.config ? resolveConfig(options.config, base) : base;
+  } catch (cause) {
+    if (cause instanceof ConfigError) throw new ModelLoadError(source, `userDefinedMetadata.mrcnn: ${cause.message}`, { cause });
+    throw cause;
+  }
+}
+
+/** Loads and validates weights + config from a path, URL or IOHandler. */
+export async function loadWeights(source: string | tf.io.IOHandler, options: LoadSourceOptions = {}): Promise<LoadedWeights> {
+  const name = describe(source);
+  const handler = typeof source === 'string' ? handlerFor(source, options) : source;
+  if (typeof handler.load !== 'function') throw new ModelLoadError(name, 'the IOHandler has no load() method');
+  let artifacts: tf.io.ModelArtifacts;
+  try {
+    artifacts = await handler.load();
+  } catch (cause) {
+    if (cause instanceof ModelLoadError) throw cause;
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    throw new ModelLoadError(name, `loading failed: ${msg}`, { cause });
+  }
+  const config = configFrom(artifacts, name, options);
+  if (!artifacts.weightSpecs || !artifacts.weightData) throw new ModelLoadError(name, 'the artifacts carry no weights');
+  const manifest = validateManifest([{ paths: ['weights.bin'], weights: artifacts.weightSpecs }], name);
+  const have = weightDataByteLength(artifacts.weightData);
+  if (have !== manifest.byteLength) {
+    throw new ModelLoadError(name, `weight data holds ${have} bytes, the manifest's weights need ${manifest.byteLength}`);
+  }
+  let weights: tf.NamedTensorMap;
+  try {
+    weights = tf.io.decodeWeights(artifacts.weightData, manifest.specs);
+  } catch (cause) {
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    throw new ModelLoadError(name, `cannot decode weights: ${msg}`, { cause });
+  }
+  return { weights, config, source: name };
+}
