@@ -12,3 +12,8 @@ export { multiLevelRoIAlign, validateRoIAlignAttrs } from './ops/multi_level_roi
 export { multiLevelRoIAlignImpl } from './kernels/cpu/multi_level_roi_align_impl';
 export type { FeatureLevel } from './kernels/cpu/multi_level_roi_align_impl';
 export { registerCpuKernels } from './kernels/cpu/register_all_kernels';
+export { registerWasmKernels } from './kernels/wasm/register_all_kernels';
+export { RoIAlignWasmModule } from './kernels/wasm/roi_align_module';
+export { registerWebGLKernels } from './kernels/webgl/register_all_kernels';
+export { initBackend } from './backends';
+export type { EngineBackendName, EnabledBackend, InitBackendOptions } from './backends';
