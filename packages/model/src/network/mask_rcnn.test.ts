@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@mrcnn/engine';
+import { DEFAULT_0049_CONFIG, resolveConfig, widthDivOverrides } from '../config';
+import { DisposedError, ShapeMismatchError } from '../errors';
+import { MaskRCNN } from './mask_rcnn';
+import { countParameters, expectedWeightShapes } from './weight_shapes';
+import { syntheticWeights } from './__tests__/synthetic';
+
+describe('parameter count', () => {
+  it('reproduces the card: 44,920,241 with the spec rule (RPN counted 5x)', () => {
+    const count = countParameters(expectedWeightShapes(DEFAULT_0049_CONFIG), DEFAULT_0049_CONFIG);
+    // eslint-disable-next-line no-console
+    console.log(`0049 parameters: ${count.total.toLocaleString('en-US')} (card: 44.920 M); unique ${count.unique.toLocaleString('en-US')}`);
+    expect(count.byStage).toEqual({ backbone: 23481472, fpn: 3344384, rpn: 2969675, boxHead: 14310805, maskHead: 813905 });
+    expect(count.total).toBe(44920241);
+    expect(count.unique).toBe(42544501);
+    expect((count.total / 1e6).toFixed(3)).toBe('44.920');
+  });
+});
+
+describe.each(['cpu'] as const)('MaskRCNN wiring on %s (synthetic K=8 weights)', (backend) => {
+  const cfg = resolveConfig(widthDivOverrides(8));
+  let weights: tf.NamedTensorMap;
+  beforeAll(async () => {
+    await initBackend(backend);
+    weights = syntheticWeights(cfg);
+  });
+  afterAll(() => Object.values(weights).forEach((t) => t.dispose()));
+
+  it('runs execute end to end with the card shapes and leaks nothing', async () => {
+    const model = new MaskRCNN(weights, cfg);
+    const imData = tf.tidy(() => tf.mul(tf.randomUniform([1, 3, 320, 480], 0, 1, 'float32', 7), 255) as tf.Tensor4D);
+    const imInfo = tf.tensor2d([[300, 450, 1]]);
+    const before = tf.memory().numTensors;
+    const stages: string[] = [];
+    model.onStage = (name, ms) => { stages.push(name); expect(ms).toBeGreaterThanOrEqual(0); };
+    const out = await model.execute(imData, imInfo);
+    expect(tf.memory().numTensors).toBe(before + 4);
+    expect(out.classes.shape).toEqual([100]);
+    expect(out.classes.dtype).toBe('int32');
+    expect(out.scores.shape).toEqual([100]);
+    expect(out.boxes.shape).toEqual([100, 4]);
+    expect(out.rawMasks.shape).toEqual([100, 81, 28, 28]);
+    expect(stages).toEqual(['normalize', 'backbone', 'fpn', 'rpn', 'proposals', 'boxHead', 'detectionOutput', 'maskHead']);
+    const boxes = await out.boxes.data();
+    const classes = await out.classes.data();
+    for (let i = 0; i < 100; i++) {
+      if (classes[i] === 0) continue;
+      expect(boxes[i * 4]).toBeGreaterThanOrEqual(0);
+      expect(boxes[i * 4 + 2]).toBeLessThanOrEqual(449);
+      expect(boxes[i * 4 + 3]).toBeLessThanOrEqual(299);
+    }
+    const m = await out.rawMasks.data();
+    expect(Math.min(...m.subarray(0, 10000))).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...m.subarray(0, 10000))).toBeLessThanOrEqual(1);
+    Object.values(out).forEach((t) => t.dispose());
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([imData, imInfo]);
+    model.dispose();
+    await expect(model.execute(imData, imInfo)).rejects.toThrow(DisposedError);
+  });
+
+  it('rejects a weight map with a wrong shape, naming the tensor', () => {
+    const bad = { ...weights, 'backbone.fpn.layer_blocks.0.bias': tf.zeros([3]) };
+    expect(() => new MaskRCNN(bad, cfg)).toThrow(ShapeMismatchError);
+    expect(() => new MaskRCNN(bad, cfg)).toThrow(/backbone\.fpn\.layer_blocks\.0\.bias/);
+    bad['backbone.fpn.layer_blocks.0.bias'].dispose();
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * Light mask head (0049) / torchvision mask head: RoIAlign 14x14 on the detection boxes (all rows,
+ * padding rows included, as the IR does) → `convs` x (3x3 conv + relu) → ConvTranspose 2x2 stride 2
+ * + relu → 1x1 conv → numClasses → sigmoid. Returns raw masks NCHW [N, numClasses, 28, 28] as the card.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { MaskConfig, RoiConfig } from '../../config';
+import { ShapeMismatchError, shapeString } from '../../errors';
+import { conv, weight } from '../layers';
+import { roiFeatures } from './roi_align';
+
+export const MASK_HEAD = 'roi_heads.mask_head';
+export const MASK_PREDICTOR = 'roi_heads.mask_predictor';
+
+/** ConvTranspose 2x2 stride 2 (+ bias, relu); weight [kh, kw, out, in]. */
+function deconv(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string): tf.Tensor4D {
+  const f = weight(w, `${name}.weight`);
+  if (f.rank !== 4 || f.shape[3] !== x.shape[3]) {
+    throw new ShapeMismatchError(`${name}.weight`, `[kh,kw,out,${x.shape[3]}]`, shapeString(f.shape));
+  }
+  const [kh, kw, out] = f.shape;
+  const b = weight(w, `${name}.bias`, [out]);
+  const [n, h, wd] = x.shape;
+  const y = tf.conv2dTranspose(x, f as tf.Tensor4D, [n, h * kh, wd * kw, out], [kh, kw], 'valid');
+  return tf.relu(tf.add<tf.Tensor4D>(y, b));
+}
+
+/** The conv part on RoI features [N, s, s, C]; returns NHWC mask logits [N, 2s, 2s, K]. Call inside tf.tidy. */
+export function maskHeadOnFeatures(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
+  let x = feats;
+  for (let i = 1; i <= cfg.convs; i++) x = conv(x, w, `${MASK_HEAD}.mask_fcn${i}`, { pad: 1, relu: true });
+  x = deconv(x, w, `${MASK_PREDICTOR}.conv5_mask`);
+  return conv(x, w, `${MASK_PREDICTOR}.mask_fcn_logits`);
+}
+
+/** p: P2..P5 (extra levels ignored); boxes [N, 4]. Returns sigmoid masks [N, K, 2s, 2s]. Call inside tf.tidy. */
+export function maskHead(p: readonly tf.Tensor4D[], boxes: tf.Tensor2D, w: tf.NamedTensorMap,
+  roi: RoiConfig, cfg: MaskConfig): tf.Tensor4D {
+  const logits = maskHeadOnFeatures(roiFeatures(p, boxes, roi, roi.maskOutputSize), w, cfg);
+  return tf.transpose(tf.sigmoid(logits), [0, 3, 1, 2]);
+}

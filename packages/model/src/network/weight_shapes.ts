@@ -1,0 +1,100 @@
+/**
+ * The tfjs weight map the network expects for a configuration (names and shapes, docs/CONVENTIONS.md
+ * §3), built without allocating, and the parameter count with the spec's rule.
+ */
+import { ModelConfig, anchorsPerLocation } from '../config';
+import { BODY, resnetWidths } from './backbone/resnet';
+import { FPN } from './fpn';
+import { BOX_HEAD, BOX_PREDICTOR } from './roi_heads/box';
+import { MASK_HEAD, MASK_PREDICTOR } from './roi_heads/mask';
+import { RPN } from './rpn_head';
+
+export type WeightShapes = Map<string, readonly number[]>;
+
+function convShapes(out: WeightShapes, name: string, k: number, cin: number, cout: number): void {
+  out.set(`${name}.weight`, [k, k, cin, cout]);
+  out.set(`${name}.bias`, [cout]);
+}
+
+function fcShapes(out: WeightShapes, name: string, cin: number, cout: number): void {
+  out.set(`${name}.weight`, [cin, cout]);
+  out.set(`${name}.bias`, [cout]);
+}
+
+/** Every weight name of the network with its tfjs shape (HWIO convs, [in, out] FCs, deconv [kh,kw,out,in]). */
+export function expectedWeightShapes(cfg: ModelConfig): WeightShapes {
+  const out: WeightShapes = new Map();
+  const widths = resnetWidths(cfg.backbone.widthDiv);
+  convShapes(out, `${BODY}.conv1`, 7, 3, widths.stem);
+  let cin = widths.stem;
+  cfg.backbone.blocks.forEach((n, s) => {
+    const width = widths.inner[s];
+    const cout = widths.out[s];
+    for (let i = 0; i < n; i++) {
+      const name = `${BODY}.layer${s + 1}.${i}`;
+      convShapes(out, `${name}.conv1`, 1, cin, width);
+      convShapes(out, `${name}.conv2`, 3, width, width);
+      convShapes(out, `${name}.conv3`, 1, width, cout);
+      if (i === 0) convShapes(out, `${name}.downsample.0`, 1, cin, cout);
+      cin = cout;
+    }
+  });
+  const f = cfg.fpn.channels;
+  widths.out.forEach((c, i) => convShapes(out, `${FPN}.inner_blocks.${i}`, 1, c, f));
+  widths.out.forEach((_, i) => convShapes(out, `${FPN}.layer_blocks.${i}`, 3, f, f));
+  const a = anchorsPerLocation(cfg.anchors);
+  convShapes(out, `${RPN}.conv`, 3, f, f);
+  convShapes(out, `${RPN}.cls_logits`, 1, f, a);
+  convShapes(out, `${RPN}.bbox_pred`, 1, f, 4 * a);
+  const s = cfg.roi.boxOutputSize;
+  const fc = cfg.boxHead.fcDim;
+  const k = cfg.numClasses;
+  fcShapes(out, `${BOX_HEAD}.fc6`, s * s * f, fc);
+  fcShapes(out, `${BOX_HEAD}.fc7`, fc, fc);
+  fcShapes(out, `${BOX_PREDICTOR}.cls_score`, fc, k);
+  fcShapes(out, `${BOX_PREDICTOR}.bbox_pred`, fc, 4 * k);
+  const m = cfg.mask.channels;
+  for (let i = 1; i <= cfg.mask.convs; i++) convShapes(out, `${MASK_HEAD}.mask_fcn${i}`, 3, i === 1 ? f : m, m);
+  out.set(`${MASK_PREDICTOR}.conv5_mask.weight`, [2, 2, m, m]);
+  out.set(`${MASK_PREDICTOR}.conv5_mask.bias`, [m]);
+  convShapes(out, `${MASK_PREDICTOR}.mask_fcn_logits`, 1, m, k);
+  return out;
+}
+
+export interface ParameterCount {
+  /** The spec's rule: BN folded, the shared RPN head counted once per pyramid level. */
+  readonly total: number;
+  /** Every tensor once. */
+  readonly unique: number;
+  readonly byStage: Readonly<Record<'backbone' | 'fpn' | 'rpn' | 'boxHead' | 'maskHead', number>>;
+}
+
+function stageOf(name: string): keyof ParameterCount['byStage'] {
+  if (name.startsWith(`${BODY}.`)) return 'backbone';
+  if (name.startsWith(`${FPN}.`)) return 'fpn';
+  if (name.startsWith('rpn.')) return 'rpn';
+  if (name.startsWith('roi_heads.box_')) return 'boxHead';
+  return 'maskHead';
+}
+
+/**
+ * Parameters of a weight map (tensors or bare `{shape}` entries, e.g. from `expectedWeightShapes`),
+ * RPN tensors counted once per RPN level (`anchors.strides.length`, 5 for P2..P6).
+ */
+export function countParameters(weights: Readonly<Record<string, { readonly shape: readonly number[] }>> | WeightShapes,
+  cfg: ModelConfig): ParameterCount {
+  const entries: Array<[string, readonly number[]]> = weights instanceof Map
+    ? [...weights.entries()]
+    : Object.entries(weights).map(([n, t]) => [n, t.shape]);
+  const byStage = { backbone: 0, fpn: 0, rpn: 0, boxHead: 0, maskHead: 0 };
+  let unique = 0;
+  for (const [name, shape] of entries) {
+    const n = shape.reduce((p, d) => p * d, 1);
+    unique += n;
+    byStage[stageOf(name)] += n;
+  }
+  const rpnLevels = cfg.anchors.strides.length;
+  byStage.rpn *= rpnLevels;
+  const total = byStage.backbone + byStage.fpn + byStage.rpn + byStage.boxHead + byStage.maskHead;
+  return { total, unique, byStage };
+}
