@@ -38,7 +38,7 @@ def write_tensors(stem, tensors, meta=None, compress=False):
         if os.path.exists(stem + ext):
             os.remove(stem + ext)
     if compress:
-        with gzip.open(stem + '.bin.gz', 'wb', compresslevel=9, mtime=0) as f:
+        with gzip.GzipFile(stem + '.bin.gz', 'wb', compresslevel=9, mtime=0) as f:
             f.write(blob)
     else:
         with open(stem + '.bin', 'wb') as f:
