@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * ES module builds of the @mrcnn packages with esbuild, run from a package folder
+ * (`node ../../scripts/build-esm.mjs`, part of each package's `npm run build`):
+ *
+ *   dist/esm/index.mjs   the package's src/index.ts as one ES module; its dependencies
+ *                        (@tensorflow/*, @mrcnn/*, ...) and Node built-ins stay imports, so a
+ *                        bundler (Vite, webpack, esbuild) resolves one shared tfjs. Found through
+ *                        the package.json "module" field.
+ *
+ * and, for @mrcnn/model only, a self-contained build for a plain `<script type="module">`:
+ *
+ *   dist/browser/mrcnn.mjs   model + engine + tfjs-core and the cpu, wasm and webgl backends,
+ *                            exporting the model API, `engine` and `tf` (the same tfjs instance);
+ *   dist/browser/tfjs-backend-wasm*.wasm   tfjs's wasm binaries, found next to the module
+ *                            (the engine's RoIAlign wasm is inlined in the bundle as base64).
+ *
+ * Nothing is fetched from the network at build time or at run time.
+ */
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkgDir = process.cwd();
+const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+const TARGET = 'es2020';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** @mrcnn/* → their TypeScript sources (as jest maps them), so bundles never need another package's dist. */
+const workspaceSources = {
+  '@mrcnn/engine': join(ROOT, 'packages', 'engine', 'src', 'index.ts'),
+  '@mrcnn/weights-converter': join(ROOT, 'packages', 'weights-converter', 'src', 'index.ts'),
+  '@mrcnn/model': join(ROOT, 'packages', 'model', 'src', 'index.ts'),
+};
+
+async function buildPackageModule() {
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+  const outfile = join(pkgDir, 'dist', 'esm', 'index.mjs');
+  await esbuild.build({
+    entryPoints: [join(pkgDir, 'src', 'index.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    target: TARGET,
+    external: [...deps, ...deps.map((d) => `${d}/*`), ...nodeBuiltins],
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** tfjs-backend-wasm's dist folder (where its .wasm binaries are). */
+function tfjsWasmDist() {
+  const require = createRequire(join(ROOT, 'packages', 'engine', 'package.json'));
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+}
+
+const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+async function buildStandaloneBrowserModule() {
+  const outDir = join(pkgDir, 'dist', 'browser');
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'scripts', 'esm', 'browser_entry.ts')],
+    outfile: join(outDir, 'mrcnn.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: TARGET,
+    alias: workspaceSources,
+    // Node-only code paths (file reading, Node's wasm path) import these lazily and never run in a page.
+    external: nodeBuiltins,
+    minify: true,
+    sourcemap: true,
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+  const from = tfjsWasmDist();
+  for (const f of TFJS_WASM_FILES) copyFileSync(join(from, f), join(outDir, f));
+  return outDir;
+}
+
+const built = [await buildPackageModule()];
+if (pkg.name === '@mrcnn/model') built.push(await buildStandaloneBrowserModule());
+console.log(`build-esm ${pkg.name}: ${built.map((p) => p.slice(ROOT.length + 1)).join(', ')}`);
