@@ -120,12 +120,67 @@ def write_evil(out):
     torch.save({'w': torch.zeros(2), 'x': _Evil(eval, '1+1')}, os.path.join(out, 'evil_eval.pth'))
 
 
+def load_k8_oracle():
+    """The committed K=8 oracle model (test/fixtures/oracle-k8/model_0049.pth.gz) as an nn.Module."""
+    import gzip
+    from config import make_config
+    from model import MaskRCNN0049
+    cfg = make_config('0049', 8)
+    model = MaskRCNN0049(cfg).eval()
+    here = os.path.dirname(os.path.abspath(__file__))
+    pth = os.path.join(here, '..', '..', 'test', 'fixtures', 'oracle-k8', 'model_0049.pth.gz')
+    with gzip.open(pth, 'rb') as f:
+        model.load_state_dict(torch.load(io.BytesIO(f.read())))
+    return model
+
+
+class LearnedParts(torch.nn.Module):
+    """The learned layers of the oracle as one ONNX-exportable graph, FCs as Gemm (as torchvision and
+    maskrcnn-benchmark exports have them): im_data -> body -> FPN -> shared RPN head on P2..P6;
+    box_feats [R,F,7,7] -> fc6 -> fc7 -> cls/bbox; mask_feats [R,F,14,14] -> mask head -> logits."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.backbone, self.rpn, self.roi_heads = m.backbone, m.rpn, m.roi_heads
+
+    def forward(self, im_data, box_feats, mask_feats):
+        import torch.nn.functional as F
+        outs = []
+        for p in self.backbone.fpn(self.backbone.body(im_data)):
+            outs += list(self.rpn.head(p))
+        bh, bp = self.roi_heads.box_head, self.roi_heads.box_predictor
+        x = F.relu(F.linear(box_feats.flatten(1), bh.fc6.weight, bh.fc6.bias))
+        x = F.relu(F.linear(x, bh.fc7.weight, bh.fc7.bias))
+        outs += [F.linear(x, bp.cls_score.weight, bp.cls_score.bias), F.linear(x, bp.bbox_pred.weight, bp.bbox_pred.bias)]
+        outs.append(self.roi_heads.mask_predictor(self.roi_heads.mask_head(mask_feats)))
+        return tuple(outs)
+
+
+def write_k8_onnx(out):
+    """ONNX (opset 11, constant folding: FrozenBN becomes Conv -> Mul -> Add with onnx::Mul_N initializers)."""
+    import gzip
+    model = load_k8_oracle()
+    f = model.cfg.fpn_ch
+    args = (torch.zeros(1, 3, 64, 64), torch.zeros(2, f, 7, 7), torch.zeros(2, f, 14, 14))
+    buf = io.BytesIO()
+    torch.onnx.export(LearnedParts(model), args, buf, opset_version=11, do_constant_folding=True,
+                      input_names=['im_data', 'box_feats', 'mask_feats'])
+    with open(os.path.join(out, 'oracle_k8_learned.onnx.gz'), 'wb') as raw, \
+            gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as gz:
+        gz.write(buf.getvalue())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=os.path.join('test', 'fixtures', 'converter'))
+    ap.add_argument('--k8-onnx', action='store_true', help='only the ONNX export of the K=8 oracle weights')
     args = ap.parse_args()
     out = args.out
     os.makedirs(out, exist_ok=True)
+    torch.set_num_threads(1)
+    if args.k8_onnx:
+        write_k8_onnx(out)
+        return
 
     sd = synthetic_state_dict(16, seed=1)
     torch.save(sd, os.path.join(out, 'tiny_k16.pth'))
