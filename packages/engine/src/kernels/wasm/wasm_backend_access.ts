@@ -9,15 +9,28 @@ export function isWasmBackend(b: object): b is BackendWasm {
   return 'dataIdMap' in b && 'makeOutput' in b && 'wasm' in b;
 }
 
+function memoryAt(owner: unknown, key: string): WebAssembly.Memory | undefined {
+  if (typeof owner !== 'object' || owner === null) return undefined;
+  const v: unknown = Reflect.get(owner, key);
+  return v instanceof WebAssembly.Memory ? v : undefined;
+}
+
 /**
- * The backend's heap: Emscripten exports it as `Module.asm.memory` (tfjs-backend-wasm 4.22, see
- * wasm-out/tfjs-backend-wasm.js: `wasmMemory = Module["asm"]["memory"]`).
+ * The backend's heap, a WebAssembly.Memory. tfjs-backend-wasm 4.22's Emscripten glue exposes it
+ * differently per build (see wasm-out/*.js):
+ * - threaded builds create the (shared) memory in JS, import it and set `Module.wasmMemory`;
+ *   the instance does not export it, so `Module.asm.memory` is absent;
+ * - non-threaded builds export it: `Module.asm.memory` (`wasmMemory = Module["asm"]["memory"]`);
+ * - newer Emscripten names the exports `Module.wasmExports`.
  */
 export function wasmBackendMemory(backend: BackendWasm): WebAssembly.Memory {
-  const asm: unknown = Reflect.get(backend.wasm, 'asm');
-  const memory: unknown = typeof asm === 'object' && asm !== null ? Reflect.get(asm, 'memory') : undefined;
-  if (!(memory instanceof WebAssembly.Memory)) {
-    throw new Error('tfjs-backend-wasm: cannot find the module memory (expected backend.wasm.asm.memory)');
+  const m: unknown = backend.wasm;
+  const memory = memoryAt(m, 'wasmMemory')
+    ?? memoryAt(typeof m === 'object' && m !== null ? Reflect.get(m, 'asm') : undefined, 'memory')
+    ?? memoryAt(typeof m === 'object' && m !== null ? Reflect.get(m, 'wasmExports') : undefined, 'memory');
+  if (memory === undefined) {
+    throw new Error('tfjs-backend-wasm: cannot find the module memory (looked for backend.wasm.wasmMemory, '
+      + 'backend.wasm.asm.memory, backend.wasm.wasmExports.memory)');
   }
   return memory;
 }
