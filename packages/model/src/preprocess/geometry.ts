@@ -1,0 +1,53 @@
+/**
+ * Sizes of the preprocessing, as the oracle computes them (tools/oracle/preprocess.py):
+ * scale by policy, resized size rounded half up, padded size = max(input size, next multiple of
+ * padMultiple).
+ */
+import type { InputConfig, ResizePolicy } from '../config';
+import { ArgumentError } from '../errors';
+
+export interface InputGeometry {
+  /** Source image size. */
+  originalHeight: number;
+  originalWidth: number;
+  /** Resize factor s (resized = round(original · s)). */
+  scale: number;
+  /** Size of the resized image inside im_data (= im_info[0..1]). */
+  height: number;
+  width: number;
+  /** im_data spatial size (resized + bottom/right zero padding). */
+  paddedHeight: number;
+  paddedWidth: number;
+}
+
+/** `fit`: s = min(H/short, W/long); `window`: s = min(H/h0, W/w0), with H×W the network input. */
+export function resizeScale(h0: number, w0: number, policy: ResizePolicy, targetH: number, targetW: number): number {
+  if (policy === 'fit') return Math.min(targetH / Math.min(h0, w0), targetW / Math.max(h0, w0));
+  if (policy === 'window') return Math.min(targetH / h0, targetW / w0);
+  throw new ArgumentError('policy', `expected 'fit' or 'window', got ${JSON.stringify(policy)}`);
+}
+
+/** floor(x + 0.5), the oracle's rounding (Python's round() would round halves to even). */
+export function roundHalfUp(x: number): number {
+  return Math.floor(x + 0.5);
+}
+
+/** All sizes of the preprocessing of an h0×w0 image. */
+export function inputGeometry(h0: number, w0: number, policy: ResizePolicy, input: InputConfig): InputGeometry {
+  if (!Number.isInteger(h0) || !Number.isInteger(w0) || h0 < 1 || w0 < 1) {
+    throw new ArgumentError('image', `size must be at least 1x1, got ${h0}x${w0}`);
+  }
+  const scale = resizeScale(h0, w0, policy, input.height, input.width);
+  const height = Math.max(1, roundHalfUp(h0 * scale));
+  const width = Math.max(1, roundHalfUp(w0 * scale));
+  const m = input.padMultiple;
+  return {
+    originalHeight: h0,
+    originalWidth: w0,
+    scale,
+    height,
+    width,
+    paddedHeight: Math.max(input.height, Math.ceil(height / m) * m),
+    paddedWidth: Math.max(input.width, Math.ceil(width / m) * m),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The image inputs `detect` accepts, turned into one RGB tensor [H, W, 3] (int32 or float32,
+ * values 0..255). DOM classes are looked up when called, never at import time, so this module
+ * loads in Node and in workers.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, ShapeMismatchError, shapeString } from '../errors';
+import { decodeImage, DecodeOptions, readImageFile, RgbImage } from './decode';
+
+/**
+ * Raw pixels, row-major, 3 (RGB) or 4 (RGBA, alpha ignored) bytes per pixel; the channel count
+ * follows from `data.length`. `ImageData` is one.
+ */
+export interface PixelArray {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/** Browser image sources read with `tf.browser.fromPixels` (browser only). */
+export type DomImageSource = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | ImageBitmap;
+
+/**
+ * Accepted images:
+ * - `tf.Tensor3D` [H, W, 3] RGB, int32 or float32 in 0..255 (borrowed, never disposed);
+ * - `PixelArray` / `ImageData`: RGB or RGBA bytes;
+ * - `HTMLImageElement`, `HTMLCanvasElement`, `HTMLVideoElement`, `ImageBitmap` (browser);
+ * - `Uint8Array` / `ArrayBuffer`: encoded PNG or JPEG bytes;
+ * - `string`: path of a PNG or JPEG file (Node).
+ */
+export type ImageInput = tf.Tensor3D | PixelArray | DomImageSource | Uint8Array | ArrayBuffer | string;
+
+/** An RGB tensor and whether the caller of `toRgbTensor` must dispose it. */
+export interface RgbTensor {
+  rgb: tf.Tensor3D;
+  /** True when created here (dispose it); false when it is the caller's own tensor. */
+  owned: boolean;
+}
+
+function isDomSource(x: unknown): x is DomImageSource {
+  const g = globalThis as Record<string, unknown>;
+  const classes = ['HTMLImageElement', 'HTMLCanvasElement', 'HTMLVideoElement', 'ImageBitmap'];
+  return classes.some((name) => {
+    const ctor = g[name];
+    return typeof ctor === 'function' && x instanceof ctor;
+  });
+}
+
+function isPixelArray(x: unknown): x is PixelArray {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Partial<PixelArray>;
+  return typeof r.width === 'number' && typeof r.height === 'number' &&
+    (r.data instanceof Uint8Array || r.data instanceof Uint8ClampedArray);
+}
+
+/** Validates a caller's tensor: [H, W, 3], int32 or float32, H, W ≥ 1. */
+export function checkRgbTensor(t: tf.Tensor, argument = 'image'): tf.Tensor3D {
+  if (t.isDisposed) throw new ArgumentError(argument, 'tensor is disposed');
+  if (t.rank !== 3 || t.shape[2] !== 3 || (t.shape[0] ?? 0) < 1 || (t.shape[1] ?? 0) < 1) {
+    throw new ShapeMismatchError(argument, '[H, W, 3] RGB', shapeString(t.shape));
+  }
+  if (t.dtype !== 'int32' && t.dtype !== 'float32') {
+    throw new ShapeMismatchError(argument, 'dtype int32 or float32', t.dtype);
+  }
+  return t as tf.Tensor3D;
+}
+
+/** Int32 RGB tensor from RGB or RGBA bytes (the only full-resolution copy made). */
+export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
+  const { width, height, data } = p;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new ArgumentError(argument, `size must be at least 1x1 integers, got ${width}x${height}`);
+  }
+  const n = width * height;
+  let channels: number;
+  if (data.length === n * 3) channels = 3;
+  else if (data.length === n * 4) channels = 4;
+  else throw new ArgumentError(argument, `data has ${data.length} bytes, expected ${width}x${height}x3 (RGB) or x4 (RGBA)`);
+  const values = new Int32Array(n * 3);
+  if (channels === 3) {
+    values.set(data);
+  } else {
+    for (let i = 0, j = 0; i < n * 3; i += 3, j += 4) {
+      values[i] = data[j];
+      values[i + 1] = data[j + 1];
+      values[i + 2] = data[j + 2];
+    }
+  }
+  return tf.tensor3d(values, [height, width, 3], 'int32');
+}
+
+function decodedToTensor(img: RgbImage): tf.Tensor3D {
+  return pixelsToTensor(img);
+}
+
+/** Converts any accepted input to an RGB tensor; decoding is async, tensors are used as is. */
+export async function toRgbTensor(image: ImageInput, options: DecodeOptions = {}): Promise<RgbTensor> {
+  if (image instanceof tf.Tensor) return { rgb: checkRgbTensor(image), owned: false };
+  if (typeof image === 'string') {
+    if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
+      throw new ArgumentError('image', 'a file path needs Node; in the browser pass an HTMLImageElement, ImageBitmap or the encoded bytes');
+    }
+    return { rgb: decodedToTensor(await readImageFile(image, options)), owned: true };
+  }
+  if (image instanceof ArrayBuffer) return { rgb: decodedToTensor(await decodeImage(new Uint8Array(image), undefined, options)), owned: true };
+  if (image instanceof Uint8Array) return { rgb: decodedToTensor(await decodeImage(image, undefined, options)), owned: true };
+  if (isPixelArray(image)) return { rgb: pixelsToTensor(image), owned: true };
+  if (isDomSource(image)) {
+    if ('naturalWidth' in image && (image.naturalWidth === 0 || !image.complete)) {
+      throw new ArgumentError('image', 'the HTMLImageElement has not finished loading (await img.decode() first)');
+    }
+    return { rgb: tf.browser.fromPixels(image, 3), owned: true };
+  }
+  throw new ArgumentError('image', 'expected a Tensor3D, ImageData/pixel array, DOM image source, encoded PNG/JPEG bytes or a file path');
+}

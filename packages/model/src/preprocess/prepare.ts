@@ -1,0 +1,55 @@
+/**
+ * Network input from an RGB image: resize (float bilinear, half-pixel centres, no antialias: the
+ * oracle's torch `interpolate(..., align_corners=False)`), channel order of the config (BGR for
+ * 0049), zero padding at the bottom/right to the config's input size or the next multiple of
+ * `padMultiple` beyond it, NCHW; im_info = [resized h, resized w, s]. The mean is not subtracted
+ * (the network does that).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { InputConfig, ResizePolicy } from '../config';
+import { DecodeOptions } from './decode';
+import { inputGeometry, InputGeometry } from './geometry';
+import { checkRgbTensor, ImageInput, toRgbTensor } from './image_input';
+import { resizeBilinearHalfPixel } from './resize';
+
+export interface PreparedInput {
+  /** [1, 3, paddedHeight, paddedWidth] float32, channels in `input.channelOrder`. */
+  imData: tf.Tensor4D;
+  /** [1, 3] float32: resized height, resized width, scale. */
+  imInfo: tf.Tensor2D;
+  geometry: InputGeometry;
+}
+
+/**
+ * Preprocesses an RGB tensor [H, W, 3] (int32 or float32 0..255; borrowed). The returned tensors
+ * belong to the caller. Reads the full-resolution image once (the resize), allocates nothing at
+ * full resolution.
+ */
+export function prepareRgbTensor(rgb: tf.Tensor3D, policy: ResizePolicy, input: InputConfig): PreparedInput {
+  checkRgbTensor(rgb);
+  const [h0, w0] = rgb.shape;
+  const g = inputGeometry(h0, w0, policy, input);
+  const imData = tf.tidy(() => {
+    let x = resizeBilinearHalfPixel(rgb, g.height, g.width);
+    if (input.channelOrder === 'BGR') x = tf.reverse(x, 2);
+    x = tf.pad(x, [[0, g.paddedHeight - g.height], [0, g.paddedWidth - g.width], [0, 0]]);
+    return tf.expandDims(tf.transpose(x, [2, 0, 1]), 0) as tf.Tensor4D;
+  });
+  const imInfo = tf.tensor2d([[g.height, g.width, g.scale]], [1, 3], 'float32');
+  return { imData, imInfo, geometry: g };
+}
+
+export interface PreprocessOptions extends DecodeOptions {
+  /** Resize policy (default: the config's `input.resizePolicy`). */
+  policy?: ResizePolicy;
+}
+
+/** Decodes/reads any accepted image and preprocesses it; outputs belong to the caller. */
+export async function preprocess(image: ImageInput, input: InputConfig, options: PreprocessOptions = {}): Promise<PreparedInput> {
+  const { rgb, owned } = await toRgbTensor(image, options);
+  try {
+    return prepareRgbTensor(rgb, options.policy ?? input.resizePolicy, input);
+  } finally {
+    if (owned) rgb.dispose();
+  }
+}
