@@ -1,0 +1,75 @@
+/**
+ * Browser side of test/browser/model_webgl.test.ts, bundled by the engine's Chromium harness:
+ * exposes `self.mrcnnTest` to initialise a backend, load a model.json over HTTP and run the whole
+ * network on one prepared input, returning the card outputs in compact form.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { EngineBackendName, initBackend } from '@mrcnn/engine';
+import { loadWeights } from '../../packages/model/src/io/load_weights';
+import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
+
+export interface ModelPageInfo { backend: string; webgl2: boolean; isolated: boolean; simd: boolean; threads: number; floatTextures: boolean }
+
+export interface ModelPageCase {
+  modelUrl: string;
+  /** URL of the raw float32 bytes of im_data [1, 3, H, W]. */
+  imDataUrl: string;
+  imDataShape: [number, number, number, number];
+  imInfo: [number, number, number];
+}
+
+export interface ModelPageResult {
+  classes: number[];
+  scores: number[];
+  boxes: number[];
+  /** [D, 28, 28] flattened: each row's mask for its own class. */
+  rawMasksSel: number[];
+  maskSize: number;
+  stages: Array<[string, number]>;
+  totalMs: number;
+  /** tf.memory().numTensors after the run minus before it (model weights excluded). */
+  leaked: number;
+}
+
+async function init(name: EngineBackendName): Promise<ModelPageInfo> {
+  const info = await initBackend(name, { wasmPaths: '/tfjs-wasm/' });
+  const webgl = name === 'webgl';
+  return {
+    ...info,
+    webgl2: webgl && tf.env().getNumber('WEBGL_VERSION') === 2,
+    floatTextures: webgl && tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'),
+    isolated: self.crossOriginIsolated === true,
+  };
+}
+
+async function run(c: ModelPageCase): Promise<ModelPageResult> {
+  const loaded = await loadWeights(c.modelUrl);
+  const model = new MaskRCNN(loaded.weights, loaded.config, { ownsWeights: true });
+  try {
+    const bytes = await (await fetch(c.imDataUrl)).arrayBuffer();
+    const before = tf.memory().numTensors;
+    const imData = tf.tensor4d(new Float32Array(bytes), c.imDataShape);
+    const imInfo = tf.tensor2d([c.imInfo], [1, 3]);
+    const stages: Array<[string, number]> = [];
+    model.onStage = (name, ms) => stages.push([name, ms]);
+    const t0 = performance.now();
+    const out = await model.execute(imData, imInfo);
+    const [classes, scores, boxes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data()]);
+    const totalMs = performance.now() - t0;
+    const [d, , s] = out.rawMasks.shape;
+    const own = tf.tidy(() => tf.gatherND(out.rawMasks, tf.tensor2d(Array.from(classes, (cls, i) => [i, cls]), [d, 2], 'int32')));
+    const rawMasksSel = await own.data();
+    tf.dispose([own, out.classes, out.scores, out.boxes, out.rawMasks, imData, imInfo]);
+    return {
+      classes: Array.from(classes), scores: Array.from(scores), boxes: Array.from(boxes),
+      rawMasksSel: Array.from(rawMasksSel), maskSize: s, stages, totalMs, leaked: tf.memory().numTensors - before,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+export interface ModelPageApi { init: typeof init; run: typeof run }
+export type ModelPageGlobal = typeof globalThis & { mrcnnTest: ModelPageApi };
+
+(self as ModelPageGlobal).mrcnnTest = { init, run };

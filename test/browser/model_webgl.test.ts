@@ -1,0 +1,102 @@
+/**
+ * The whole network (K=8 oracle weights, converted to the tfjs layout by the converter's transform
+ * and loaded from model.json over HTTP) in headless Chromium on webgl (WebGL2 on SwiftShader) and
+ * on wasm, against the oracle's golden outputs for chelsea (policy fit, input 320x480).
+ * Fails, never skips, when /usr/bin/chromium is missing.
+ */
+import * as path from 'path';
+import {
+  bundlePage, ChromiumSession, IsolatedServer, launchChromium, memoryFiles, serveIsolated, testPageHtml, tfjsWasmBinaries,
+} from './chromium';
+import { closeStats, detectionsFrom, matchDetections } from '../helpers/compare';
+import { ORACLE_K8 } from '../helpers/paths';
+import { readTensorDump } from '../helpers/tensor_dump';
+import { k8ModelFiles } from './k8_model_files';
+import type { ModelPageCase, ModelPageGlobal } from './model_page';
+
+/**
+ * Per backend: the IoU every matched detection reaches, the largest score difference, and the max
+ * abs error of the 28x28 sigmoid masks (each matched row, its own class). Measured with Debian
+ * Chromium 150 (webgl: WebGL2 on SwiftShader, float32 textures; wasm: SIMD, 1 thread):
+ * webgl IoU >= 0.99995, score 1.3e-5, masks 2.7e-4; wasm IoU >= 0.99994, score 1.7e-5, masks 4.0e-4
+ * (Node cpu: masks 1.4e-4). WebGL's float32 textures need no looser bounds than wasm.
+ */
+const TOLERANCE = {
+  webgl: { minIoU: 0.999, scoreAbs: 1e-4, maskAbs: 1e-3 },
+  wasm: { minIoU: 0.999, scoreAbs: 1e-4, maskAbs: 1e-3 },
+} as const;
+
+const golden = readTensorDump(path.join(ORACLE_K8, 'chelsea_fit'));
+const imData = golden.get('im_data');
+const files = k8ModelFiles();
+const report: string[] = [];
+
+const k8Files = memoryFiles({
+  '/k8/model.json': { body: files.modelJson, type: 'application/json' },
+  '/k8/weights.bin': { body: files.weightsBin, type: 'application/octet-stream' },
+  '/k8/im_data.bin': { body: Buffer.from(imData.data.buffer, imData.data.byteOffset, imData.data.byteLength), type: 'application/octet-stream' },
+});
+
+const pageCase: ModelPageCase = {
+  modelUrl: '/k8/model.json',
+  imDataUrl: '/k8/im_data.bin',
+  imDataShape: imData.shape as [number, number, number, number],
+  imInfo: Array.from(golden.get('im_info').data) as [number, number, number],
+};
+
+describe.each(['webgl', 'wasm'] as const)('the K=8 model in headless Chromium on %s vs the oracle (chelsea, fit)', (backend) => {
+  let chrome: ChromiumSession | undefined;
+  let server: IsolatedServer | undefined;
+
+  beforeAll(async () => {
+    const bundle = await bundlePage(path.join(__dirname, 'model_page.ts'));
+    server = await serveIsolated(memoryFiles({ '/': testPageHtml('mrcnn model test'), '/bundle.js': bundle }), tfjsWasmBinaries(), k8Files);
+    chrome = await launchChromium();
+    await chrome.page.goto(`${server.origin}/`);
+    await chrome.page.waitForFunction(() => 'mrcnnTest' in self);
+    const info = await chrome.page.evaluate((name) => (self as ModelPageGlobal).mrcnnTest.init(name), backend);
+    report.push(`${backend}: ${JSON.stringify(info)}`);
+    expect(info.backend).toBe(backend);
+    if (backend === 'webgl') {
+      expect(info.webgl2).toBe(true);
+      expect(info.floatTextures).toBe(true);
+    }
+  }, 120000);
+
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.close();
+  });
+
+  it('matches the golden detections by class and IoU, and the raw masks', async () => {
+    if (chrome === undefined) throw new Error('Chromium did not start');
+    const page = chrome.page;
+    const res = await page.evaluate((c) => (self as ModelPageGlobal).mrcnnTest.run(c), pageCase).catch((e: unknown) => {
+      throw new Error(`${String(e)}\npage console:\n${chrome?.console.join('\n')}`);
+    });
+    expect(res.leaked).toBe(0);
+    const tol = TOLERANCE[backend];
+    const expected = detectionsFrom(golden.get('classes').data, golden.get('scores').data, golden.get('boxes').data);
+    const actual = detectionsFrom(res.classes, res.scores, res.boxes);
+    const m = matchDetections(actual, expected, tol.minIoU);
+    const sel = golden.get('raw_masks_sel').data;
+    const px = res.maskSize * res.maskSize;
+    let maskAbs = 0;
+    for (const x of m.matched) {
+      const s = closeStats(res.rawMasksSel.slice(x.actual * px, (x.actual + 1) * px), sel.subarray(x.expected * px, (x.expected + 1) * px));
+      maskAbs = Math.max(maskAbs, s.maxAbs);
+    }
+    const minIoU = Math.min(...m.matched.map((x) => x.iou));
+    const scoreAbs = Math.max(...m.matched.map((x) => x.scoreDiff));
+    report.push(`${backend}: ${m.matched.length}/${expected.filter((d) => d.classId > 0).length} matched, ` +
+      `unmatched expected ${JSON.stringify(m.unmatchedExpected)} actual ${JSON.stringify(m.unmatchedActual)}, ` +
+      `min IoU ${minIoU.toFixed(6)}, max score diff ${scoreAbs.toExponential(2)}, raw mask max abs ${maskAbs.toExponential(2)}; ` +
+      `${res.totalMs.toFixed(0)} ms (${res.stages.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')})`);
+    expect(m.unmatchedExpected).toEqual([]);
+    expect(m.unmatchedActual).toEqual([]);
+    expect(scoreAbs).toBeLessThanOrEqual(tol.scoreAbs);
+    expect(maskAbs).toBeLessThanOrEqual(tol.maskAbs);
+  }, 300000);
+});
+
+afterAll(() => { console.log(`K=8 model in Chromium vs the oracle\n${report.join('\n')}`); });
