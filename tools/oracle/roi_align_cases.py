@@ -5,7 +5,8 @@ ExperimentalDetectronROIFeatureExtractor, with the 0049 (Detectron) area for 'le
   level = floor(canonical_level + log2(sqrt(area) / canonical_scale + eps)), clamped to the levels,
   area = (x2 - x1 + 1) * (y2 - y1 + 1) ('legacyPlusOne') or (x2 - x1) * (y2 - y1) ('plain'),
   non-positive extents -> area 0 -> the finest level.
-Feature maps are random (multiples of 1/64, so gzip helps), NHWC in the dump.
+Feature maps are random (multiples of 1/64, so gzip helps), or real: P2..P5 (first REAL_CHANNELS
+channels) and RPN proposals of the K=8 oracle model on astronaut (test/fixtures/oracle-k8), NHWC in the dump.
 
 Usage: /usr/bin/python3 tools/oracle/roi_align_cases.py [out_dir]   (default test/fixtures/roi-align)
 Writes <out_dir>/cases.json + cases.bin.gz (mrcnn-tensors/1, see docs/CONVENTIONS.md).
@@ -20,10 +21,13 @@ import torch
 from torchvision.ops import roi_align
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tensorio import write_tensors  # noqa: E402
+from tensorio import read_tensors, write_tensors  # noqa: E402
 
 IMAGE_H, IMAGE_W = 320, 480
 STRIDES = (4, 8, 16, 32)
+REAL_GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures',
+                           'oracle-k8', 'astronaut_fit')
+REAL_CHANNELS = 4
 
 
 def make_levels(rng, channels, num_levels=4):
@@ -32,6 +36,20 @@ def make_levels(rng, channels, num_levels=4):
         x = np.round(rng.standard_normal((1, channels, IMAGE_H // s, IMAGE_W // s)) * 64) / 64
         levels.append(x.astype(np.float32))
     return levels
+
+
+def real_levels_and_proposals():
+    """P2..P5 (channels [0, REAL_CHANNELS)) and the 1000 RPN proposals of the K=8 oracle model."""
+    t, _ = read_tensors(REAL_GOLDEN)
+    levels = [np.ascontiguousarray(t[f'P{k}'][:, :REAL_CHANNELS]).astype(np.float32) for k in (2, 3, 4, 5)]
+    return levels, np.asarray(t['proposals'], np.float32)
+
+
+# Around the level thresholds of the 'plain' area (sqrt(w h) = 112, 224, 448), and mixed with the finest.
+PLAIN_EDGE_ROIS = [
+    [0, 0, 224, 224], [0, 0, 223.9, 224], [10, 20, 234, 244], [0, 0, 112, 112], [0, 0, 111.9, 112],
+    [0, 0, 448, 448], [0, 0, 447.9, 448], [5, 5, 6, 6], [300, 100, 300, 300], [50.5, 60.25, 162.5, 172.25],
+]
 
 
 def level_index(rois, attrs, num_levels):
@@ -99,7 +117,11 @@ def main():
         os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures', 'roi-align')
     rng = np.random.default_rng(49)
     feats = {'c8': make_levels(rng, 8), 'c2': make_levels(rng, 2)}
+    feats['c6'] = [np.ascontiguousarray(f[:, :6]) for f in feats['c8']]  # SIMD lanes + a scalar tail
+    feats['real'], proposals = real_levels_and_proposals()
     mixed = np.concatenate([np.array(SPECIAL_ROIS, np.float32), random_rois(rng, 45, 16.0, 700.0)])
+    # Real proposals are mostly small (P2, P3); large random RoIs make every level appear.
+    real_rois = np.concatenate([proposals[:200], random_rois(np.random.default_rng(4900), 60, 64.0, 900.0)])
     s3 = [1 / s for s in STRIDES[:3]]
     cases = [
         ('box0049', 'c8', 4, mixed, base_attrs()),
@@ -111,6 +133,10 @@ def main():
         ('r0', 'c8', 4, np.zeros((0, 4), np.float32), base_attrs()),
         ('r1', 'c8', 4, np.array([[33.3, 44.4, 150.5, 210.2]], np.float32), base_attrs()),
         ('r1000_c2', 'c2', 4, random_rois(rng, 1000), base_attrs()),
+        ('level_edges_plain_c6', 'c6', 4, np.array(PLAIN_EDGE_ROIS, np.float32), base_attrs(areaMode='plain')),
+        ('real_box0049', 'real', 4, real_rois, base_attrs()),
+        ('real_mask_aligned_adaptive', 'real', 4, real_rois[170:230],
+         base_attrs(outputSize=14, samplingRatio=0, aligned=True)),
     ]
     tensors, meta_cases = {}, []
     for key, levels in feats.items():
@@ -125,6 +151,7 @@ def main():
                            'levelCounts': np.bincount(idx, minlength=nlev).tolist()})
         print(f'{name}: R={rois.shape[0]} levels={meta_cases[-1]["levelCounts"]} out={list(out.shape)}')
     meta = {'generator': 'tools/oracle/roi_align_cases.py', 'torch': torch.__version__,
+            'real_features': 'test/fixtures/oracle-k8/astronaut_fit P2..P5 channels [0, %d), proposals' % REAL_CHANNELS,
             'image': [IMAGE_H, IMAGE_W], 'strides': list(STRIDES), 'cases': meta_cases}
     stem = os.path.join(out_dir, 'cases')
     write_tensors(stem, tensors, meta, compress=False)

@@ -19,9 +19,15 @@ export interface RoIAlignGolden {
   attrs: MultiLevelRoIAlignAttrs;
   expected: Float32Array;
   expectedShape: number[];
+  /** Which feature maps: 'real' (K=8 oracle model's P2..P5) or random ('c8', 'c6', 'c2'). */
+  features: string;
+  /** RoIs per level as the oracle mapped them. */
+  levelCounts: number[];
 }
 
-interface CaseMeta { name: string; features: string; numLevels: number; attrs: MultiLevelRoIAlignAttrs }
+interface CaseMeta {
+  name: string; features: string; numLevels: number; attrs: MultiLevelRoIAlignAttrs; levelCounts: number[];
+}
 
 function float32(data: ArrayLike<number>, what: string): Float32Array {
   if (!(data instanceof Float32Array)) throw new Error(`${what} is not float32`);
@@ -43,6 +49,7 @@ export function loadRoIAlignGoldens(): RoIAlignGolden[] {
     return {
       name: c.name, levels, rois: float32(rois.data, rois.name), numRois: rois.shape[0],
       attrs: c.attrs, expected: float32(out.data, out.name), expectedShape: out.shape,
+      features: c.features, levelCounts: c.levelCounts,
     };
   });
 }
