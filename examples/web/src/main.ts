@@ -1,0 +1,183 @@
+/**
+ * The demo page: pick a backend and a model, pick / drop an image (or a sample), and see the
+ * instances drawn over it with the time of each stage. URL parameters (for links and tests):
+ * `?backend=webgl|wasm|cpu&model=<model.json URL>&score=<threshold>`.
+ */
+import { EngineBackendName, initBackend } from '@mrcnn/engine';
+import { DetectStage, Instance, load, Model } from '@mrcnn/model';
+import { colourOf, drawBoxes, drawMasks, resizeLayers } from './overlay';
+import { DEFAULT_MODEL_URL, filesSource, ModelSource, urlSource } from './model_source';
+
+function el<T extends HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (e === null) throw new Error(`demo page: no element #${id}`);
+  return e as T;
+}
+
+const ui = {
+  status: el<HTMLDivElement>('status'),
+  backend: el<HTMLSelectElement>('backend'),
+  modelChoice: el<HTMLSelectElement>('model-choice'),
+  modelFiles: el<HTMLInputElement>('model-files'),
+  score: el<HTMLInputElement>('score'),
+  imageInput: el<HTMLInputElement>('image-input'),
+  drop: el<HTMLDivElement>('drop-zone'),
+  imageLayer: el<HTMLCanvasElement>('image-layer'),
+  maskLayer: el<HTMLCanvasElement>('mask-layer'),
+  boxLayer: el<HTMLCanvasElement>('box-layer'),
+  stages: el<HTMLTableElement>('stages'),
+  instances: el<HTMLOListElement>('instances'),
+};
+
+type State = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 'error';
+
+function setStatus(state: State, text: string): void {
+  ui.status.dataset.state = state;
+  ui.status.textContent = text;
+}
+
+const params = new URLSearchParams(location.search);
+const defaultSource = urlSource(params.get('model') ?? DEFAULT_MODEL_URL);
+ui.backend.value = params.get('backend') ?? 'webgl';
+ui.score.value = params.get('score') ?? ui.score.value;
+if (params.has('model')) ui.modelChoice.options[0].textContent = defaultSource.name;
+
+let source: ModelSource = defaultSource;
+let current: { model: Model; backend: string; source: ModelSource } | undefined;
+let image: ImageData | undefined;
+let busy: Promise<void> = Promise.resolve();
+const timings: Array<[string, number]> = [];
+
+function showStages(): void {
+  const body = ui.stages.tBodies[0];
+  body.replaceChildren(...timings.map(([name, ms]) => row(name, ms)));
+  const run = timings.filter(([n]) => !n.startsWith('init') && !n.startsWith('load'));
+  if (run.length > 0) {
+    const total = row('detect total', run.reduce((s, [, ms]) => s + ms, 0));
+    total.className = 'total';
+    body.append(total);
+  }
+}
+
+function row(name: string, ms: number): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  const a = document.createElement('td');
+  const b = document.createElement('td');
+  a.textContent = name;
+  b.textContent = ms.toFixed(1);
+  tr.append(a, b);
+  return tr;
+}
+
+async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await fn();
+  timings.push([name, performance.now() - t0]);
+  return out;
+}
+
+/** The loaded model for the chosen backend and source (re-loaded when either changes). */
+async function ensureModel(): Promise<Model> {
+  const backend = ui.backend.value as EngineBackendName;
+  if (current && current.backend === backend && current.source === source) return current.model;
+  current?.model.dispose();
+  current = undefined;
+  timings.length = 0;
+  setStatus('loading', `Initialising ${backend} and loading ${source.name}…`);
+  await timed(`init ${backend}`, () => initBackend(backend, { wasmPaths: new URL('tfjs-wasm/', document.baseURI).href }));
+  const model = await timed('load model', () => load(source.source)).catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (source !== defaultSource || params.has('model')) throw e;
+    throw new Error(`${msg}. The default model is not in this build (packages/model/default-model): pick a converted model.json and its shards.`);
+  });
+  current = { model, backend, source };
+  showStages();
+  return model;
+}
+
+function showInstances(instances: readonly Instance[]): void {
+  ui.instances.replaceChildren(...instances.map((inst, k) => {
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    const [r, g, b] = colourOf(k);
+    sw.className = 'swatch';
+    sw.style.background = `rgb(${r},${g},${b})`;
+    const [x1, y1, x2, y2] = inst.box.map((v) => Math.round(v));
+    li.append(sw, `${inst.label} ${inst.score.toFixed(3)} [${x1}, ${y1}, ${x2}, ${y2}]`);
+    return li;
+  }));
+}
+
+async function detect(): Promise<void> {
+  const model = await ensureModel();
+  if (image === undefined) {
+    setStatus('ready', `${current?.source.name} on ${model.backend}: pick or drop an image`);
+    return;
+  }
+  setStatus('running', `Running on ${model.backend}…`);
+  const kept = timings.filter(([n]) => n.startsWith('init') || n.startsWith('load'));
+  timings.length = 0;
+  timings.push(...kept);
+  const scoreThreshold = Math.min(1, Math.max(0, Number(ui.score.value) || 0));
+  const instances = await model.detect(image, {
+    scoreThreshold,
+    onStage: (stage: DetectStage, ms: number) => { timings.push([stage, ms]); },
+  });
+  drawMasks(ui.maskLayer, instances);
+  drawBoxes(ui.boxLayer, instances);
+  showInstances(instances);
+  showStages();
+  setStatus('done', `${instances.length} instance${instances.length === 1 ? '' : 's'} with score ≥ ${scoreThreshold} (${model.backend})`);
+}
+
+/** Runs UI actions one at a time; failures show in the status line. */
+function act(fn: () => Promise<void>): void {
+  busy = busy.then(fn).catch((e: unknown) => {
+    console.error(e);
+    setStatus('error', e instanceof Error ? e.message : String(e));
+  });
+}
+
+async function showImage(blob: Blob): Promise<void> {
+  const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  resizeLayers(bitmap.width, bitmap.height, ui.imageLayer, ui.maskLayer, ui.boxLayer);
+  const ctx = ui.imageLayer.getContext('2d', { willReadFrequently: true });
+  if (ctx === null) throw new Error('image layer: no 2d context');
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  image = ctx.getImageData(0, 0, ui.imageLayer.width, ui.imageLayer.height);
+  ui.drop.dataset.empty = 'false';
+  await detect();
+}
+
+ui.imageInput.addEventListener('change', () => {
+  const f = ui.imageInput.files?.[0];
+  if (f) act(() => showImage(f));
+});
+ui.drop.addEventListener('dragover', (e) => { e.preventDefault(); ui.drop.classList.add('dragging'); });
+ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('dragging'));
+ui.drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  ui.drop.classList.remove('dragging');
+  const f = e.dataTransfer?.files[0];
+  if (f) act(() => showImage(f));
+});
+for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-sample]')) {
+  b.addEventListener('click', () => act(async () => {
+    const res = await fetch(b.dataset.sample ?? '');
+    if (!res.ok) throw new Error(`sample ${b.dataset.sample}: HTTP ${res.status}`);
+    await showImage(await res.blob());
+  }));
+}
+ui.backend.addEventListener('change', () => act(detect));
+ui.score.addEventListener('change', () => act(detect));
+ui.modelChoice.addEventListener('change', () => {
+  if (ui.modelChoice.value === 'files') ui.modelFiles.click();
+  else act(async () => { source = defaultSource; await detect(); });
+});
+ui.modelFiles.addEventListener('change', () => {
+  const files = Array.from(ui.modelFiles.files ?? []);
+  if (files.length > 0) act(async () => { source = filesSource(files); await detect(); });
+});
+
+act(detect);
