@@ -3,4 +3,21 @@ export type { NamedTensor, WeightMap, TensorDType } from './types';
 export {
   ConverterError, WeightsFormatError, ShapeMismatchError, MissingTensorError, UnsafePickleError,
 } from './errors';
+export { OutputExistsError } from './writer/atomic_dir';
 export * from './transform';
+export { readPth } from './readers/pth';
+export { readOnnx } from './onnx/read';
+export type { OnnxReadResult } from './onnx/read';
+export { readIr } from './ir/read';
+export type { IrReadResult } from './ir/read';
+export { configFor } from './config/from_arch';
+export { preset0049, presetTorchvision } from './config/presets';
+export type { PresetConfig } from './config/presets';
+export { buildArtifacts } from './writer/model_json';
+export { encodeTensor, uint8Params } from './writer/quantize';
+export type { Quantization } from './writer/quantize';
+export { MAX_SHARD_BYTES } from './writer/shards';
+export { convert } from './convert';
+export type { ConvertOptions, ConvertSummary } from './convert';
+export { runConvertCommand, formatSummary, CONVERT_USAGE } from './cli';
+export type { CommandIO } from './cli';

@@ -1,8 +1,9 @@
 import { UnsafePickleError, WeightsFormatError } from '../errors';
 import { detectArchitecture, toTfjsWeightMap } from '../transform';
-import { dump, expectEqualsDump, fixture, ORACLE_K8, ORACLE_TV_K8, readBytes, tensorDumpExists } from '../__tests__/fixtures';
-import * as fs from 'fs';
+import { dump, expectEqualsDump, fixture, ORACLE_K8, readBytes } from '../__tests__/fixtures';
 import * as path from 'path';
+import * as zlib from 'zlib';
+import { zipSync } from 'fflate';
 import { readPth } from './pth';
 import { safeUnpickle } from './pickle';
 
@@ -73,16 +74,31 @@ describe('safeUnpickle', () => {
   });
 });
 
-const oracle = (dir: string, stem: string): boolean => fs.existsSync(path.join(dir, `model_${stem}.pth`)) && tensorDumpExists(path.join(dir, `weights_${stem}`));
-
 describe('oracle checkpoints', () => {
-  it('model_0049.pth equals the oracle named-tensor dump weights_0049 (when the oracle fixtures exist)', () => {
-    if (!oracle(ORACLE_K8, '0049')) {
-      expect(fs.existsSync(path.join(ORACLE_K8, 'model_0049.pth'))).toBe(false);
-      return;
-    }
-    const map = readPth(readBytes(path.join(ORACLE_K8, 'model_0049.pth')), 'model_0049.pth');
+  it('model_0049.pth (K=8, committed gzipped) equals the oracle named-tensor dump weights_0049 bit for bit', () => {
+    const bytes = new Uint8Array(zlib.gunzipSync(readBytes(path.join(ORACLE_K8, 'model_0049.pth.gz'))));
+    const map = readPth(bytes, 'model_0049.pth');
+    map.forEach((t, k) => { if (k.endsWith('num_batches_tracked')) map.delete(k); });
     expectEqualsDump(map, dump(path.join(ORACLE_K8, 'weights_0049')));
     expect(detectArchitecture(map)).toMatchObject({ arch: '0049', widthDiv: 8, numClasses: 81, blocks: [3, 4, 6, 3] });
+  });
+});
+
+describe('zip bombs', () => {
+  it('refuses a compressed entry that expands more than 100x beyond 16 MiB, before inflating it', () => {
+    const bomb = zipSync({ 'archive/data.pkl': new Uint8Array(24 * 1024 * 1024) }, { level: 9 });
+    expect(bomb.length).toBeLessThan(100000);
+    expect(() => readPth(bomb, 'bomb.pth')).toThrow(WeightsFormatError);
+    expect(() => readPth(bomb, 'bomb.pth')).toThrow(/expands \d+x \(zip bomb\?\).*file bomb\.pth.*archive\/data\.pkl/);
+  });
+
+  it('refuses entries whose declared sizes add up to more than 2 GiB', () => {
+    const zip = zipSync({ 'archive/data.pkl': new Uint8Array(10), 'archive/data/0': new Uint8Array(10) }, { level: 0 });
+    // Patch both entries' uncompressed size in the central directory (signature PK\x01\x02, size at +24).
+    const dv = new DataView(zip.buffer);
+    for (let i = 0; i + 4 < zip.length; i++) {
+      if (dv.getUint32(i, true) === 0x02014b50) dv.setUint32(i + 24, 0x7fffffff, true);
+    }
+    expect(() => readPth(zip, 'huge.pth')).toThrow(/expand to more than 2147483648 bytes/);
   });
 });

@@ -3,7 +3,7 @@
  * safe unpickler, tensors materialized from `<archive>/data/<key>` storages with their offsets and
  * strides. Returns one WeightMap in the checkpoint's own names.
  */
-import { unzipSync } from 'fflate';
+import { UnzipFileInfo, unzipSync } from 'fflate';
 import { MissingTensorError, WeightsFormatError } from '../errors';
 import { NamedTensor, WeightMap, numElements } from '../types';
 import { float32At } from '../util/bytes';
@@ -14,6 +14,12 @@ import { PyDict, PyValue, StorageDType, StorageRef, TensorRef } from './pickle_v
 const ELEMENT_BYTES: Record<StorageDType, number> = {
   float32: 4, float16: 2, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, bfloat16: 2,
 };
+
+/** Decompressed size limit of a checkpoint (the 0049 and torchvision COCO checkpoints are ~170 MB). */
+export const MAX_UNZIPPED_BYTES = 2 * 1024 ** 3;
+/** torch.save stores entries uncompressed; a compressed entry above 16 MiB expanding > 100x is refused. */
+const BOMB_MIN_BYTES = 16 * 1024 * 1024;
+const MAX_RATIO = 100;
 
 /** Keys under which checkpoints nest their state dict, most specific first. */
 const NESTING_KEYS = ['state_dict', 'model_state_dict', 'model', 'net', 'module'];
@@ -29,9 +35,21 @@ function unzip(bytes: Uint8Array, file: string): Record<string, Uint8Array> {
     }
     throw new WeightsFormatError('not a PyTorch zip checkpoint', { file });
   }
+  let total = 0;
+  const guard = (f: UnzipFileInfo): boolean => {
+    total += f.originalSize;
+    if (total > MAX_UNZIPPED_BYTES) {
+      throw new WeightsFormatError(`zip entries expand to more than ${MAX_UNZIPPED_BYTES} bytes (zip bomb?)`, { file, tensor: f.name });
+    }
+    if (f.compression !== 0 && f.originalSize > BOMB_MIN_BYTES && f.originalSize > MAX_RATIO * f.size) {
+      throw new WeightsFormatError(`zip entry expands ${Math.round(f.originalSize / Math.max(1, f.size))}x (zip bomb?)`, { file, tensor: f.name });
+    }
+    return true;
+  };
   try {
-    return unzipSync(bytes);
+    return unzipSync(bytes, { filter: guard });
   } catch (e) {
+    if (e instanceof WeightsFormatError) throw e;
     throw new WeightsFormatError(`zip archive is damaged or truncated: ${(e as Error).message}`, { file });
   }
 }

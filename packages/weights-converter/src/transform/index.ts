@@ -4,3 +4,4 @@ export { detectArchitecture } from './detect';
 export type { Arch, ArchitectureInfo } from './detect';
 export { foldBatchNorm } from './bn_fold';
 export { canonicalName, layerKind } from './names';
+export { requiredShapes, checkComplete } from './required';

@@ -1,0 +1,163 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { convert } from './convert';
+import { MissingTensorError, WeightsFormatError } from './errors';
+import { readPth } from './readers/pth';
+import { onnxModelType } from './onnx/schema';
+import { toTfjsWeightMap } from './transform';
+import { OutputExistsError } from './writer/atomic_dir';
+import { fixture, readBytes, tempDir } from './__tests__/fixtures';
+import { runConvertCommand } from './cli';
+
+interface ModelJson {
+  format: string;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  userDefinedMetadata: { mrcnn: Record<string, unknown>; labels?: string[]; converter: Record<string, unknown> };
+}
+
+function readModelDir(dir: string): { json: ModelJson; data: ArrayBuffer } {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
+  const bufs = json.weightsManifest[0].paths.map((p) => fs.readFileSync(path.join(dir, p)));
+  const all = Buffer.concat(bufs);
+  return { json, data: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) };
+}
+
+const siblings = (dir: string): string[] => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith(`.${path.basename(dir)}`));
+
+describe('convert', () => {
+  beforeAll(async () => { await tf.setBackend('cpu'); });
+
+  it('.pth -> model.json + shards (<= maxShardBytes) that tf.io decodes to the transformed weights exactly', async () => {
+    const out = path.join(tempDir('conv-'), 'model');
+    const progress: string[] = [];
+    const s = await convert(fixture('tiny_k16.pth'), out, { maxShardBytes: 100_000, labels: Array.from({ length: 81 }, (_, i) => `c${i}`), onProgress: (_d, _t, w) => progress.push(w.split(' ')[0]) });
+    expect(s).toMatchObject({ format: 'pth', arch: '0049', numClasses: 81, widthDiv: 16, quantize: 'none', mappedBy: 'names' });
+    const { json, data } = readModelDir(out);
+    expect(json.weightsManifest[0].paths.length).toBe(s.shards);
+    for (const p of json.weightsManifest[0].paths) expect(fs.statSync(path.join(out, p)).size).toBeLessThanOrEqual(100_000);
+    expect(s.shards).toBe(Math.ceil(s.bytes / 100_000));
+    expect(json.userDefinedMetadata.mrcnn).toMatchObject({ numClasses: 81, backbone: { widthDiv: 16, blocks: [1, 1, 1, 1], strideOn: '1x1' }, fpn: { channels: 16 }, mask: { channels: 8, convs: 4 }, boxHead: { fcDim: 64 } });
+    expect(json.userDefinedMetadata.labels![5]).toBe('c5');
+    expect(progress).toEqual(expect.arrayContaining(['read', 'encode', 'wrote']));
+    const before = tf.memory().numTensors;
+    const decoded = tf.io.decodeWeights(data, json.weightsManifest[0].weights);
+    const want = toTfjsWeightMap(readPth(readBytes(fixture('tiny_k16.pth')), 'tiny_k16.pth'));
+    expect(Object.keys(decoded).sort()).toEqual([...want.keys()].sort());
+    expect(s.tensors).toBe(want.size);
+    let params = 0;
+    for (const [name, t] of want) {
+      params += t.data.length;
+      expect({ name, shape: decoded[name].shape }).toEqual({ name, shape: t.shape });
+      expect(Buffer.from(decoded[name].dataSync<'float32'>().buffer).equals(Buffer.from((t.data as Float32Array).buffer))).toBe(true);
+    }
+    expect(s.params).toBe(params);
+    expect(s.bytes).toBe(params * 4);
+    tf.dispose(Object.values(decoded));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it.each([['fp16', 2, 2 ** -11], ['uint8', 1, 0.5 / 255]] as const)('--quantize %s: manifest quantization field, bytes and error bound', async (q, bytesPer, bound) => {
+    const out = path.join(tempDir('conv-'), 'q');
+    const s = await convert(fixture('tiny_k16.pth'), out, { quantize: q });
+    expect(s.bytes).toBe(s.params * bytesPer);
+    const { json, data } = readModelDir(out);
+    const want = toTfjsWeightMap(readPth(readBytes(fixture('tiny_k16.pth')), 'tiny_k16.pth'));
+    const decoded = tf.io.decodeWeights(data, json.weightsManifest[0].weights);
+    for (const spec of json.weightsManifest[0].weights) {
+      expect(spec.quantization?.dtype).toBe(q === 'fp16' ? 'float16' : 'uint8');
+      const w = want.get(spec.name)!.data;
+      const g = decoded[spec.name].dataSync();
+      let range = 0;
+      for (let i = 0; i < w.length; i++) range = Math.max(range, Math.abs(w[i]));
+      const lo = Math.min(...Array.from(w)); const hi = Math.max(...Array.from(w));
+      for (let i = 0; i < w.length; i++) {
+        const tol = q === 'fp16' ? Math.abs(w[i]) * bound + 2 ** -24 : (hi - lo) * bound * 1.0001 + 1e-7;
+        if (Math.abs(g[i] - w[i]) > tol) throw new Error(`${spec.name}[${i}]: ${g[i]} vs ${w[i]} (tol ${tol})`);
+      }
+    }
+    tf.dispose(Object.values(decoded));
+  });
+
+  it('writes nothing when the input is bad: truncated .pth, missing tensor, unknown format', async () => {
+    const parent = tempDir('conv-');
+    const cut = path.join(parent, 'cut.pth');
+    const bytes = readBytes(fixture('tiny_k16.pth'));
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 5000));
+    const out = path.join(parent, 'out');
+    await expect(convert(cut, out)).rejects.toThrow(WeightsFormatError);
+    // ONNX initializers by canonical names, one required tensor left out.
+    const sd = readPth(bytes, 'tiny_k16.pth');
+    sd.delete('roi_heads.box_head.fc7.bias');
+    const type = onnxModelType();
+    const initializer = [...sd.values()].filter((t) => t.dtype === 'float32').map((t) => ({ name: t.name, dims: t.shape, dataType: 1, rawData: new Uint8Array(t.data.buffer.slice(0)) }));
+    const onnx = path.join(parent, 'missing.onnx');
+    fs.writeFileSync(onnx, type.encode(type.fromObject({ irVersion: 7, opsetImport: [{ domain: '', version: 13 }], graph: { name: 'g', initializer } })).finish());
+    await expect(convert(onnx, out)).rejects.toThrow(MissingTensorError);
+    await expect(convert(onnx, out)).rejects.toThrow(/roi_heads\.box_head\.fc7\.bias.*missing\.onnx|missing\.onnx.*roi_heads\.box_head\.fc7\.bias/);
+    const txt = path.join(parent, 'notes.txt');
+    fs.writeFileSync(txt, 'hello');
+    await expect(convert(txt, out)).rejects.toThrow(/unknown input format/);
+    await expect(convert(path.join(parent, 'nope.pth'), out)).rejects.toThrow(/cannot read input/);
+    expect(fs.readdirSync(parent).sort()).toEqual(['cut.pth', 'missing.onnx', 'notes.txt']);
+  });
+
+  it('refuses a non-empty output directory unless overwrite, then replaces it whole', async () => {
+    const out = tempDir('conv-');
+    fs.writeFileSync(path.join(out, 'old.txt'), 'x');
+    await expect(convert(fixture('tiny_k16.pth'), out)).rejects.toThrow(OutputExistsError);
+    expect(fs.readdirSync(out)).toEqual(['old.txt']);
+    await convert(fixture('tiny_k16.pth'), out, { overwrite: true });
+    expect(fs.readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('checks the label count against the classes', async () => {
+    const out = path.join(tempDir('conv-'), 'm');
+    await expect(convert(fixture('tiny_k16.pth'), out, { labels: ['a', 'b'] })).rejects.toThrow(/2 labels given, the weights have 81 classes/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('runConvertCommand', () => {
+  const io = (): { io: { stdout: { write(s: string): void }; stderr: { write(s: string): void } }; out: string[]; err: string[] } => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { stdout: { write: (s) => out.push(s) }, stderr: { write: (s) => err.push(s) } }, out, err };
+  };
+
+  it('converts and prints a summary (tensors, params, bytes, arch)', async () => {
+    const t = io();
+    const dir = path.join(tempDir('cli-'), 'm');
+    const labels = path.join(path.dirname(dir), 'labels.txt');
+    fs.writeFileSync(labels, Array.from({ length: 91 }, (_, i) => `L${i}`).join('\n'));
+    const code = await runConvertCommand([fixture('tiny_k32_tv.pth'), '-o', dir, '--quantize', 'fp16', '--labels', labels], t.io);
+    expect(t.err.join('')).toBe('');
+    expect(code).toBe(0);
+    const text = t.out.join('');
+    expect(text).toMatch(/arch torchvision, 91 classes, width divisor 32/);
+    expect(text).toMatch(/\d+ tensors, [\d,]+ parameters, [\d,]+ bytes \([\d.]+ MiB, fp16\) in 1 shard/);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
+    expect(json.userDefinedMetadata.mrcnn).toMatchObject({ name: 'torchvision-maskrcnn_resnet50_fpn', numClasses: 91, input: { channelOrder: 'RGB' } });
+    expect(json.userDefinedMetadata.labels!.length).toBe(91);
+  });
+
+  it('usage errors exit 2, conversion errors exit 1 with the typed error, --help exits 0', async () => {
+    let t = io();
+    expect(await runConvertCommand([fixture('tiny_k16.pth')], t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/missing -o <out-dir>/);
+    t = io();
+    expect(await runConvertCommand(['a.pth', '-o', 'x', '--quantize', 'int4'], t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/--quantize must be fp16 or uint8, got int4/);
+    t = io();
+    const dir = path.join(tempDir('cli-'), 'm');
+    expect(await runConvertCommand([fixture('evil_system.pth'), '-o', dir], t.io)).toBe(1);
+    expect(t.err.join('')).toMatch(/UnsafePickleError: .*posix\.system.*evil_system\.pth/);
+    expect(fs.existsSync(dir)).toBe(false);
+    t = io();
+    expect(await runConvertCommand(['--help'], t.io)).toBe(0);
+    expect(t.out.join('')).toMatch(/usage: mrcnn convert/);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * `convert(input, outDir, opts)`: any supported weights file -> tfjs model directory
+ * (model.json + ≤ 4 MB shards). Everything is read, transformed and checked in memory first;
+ * the directory is written at the end through a temp directory and a rename (no partial output).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { configFor, InputOverrides } from './config/from_arch';
+import { withFile, WeightsFormatError } from './errors';
+import { detectFormat, InputFormat } from './io/format';
+import { Progress, readInputFile } from './io/read_input';
+import { readIr } from './ir/read';
+import { readOnnx } from './onnx/read';
+import { readPth } from './readers/pth';
+import { checkComplete } from './transform/required';
+import { detectArchitecture, Arch } from './transform/detect';
+import { toTfjsWeightMap } from './transform/to_tfjs';
+import { WeightMap } from './types';
+import { writeDirAtomically } from './writer/atomic_dir';
+import { buildArtifacts } from './writer/model_json';
+import { Quantization } from './writer/quantize';
+
+export interface ConvertOptions {
+  quantize?: Quantization;
+  labels?: string[];
+  onProgress?: Progress;
+  /** Replace a non-empty output directory (default: refuse). */
+  overwrite?: boolean;
+  /** Shard size limit in bytes (default 4 MiB). */
+  maxShardBytes?: number;
+}
+
+export interface ConvertSummary {
+  input: string;
+  format: InputFormat;
+  outDir: string;
+  arch: Arch;
+  numClasses: number;
+  widthDiv: number;
+  tensors: number;
+  params: number;
+  /** Bytes of weight data written (after quantization). */
+  bytes: number;
+  shards: number;
+  quantize: Quantization | 'none';
+  /** ONNX: how layers were named ('structure' or 'names'); IR: 'structure'; .pth: 'names'. */
+  mappedBy: 'structure' | 'names';
+  /** Notes about what the source graph said (e.g. the mean found in an IR). */
+  notes: string[];
+}
+
+interface SourceWeights {
+  weights: WeightMap;
+  mappedBy: 'structure' | 'names';
+  input: InputOverrides;
+  notes: string[];
+}
+
+function irBinPath(xml: string): string {
+  return xml.replace(/\.xml(\.gz)?$/i, '.bin$1');
+}
+
+function readSource(input: string, format: InputFormat, bytes: Uint8Array, onProgress?: Progress): SourceWeights {
+  switch (format) {
+    case 'pth':
+      return { weights: readPth(bytes, input), mappedBy: 'names', input: {}, notes: [] };
+    case 'onnx': {
+      const r = readOnnx(bytes, input);
+      return { weights: r.weights, mappedBy: r.mappedBy, input: {}, notes: [`ONNX opset ${r.opset} from ${r.producer || 'unknown producer'}`] };
+    }
+    case 'ir': {
+      const binFile = irBinPath(input);
+      if (!fs.existsSync(binFile)) throw new WeightsFormatError(`the IR's weights file ${path.basename(binFile)} is missing`, { file: input });
+      const bin = readInputFile(binFile, onProgress);
+      const r = readIr(bytes, bin, input, binFile);
+      return { weights: r.weights, mappedBy: 'structure', input: r.input, notes: r.notes };
+    }
+    default:
+      throw new WeightsFormatError(`unsupported format ${String(format)}`, { file: input });
+  }
+}
+
+export async function convert(input: string, outDir: string, opts: ConvertOptions = {}): Promise<ConvertSummary> {
+  const progress = opts.onProgress;
+  const bytes = readInputFile(input, progress);
+  const format = detectFormat(input, bytes.subarray(0, 512));
+  let src: SourceWeights;
+  let tfjs: WeightMap;
+  let info;
+  try {
+    src = readSource(input, format, bytes, progress);
+    info = detectArchitecture(src.weights);
+    tfjs = toTfjsWeightMap(src.weights, { roiResolution: info.roiResolution });
+    checkComplete(tfjs, info);
+  } catch (e) {
+    throw withFile(e, input);
+  }
+  const config = configFor(info, src.input);
+  if (opts.labels !== undefined && opts.labels.length !== info.numClasses) {
+    throw new WeightsFormatError(`${opts.labels.length} labels given, the weights have ${info.numClasses} classes (background included)`, { file: input });
+  }
+  const art = buildArtifacts(tfjs, {
+    config, labels: opts.labels, quantize: opts.quantize, maxShardBytes: opts.maxShardBytes,
+    provenance: { source: path.basename(input), format, arch: info.arch, mappedBy: src.mappedBy },
+    onTensor: progress === undefined ? undefined : (d, t, n) => progress(d, t, `encode ${n}`),
+  });
+  writeDirAtomically(outDir, [
+    { name: 'model.json', bytes: `${JSON.stringify(art.modelJson, null, 1)}\n` },
+    ...art.shards.map((s) => ({ name: s.path, bytes: s.bytes })),
+  ], opts.overwrite ?? false);
+  progress?.(art.shards.length, art.shards.length, `wrote ${outDir}`);
+  let params = 0;
+  for (const t of tfjs.values()) params += t.data.length;
+  return {
+    input, format, outDir, arch: info.arch, numClasses: info.numClasses, widthDiv: info.widthDiv, tensors: tfjs.size, params,
+    bytes: art.weightBytes, shards: art.shards.length, quantize: opts.quantize ?? 'none', mappedBy: src.mappedBy, notes: src.notes,
+  };
+}
