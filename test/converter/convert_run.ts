@@ -1,0 +1,89 @@
+/**
+ * Shared steps of the converter's end-to-end tests: convert a file into a temp directory, load it
+ * with the model package's loader, run `execute` on a golden's im_data/im_info and compare the
+ * detections with the oracle's.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { convert, ConvertOptions, ConvertSummary } from '@mrcnn/weights-converter';
+import { loadWeights } from '../../packages/model/src/io/load_weights';
+import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
+import { ModelConfig } from '../../packages/model/src/config';
+import { detectionsFrom, matchDetections, maskIoU } from '../helpers/compare';
+import { TensorDump } from '../helpers/tensor_dump';
+
+export interface RunResult {
+  classes: Int32Array;
+  scores: Float32Array;
+  boxes: Float32Array;
+  /** [N,28,28] sigmoid mask of each row's own class. */
+  masksSel: Float32Array;
+}
+
+export async function convertToTemp(input: string, opts: ConvertOptions = {}): Promise<{ dir: string; summary: ConvertSummary }> {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-e2e-')), 'model');
+  const summary = await convert(input, dir, opts);
+  return { dir, summary };
+}
+
+/** Loads `dir`, runs execute on the golden's input, disposes everything it made. */
+export async function runConverted(dir: string, golden: TensorDump): Promise<{ result: RunResult; config: ModelConfig }> {
+  const before = tf.memory().numTensors;
+  const { weights, config } = await loadWeights(dir);
+  const model = new MaskRCNN(weights, config, { ownsWeights: true });
+  const imData = tf.tensor4d(golden.get('im_data').data as Float32Array, golden.get('im_data').shape as [number, number, number, number]);
+  const imInfo = tf.tensor2d(golden.get('im_info').data as Float32Array, [1, 3]);
+  try {
+    const out = await model.execute(imData, imInfo);
+    const classes = Int32Array.from(await out.classes.data());
+    const n = classes.length;
+    const k = config.numClasses;
+    const raw = await out.rawMasks.data();
+    const masksSel = new Float32Array(n * 784);
+    for (let i = 0; i < n; i++) masksSel.set(raw.subarray((i * k + classes[i]) * 784, (i * k + classes[i] + 1) * 784), i * 784);
+    const result = { classes, scores: Float32Array.from(await out.scores.data()), boxes: Float32Array.from(await out.boxes.data()), masksSel };
+    tf.dispose(Object.values(out));
+    return { result, config };
+  } finally {
+    tf.dispose([imData, imInfo]);
+    model.dispose();
+    if (tf.memory().numTensors !== before) throw new Error(`leaked ${tf.memory().numTensors - before} tensors`);
+  }
+}
+
+export interface ParityStats {
+  expected: number;
+  matched: number;
+  minIoU: number;
+  maxScoreDiff: number;
+  /** Mean IoU of the matched rows' 28x28 masks thresholded at 0.5. */
+  meanMaskIoU: number;
+}
+
+/** Detections of `r` against the golden's (classes, scores, boxes, raw_masks_sel), matched by class and IoU. */
+export function compareWithGolden(r: RunResult, golden: TensorDump, minIoU: number): ParityStats {
+  const exp = detectionsFrom(golden.get('classes').data, golden.get('scores').data, golden.get('boxes').data);
+  const act = detectionsFrom(r.classes, r.scores, r.boxes);
+  const m = matchDetections(act, exp, minIoU);
+  const gm = golden.has('raw_masks_sel') ? golden.get('raw_masks_sel').data : undefined;
+  let iouSum = 0;
+  let minIoUSeen = 1;
+  let maxScoreDiff = 0;
+  for (const x of m.matched) {
+    minIoUSeen = Math.min(minIoUSeen, x.iou);
+    maxScoreDiff = Math.max(maxScoreDiff, x.scoreDiff);
+    if (gm !== undefined) {
+      const bin = (a: ArrayLike<number>, row: number): Uint8Array => Uint8Array.from({ length: 784 }, (_, j) => (a[row * 784 + j] >= 0.5 ? 1 : 0));
+      iouSum += maskIoU(bin(r.masksSel, x.actual), bin(gm, x.expected));
+    }
+  }
+  return {
+    expected: exp.filter((d) => d.classId > 0).length,
+    matched: m.matched.length,
+    minIoU: m.matched.length > 0 ? minIoUSeen : 0,
+    maxScoreDiff,
+    meanMaskIoU: gm === undefined || m.matched.length === 0 ? NaN : iouSum / m.matched.length,
+  };
+}
