@@ -116,7 +116,7 @@ describe('convert', () => {
 
   it('checks the label count against the classes', async () => {
     const out = path.join(tempDir('conv-'), 'm');
-    await expect(convert(fixture('tiny_k16.pth'), out, { labels: ['a', 'b'] })).rejects.toThrow(/2 labels given, the weights have 81 classes/);
+    await expect(convert(fixture('tiny_k16.pth'), out, { labels: ['a', 'b'] })).rejects.toThrow(/2 labels given, the weights have 81 classes: give 81 \(background first\) or 80/);
     expect(fs.existsSync(out)).toBe(false);
   });
 });

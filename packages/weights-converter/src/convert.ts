@@ -96,8 +96,8 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
     throw withFile(e, input);
   }
   const config = configFor(info, src.input);
-  if (opts.labels !== undefined && opts.labels.length !== info.numClasses) {
-    throw new WeightsFormatError(`${opts.labels.length} labels given, the weights have ${info.numClasses} classes (background included)`, { file: input });
+  if (opts.labels !== undefined && opts.labels.length !== info.numClasses && opts.labels.length !== info.numClasses - 1) {
+    throw new WeightsFormatError(`${opts.labels.length} labels given, the weights have ${info.numClasses} classes: give ${info.numClasses} (background first) or ${info.numClasses - 1}`, { file: input });
   }
   const art = buildArtifacts(tfjs, {
     config, labels: opts.labels, quantize: opts.quantize, maxShardBytes: opts.maxShardBytes,

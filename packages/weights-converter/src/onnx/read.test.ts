@@ -27,8 +27,11 @@ function encodeOnnx(initializer: Record<string, unknown>[], opset = 13): Uint8Ar
 }
 
 describe('readOnnx', () => {
-  it('maps the K=8 oracle ONNX export by graph structure; equals the canonical weights after BN folding', () => {
-    const res = readOnnx(gunzip(fixture('oracle_k8_learned.onnx.gz')), 'oracle_k8_learned.onnx');
+  it.each([
+    ['learned layers, constant-folded FrozenBN (Conv -> Mul -> Add)', fixture('oracle_k8_learned.onnx.gz')],
+    ['whole network, BatchNormalization nodes, RoiAlign/NMS between the heads', path.join(ORACLE_K8, 'model_0049.onnx.gz')],
+  ])('maps the K=8 oracle ONNX export (%s) by graph structure; equals the canonical weights after BN folding', (_what, file) => {
+    const res = readOnnx(gunzip(file), path.basename(file));
     expect(res.mappedBy).toBe('structure');
     expect(res.opset).toBe(11);
     expect(res.producer).toMatch(/pytorch/);
