@@ -1,0 +1,94 @@
+"""Times the PyTorch oracle (tools/oracle) on the benchmark's inputs; one subject of the harness.
+
+  /usr/bin/python3 benchmarks/python/time_oracle.py --oracle-dir DIR --pth FILE --width-div K \
+      --images astronaut_fit chelsea_fit --warmup 1 --runs 3 --threads 2
+
+Progress lines go to stderr; the last stdout line is `RESULT <json>` with the fields of the
+harness's SubjectResult (loadMs, firstRunMs, runs, counts, memory, runtime).
+"""
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tools', 'oracle'))
+
+import torch  # noqa: E402
+
+from config import make_config  # noqa: E402
+from model import MaskRCNN0049  # noqa: E402
+from pipeline import run_0049  # noqa: E402
+from tensorio import read_tensors  # noqa: E402
+
+
+def progress(what, done, total):
+    print('PROGRESS ' + json.dumps({'what': what, 'done': done, 'total': total}), file=sys.stderr, flush=True)
+
+
+def run_once(model, inp):
+    with torch.no_grad():
+        out, stats = run_0049(model, inp['im_data'], inp['im_info'])
+    classes = out['classes']
+    counts = {'detections': int((classes > 0).sum()), 'detectionRows': int(classes.shape[0]),
+              'rois': int(out['proposals'].shape[0])}
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--oracle-dir', required=True)
+    ap.add_argument('--pth', required=True)
+    ap.add_argument('--width-div', type=int, required=True)
+    ap.add_argument('--images', nargs='+', required=True)
+    ap.add_argument('--warmup', type=int, default=1)
+    ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--threads', type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    inputs = []
+    for stem in a.images:
+        t, _ = read_tensors(os.path.join(a.oracle_dir, stem))
+        inputs.append({'stem': stem, 'im_data': torch.from_numpy(t['im_data'].copy()),
+                       'im_info': torch.from_numpy(t['im_info'].copy())})
+    total = 2 + a.warmup + a.runs
+    progress('load', 0, total)
+    t0 = time.perf_counter()
+    model = MaskRCNN0049(make_config('0049', a.width_div)).eval()
+    model.load_state_dict(torch.load(a.pth, map_location='cpu'))
+    load_ms = (time.perf_counter() - t0) * 1000
+    progress('first run', 1, total)
+    counts = {}
+    t0 = time.perf_counter()
+    counts[inputs[0]['stem']] = run_once(model, inputs[0])
+    first_ms = (time.perf_counter() - t0) * 1000
+    done = 2
+    progress('warm-up', done, total)
+    for i in range(a.warmup):
+        inp = inputs[(i + 1) % len(inputs)]
+        c = run_once(model, inp)
+        counts.setdefault(inp['stem'], c)
+        done += 1
+        progress('warm-up', done, total)
+    runs = []
+    for i in range(a.runs):
+        inp = inputs[i % len(inputs)]
+        t0 = time.perf_counter()
+        c = run_once(model, inp)
+        ms = (time.perf_counter() - t0) * 1000
+        counts.setdefault(inp['stem'], c)
+        runs.append({'image': inp['stem'], 'ms': ms})
+        done += 1
+        progress(f'run {i + 1}/{a.runs} {ms / 1000:.2f} s', done, total)
+    result = {
+        'ok': True, 'loadMs': load_ms, 'firstRunMs': first_ms, 'runs': runs, 'counts': list(counts.values()),
+        'memory': {'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+        'runtime': {'torch': torch.__version__, 'threads': torch.get_num_threads()},
+    }
+    print('RESULT ' + json.dumps(result), flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,38 @@
+import { BenchUsageError, parseBenchArgs } from './args';
+import { planSubjects } from './subjects/registry';
+
+describe('parseBenchArgs', () => {
+  it('defaults to a full run that writes results', () => {
+    expect(parseBenchArgs([])).toEqual({ mode: 'full', write: true, timeoutS: 900, help: false });
+  });
+  it('reads flags with separate and inline values', () => {
+    const o = parseBenchArgs(['--quick', '--runs', '5', '--warmup=0', '--subjects', 'tfjs-wasm-t1,ort-web-t2', '--no-write']);
+    expect(o).toMatchObject({ mode: 'quick', runs: 5, warmup: 0, subjects: ['tfjs-wasm-t1', 'ort-web-t2'], write: false });
+  });
+  it('names the bad option or value', () => {
+    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/--fast/);
+    expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs needs an integer ≥ 1, got 0/);
+    expect(() => parseBenchArgs(['--subjects', 'tfjs-gpu'])).toThrow(/tfjs-gpu/);
+  });
+});
+
+describe('planSubjects', () => {
+  it('quick: wasm, onnxruntime and PyTorch with 1 warm-up + 3 runs; no cpu', () => {
+    const q = planSubjects({ mode: 'quick' });
+    expect(q.map((s) => s.id)).toEqual(['tfjs-wasm-t1', 'tfjs-wasm-t2', 'ort-node-t2', 'ort-web-t1', 'ort-web-t2', 'pytorch-t1']);
+    expect(q.every((s) => s.warmup === 1 && s.runs === 3)).toBe(true);
+  });
+  it('full: every subject; the slow ones get fewer runs', () => {
+    const f = planSubjects({ mode: 'full' });
+    expect(f).toHaveLength(11);
+    expect(f.find((s) => s.id === 'tfjs-cpu')).toMatchObject({ warmup: 0, runs: 2, backend: 'cpu' });
+    expect(f.find((s) => s.id === 'ort-web-t2')).toMatchObject({ warmup: 2, runs: 10, threads: 2 });
+  });
+  it('explicit subjects and counts override the mode', () => {
+    expect(planSubjects({ mode: 'quick', only: ['tfjs-cpu'], runs: 1, warmup: 0 })).toEqual([
+      expect.objectContaining({ id: 'tfjs-cpu', runs: 1, warmup: 0 }),
+    ]);
+    expect(() => planSubjects({ mode: 'quick', only: ['nope'] })).toThrow(/nope/);
+  });
+});

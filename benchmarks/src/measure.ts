@@ -1,0 +1,78 @@
+/**
+ * The timing protocol every in-process subject follows: load, first run (cold start = both),
+ * warm-up runs, then N timed runs cycling over the images; counts are taken from every run.
+ */
+import { ImageInput } from './inputs';
+import { MemoryFigures, RunCounts, Stage, SubjectResult, SubjectSpec, TimedRun } from './types';
+
+export interface RunOutput {
+  counts: RunCounts;
+  stages?: Partial<Record<Stage, number>>;
+}
+
+/** One subject, loaded once and run many times. */
+export interface SubjectRunner {
+  /** Loads weights/session; returns what actually runs (backend, threads, versions). */
+  load(): Promise<Record<string, string | number | boolean>>;
+  /** One inference with output read-back to host memory. */
+  run(input: ImageInput): Promise<RunOutput>;
+  /** Optional untimed pass splitting the stages further; may report the RoI count. */
+  profile?(input: ImageInput): Promise<{ profile: Record<string, number>; rois: number | null }>;
+  memory(): Omit<MemoryFigures, 'peakRssMiB'>;
+  dispose(): Promise<void>;
+}
+
+export type ProgressFn = (what: string, done: number, total: number) => void;
+
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const out = await f();
+  return [out, performance.now() - t0];
+}
+
+export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, images: readonly ImageInput[],
+  progress: ProgressFn): Promise<SubjectResult> {
+  const profiled = spec.profile && runner.profile !== undefined;
+  const total = 2 + spec.warmup + spec.runs + (profiled ? images.length : 0);
+  let done = 0;
+  const step = (what: string): void => progress(what, ++done, total);
+  const countsByImage = new Map<string, RunCounts>();
+  const run = async (input: ImageInput): Promise<RunOutput> => {
+    const out = await runner.run(input);
+    if (!countsByImage.has(input.stem)) countsByImage.set(input.stem, out.counts);
+    return out;
+  };
+  progress('load', 0, total);
+  const [runtime, loadMs] = await timed(() => runner.load());
+  step('first run');
+  const [, firstRunMs] = await timed(() => run(images[0]));
+  step(spec.warmup > 0 ? 'warm-up' : 'timed runs');
+  for (let i = 0; i < spec.warmup; i++) {
+    await run(images[(i + 1) % images.length]);
+    step(i + 1 < spec.warmup ? 'warm-up' : 'timed runs');
+  }
+  const runs: TimedRun[] = [];
+  for (let i = 0; i < spec.runs; i++) {
+    const input = images[i % images.length];
+    const [out, ms] = await timed(() => run(input));
+    runs.push({ image: input.stem, ms, stages: out.stages });
+    step(`run ${i + 1}/${spec.runs} ${(ms / 1000).toFixed(2)} s`);
+  }
+  let profile: Record<string, number> | undefined;
+  if (profiled && runner.profile) {
+    for (const input of images) {
+      const p = await runner.profile(input);
+      if (profile === undefined) profile = p.profile;
+      const c = countsByImage.get(input.stem);
+      if (c && c.rois === null) c.rois = p.rois;
+      step('profile');
+    }
+  }
+  const memory: MemoryFigures = { ...runner.memory(), peakRssMiB: peakRssMiB() };
+  await runner.dispose();
+  return { spec, ok: true, runtime, loadMs, firstRunMs, runs, counts: [...countsByImage.values()], memory, profile };
+}

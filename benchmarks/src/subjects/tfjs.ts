@@ -1,0 +1,145 @@
+/**
+ * This project on a tfjs backend (cpu, wasm) in Node: weights from the oracle's canonical dump
+ * through @mrcnn/weights-converter's tfjs transform, `MaskRCNN.execute` with per-stage timing.
+ */
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@mrcnn/engine';
+import { isWasmBackend, wasmBackendMemory } from '../../../packages/engine/src/kernels/wasm/wasm_backend_access';
+import { configFor } from './config';
+import { MaskRCNN, StageName } from '../../../packages/model/src/network/mask_rcnn';
+import { tfjsWeightArrays, toTensorMap } from '../../../test/parity/oracle_model';
+import { ImageInput } from '../inputs';
+import { RunOutput, SubjectRunner } from '../measure';
+import { BenchInputs, Stage, SubjectSpec, TfMemory } from '../types';
+
+/** The model's stage names → the benchmark's stages (normalize is counted with the backbone). */
+const STAGE_OF: Record<StageName, Stage> = {
+  normalize: 'backbone', backbone: 'backbone', fpn: 'fpn', rpn: 'rpnProposals', proposals: 'rpnProposals',
+  boxHead: 'boxHead', detectionOutput: 'detectionOutput', maskHead: 'maskHead',
+};
+
+function memoryNow(): TfMemory {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+}
+
+/** Waits until `t` is computed (one-element read-back) and returns the elapsed ms since t0. */
+async function settle(t: tf.Tensor, t0: number): Promise<number> {
+  const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, Math.min(1, t.size)));
+  await one.data();
+  one.dispose();
+  return performance.now() - t0;
+}
+
+export class TfjsRunner implements SubjectRunner {
+  private model?: MaskRCNN;
+  private afterLoad?: TfMemory;
+
+  constructor(private readonly spec: SubjectSpec, private readonly inputs: BenchInputs) {}
+
+  async load(): Promise<Record<string, string | number | boolean>> {
+    const backend = this.spec.backend ?? 'wasm';
+    const enabled = await initBackend(backend, backend === 'wasm' ? { threads: this.spec.threads, simd: this.spec.simd } : {});
+    if (backend === 'wasm' && enabled.threads < this.spec.threads) {
+      throw new Error(`tfjs-backend-wasm runs ${enabled.threads} thread(s) here, ${this.spec.threads} requested (tfjs turns its threaded build off under Node: tfjs issue 3830)`);
+    }
+    if (backend === 'wasm' && this.spec.simd && !enabled.simd) throw new Error('tfjs-backend-wasm: SIMD requested but the non-SIMD binary runs');
+    const cfg = configFor(this.inputs.widthDiv);
+    const weights = toTensorMap(tfjsWeightArrays(path.join(this.inputs.oracleDir, 'weights_0049')));
+    this.model = new MaskRCNN(weights, cfg, { ownsWeights: true });
+    this.afterLoad = memoryNow();
+    return { backend: enabled.backend, threads: enabled.threads, simd: enabled.simd, tfjs: tf.version_core };
+  }
+
+  private tensors(input: ImageInput): [tf.Tensor4D, tf.Tensor2D] {
+    const [n, c, h, w] = input.imDataShape;
+    return [tf.tensor4d(input.imData, [n, c, h, w]), tf.tensor2d(input.imInfo, [1, 3])];
+  }
+
+  async run(input: ImageInput): Promise<RunOutput> {
+    const model = this.requireModel();
+    const stages: Partial<Record<Stage, number>> = {};
+    model.onStage = (name, ms) => { const s = STAGE_OF[name]; stages[s] = (stages[s] ?? 0) + ms; };
+    const [imData, imInfo] = this.tensors(input);
+    try {
+      const out = await model.execute(imData, imInfo);
+      try {
+        const [classes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data(), out.rawMasks.data()]);
+        let detections = 0;
+        for (const c of classes) if (c > 0) detections++;
+        return { stages, counts: { detections, detectionRows: classes.length, rois: null } };
+      } finally {
+        tf.dispose([out.classes, out.scores, out.boxes, out.rawMasks]);
+      }
+    } finally {
+      tf.dispose([imData, imInfo]);
+      model.onStage = undefined;
+    }
+  }
+
+  /**
+   * Drives the stages one by one to split RoIAlign from the heads and to count the RoIs:
+   * boxRoIAlign/maskRoIAlign are the RoI feature extraction alone; boxHead/maskHead include it.
+   */
+  async profile(input: ImageInput): Promise<{ profile: Record<string, number>; rois: number | null }> {
+    const model = this.requireModel();
+    const [imData, imInfo] = this.tensors(input);
+    const imH = Math.trunc(input.imInfo[0]);
+    const imW = Math.trunc(input.imInfo[1]);
+    const prof: Record<string, number> = {};
+    const owned: tf.Tensor[] = [imData, imInfo];
+    try {
+      const x = model.normalize(imData);
+      owned.push(x);
+      const c = model.backbone(x);
+      owned.push(...c);
+      const p = model.fpn(c);
+      owned.push(...p);
+      const r = model.rpn(p);
+      r.forEach((o) => owned.push(o.logits, o.deltas));
+      let t0 = performance.now();
+      const props = await model.proposals(r, imH, imW);
+      owned.push(props.rois, props.scores);
+      prof.proposals = await settle(props.rois, t0);
+      const levels = p.slice(0, model.config.roi.strides.length);
+      t0 = performance.now();
+      const boxFeats = model.roiFeatures(levels, props.rois, model.config.roi.boxOutputSize);
+      owned.push(boxFeats);
+      prof.boxRoIAlign = await settle(boxFeats, t0);
+      t0 = performance.now();
+      const box = model.boxHead(p, props.rois);
+      owned.push(box.clsLogits, box.bboxDeltas);
+      prof.boxHead = await settle(box.clsLogits, t0);
+      const det = await model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, imH, imW);
+      owned.push(det.classes, det.scores, det.boxes);
+      t0 = performance.now();
+      const maskFeats = model.roiFeatures(levels, det.boxes, model.config.roi.maskOutputSize);
+      owned.push(maskFeats);
+      prof.maskRoIAlign = await settle(maskFeats, t0);
+      t0 = performance.now();
+      const masks = model.maskHead(p, det.boxes);
+      owned.push(masks);
+      prof.maskHead = await settle(masks, t0);
+      return { profile: prof, rois: props.rois.shape[0] };
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  memory(): { wasmHeapMiB?: number; tfMemory?: { afterLoad: TfMemory; afterRuns: TfMemory } } {
+    const b = tf.backend();
+    const wasmHeapMiB = isWasmBackend(b) ? wasmBackendMemory(b).buffer.byteLength / 2 ** 20 : undefined;
+    return { wasmHeapMiB, tfMemory: this.afterLoad ? { afterLoad: this.afterLoad, afterRuns: memoryNow() } : undefined };
+  }
+
+  async dispose(): Promise<void> {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  private requireModel(): MaskRCNN {
+    if (!this.model) throw new Error('tfjs subject: load() first');
+    return this.model;
+  }
+}
