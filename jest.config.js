@@ -3,6 +3,6 @@ const base = require('./jest.base.config');
 
 module.exports = {
   ...base,
-  testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/benchmarks/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.parity\\.test\\.ts$'],
 };
