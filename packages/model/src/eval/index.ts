@@ -10,3 +10,5 @@ export { computeIou, evaluateImage, type ImageEval, type GtEntry, type DtEntry }
 export { accumulate, type Accumulated, type NdArray } from './accumulate';
 export { summarize, STAT_NAMES, type CocoStats, type Summary } from './summarize';
 export { evaluateCoco, evaluateDetections, type CocoEvalOptions, type CocoEvalResult } from './coco_eval';
+export { mapClassesToCategories, type CategoryMapping } from './categories';
+export { runEvalCommand, runEvaluation, toXywh, EVAL_USAGE, type EvalArgs, type EvalRun } from './command';
