@@ -2,14 +2,15 @@
  * The demo page (examples/web), built with Vite from the packages' ES module builds, driven in
  * headless Chromium through playwright-core: it loads the K=8 oracle model on webgl, runs chelsea.png
  * picked through the page's file input, and the page's mask overlay must cover the oracle's pasted
- * masks (instances with score >= 0.65) and little else. Saves screenshots under test-output/demo_page/.
+ * masks (instances with score >= 0.65) and little else, with no request leaving the page's origin.
+ * Saves screenshots under test-output/demo_page/.
  * Needs `npm run build` (the ES module builds) and /usr/bin/chromium; fails, never skips, without them.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChromiumSession, IsolatedServer, launchChromium, memoryFiles, serveIsolated, staticFolder } from './chromium';
-import { k8ModelFiles } from './k8_model_files';
+import { ChromiumSession, IsolatedServer, launchChromium, serveIsolated, staticFolder } from './chromium';
+import { k8Files } from './k8_model_files';
 import { IMAGES, ORACLE_K8, REPO_ROOT } from '../helpers/paths';
 import { readTensorDump } from '../helpers/tensor_dump';
 
@@ -57,11 +58,7 @@ describe('demo page (examples/web) in headless Chromium', () => {
     fs.mkdirSync(OUT, { recursive: true });
     const dist = path.join(OUT, 'dist');
     buildDemo(dist);
-    const k8 = k8ModelFiles();
-    server = await serveIsolated(staticFolder(dist), memoryFiles({
-      '/k8/model.json': { body: k8.modelJson, type: 'application/json' },
-      '/k8/weights.bin': { body: k8.weightsBin, type: 'application/octet-stream' },
-    }));
+    server = await serveIsolated(staticFolder(dist), k8Files());
     chrome = await launchChromium();
   }, 180000);
 
@@ -75,7 +72,10 @@ describe('demo page (examples/web) in headless Chromium', () => {
     if (chrome === undefined || server === undefined) throw new Error('Chromium or the server did not start');
     const page = chrome.page;
     const fail = (what: string): Error => new Error(`${what}\npage console:\n${chrome?.console.join('\n')}`);
-    await page.goto(`${server.origin}/index.html?backend=webgl&model=k8/model.json&score=${SCORE}`);
+    const origin = server.origin;
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${origin}/index.html?backend=webgl&model=k8/model.json&score=${SCORE}`);
     await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 120000 });
     if (await page.getAttribute('#status', 'data-state') === 'error') throw fail(`model load failed: ${await page.textContent('#status')}`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
@@ -122,6 +122,8 @@ describe('demo page (examples/web) in headless Chromium', () => {
     report.push(`webgl, K=8 oracle model, chelsea: ${rows.length} instances >= ${SCORE}; coverage of each oracle mask ` +
       `${coverage.map((c) => c.toFixed(4)).join(', ')}; union IoU ${iou.toFixed(4)}; image to overlay ${Date.now() - t0} ms; ` +
       `status "${overlay.status}"; stages ${await page.$$eval('#stages tbody tr', (trs) => trs.map((t) => t.textContent).join(' | '))}`);
+    // Offline: every request stays on the page's origin (blob: URLs are made in the page).
+    expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith(`blob:${origin}/`))).toEqual([]);
     expect(Math.min(...coverage)).toBeGreaterThanOrEqual(MIN_COVERAGE);
     expect(iou).toBeGreaterThanOrEqual(MIN_UNION_IOU);
   }, 300000);

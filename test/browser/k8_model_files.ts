@@ -6,8 +6,9 @@
 import * as path from 'path';
 import { resolveConfig, widthDivOverrides } from '../../packages/model/src/config';
 import { toTfjsWeightMap, WeightMap } from '@mrcnn/weights-converter';
-import { readTensorDump } from '../helpers/tensor_dump';
+import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
 import { ORACLE_K8 } from '../helpers/paths';
+import { memoryFiles, Responder, Served } from './chromium';
 
 export interface ModelFiles {
   /** model.json text (weightsManifest → 'weights.bin', userDefinedMetadata.mrcnn). */
@@ -36,4 +37,21 @@ export function k8ModelFiles(): ModelFiles {
     userDefinedMetadata: { mrcnn: resolveConfig(widthDivOverrides(8)) },
   });
   return { modelJson, weightsBin };
+}
+
+/**
+ * Serves the K=8 model under /k8/ (model.json, weights.bin) and, given a golden, its network
+ * input as raw float32 bytes at /k8/im_data.bin.
+ */
+export function k8Files(golden?: TensorDump): Responder {
+  const model = k8ModelFiles();
+  const files: Record<string, Served> = {
+    '/k8/model.json': { body: model.modelJson, type: 'application/json' },
+    '/k8/weights.bin': { body: model.weightsBin, type: 'application/octet-stream' },
+  };
+  if (golden !== undefined) {
+    const im = golden.get('im_data').data;
+    files['/k8/im_data.bin'] = { body: Buffer.from(im.buffer, im.byteOffset, im.byteLength), type: 'application/octet-stream' };
+  }
+  return memoryFiles(files);
 }

@@ -8,11 +8,11 @@ import * as path from 'path';
 import {
   bundlePage, ChromiumSession, IsolatedServer, launchChromium, memoryFiles, serveIsolated, testPageHtml, tfjsWasmBinaries,
 } from './chromium';
-import { closeStats, detectionsFrom, matchDetections } from '../helpers/compare';
 import { ORACLE_K8 } from '../helpers/paths';
 import { readTensorDump } from '../helpers/tensor_dump';
-import { k8ModelFiles } from './k8_model_files';
+import { k8Files } from './k8_model_files';
 import type { ModelPageCase, ModelPageGlobal } from './model_page';
+import { describeMatch, matchOracle } from './oracle_match';
 
 /**
  * Per backend: the IoU every matched detection reaches, the largest score difference, and the max
@@ -28,14 +28,7 @@ const TOLERANCE = {
 
 const golden = readTensorDump(path.join(ORACLE_K8, 'chelsea_fit'));
 const imData = golden.get('im_data');
-const files = k8ModelFiles();
 const report: string[] = [];
-
-const k8Files = memoryFiles({
-  '/k8/model.json': { body: files.modelJson, type: 'application/json' },
-  '/k8/weights.bin': { body: files.weightsBin, type: 'application/octet-stream' },
-  '/k8/im_data.bin': { body: Buffer.from(imData.data.buffer, imData.data.byteOffset, imData.data.byteLength), type: 'application/octet-stream' },
-});
 
 const pageCase: ModelPageCase = {
   modelUrl: '/k8/model.json',
@@ -50,7 +43,7 @@ describe.each(['webgl', 'wasm'] as const)('the K=8 model in headless Chromium on
 
   beforeAll(async () => {
     const bundle = await bundlePage(path.join(__dirname, 'model_page.ts'));
-    server = await serveIsolated(memoryFiles({ '/': testPageHtml('mrcnn model test'), '/bundle.js': bundle }), tfjsWasmBinaries(), k8Files);
+    server = await serveIsolated(memoryFiles({ '/': testPageHtml('mrcnn model test'), '/bundle.js': bundle }), tfjsWasmBinaries(), k8Files(golden));
     chrome = await launchChromium();
     await chrome.page.goto(`${server.origin}/`);
     await chrome.page.waitForFunction(() => 'mrcnnTest' in self);
@@ -76,26 +69,13 @@ describe.each(['webgl', 'wasm'] as const)('the K=8 model in headless Chromium on
     });
     expect(res.leaked).toBe(0);
     const tol = TOLERANCE[backend];
-    const expected = detectionsFrom(golden.get('classes').data, golden.get('scores').data, golden.get('boxes').data);
-    const actual = detectionsFrom(res.classes, res.scores, res.boxes);
-    const m = matchDetections(actual, expected, tol.minIoU);
-    const sel = golden.get('raw_masks_sel').data;
-    const px = res.maskSize * res.maskSize;
-    let maskAbs = 0;
-    for (const x of m.matched) {
-      const s = closeStats(res.rawMasksSel.slice(x.actual * px, (x.actual + 1) * px), sel.subarray(x.expected * px, (x.expected + 1) * px));
-      maskAbs = Math.max(maskAbs, s.maxAbs);
-    }
-    const minIoU = Math.min(...m.matched.map((x) => x.iou));
-    const scoreAbs = Math.max(...m.matched.map((x) => x.scoreDiff));
-    report.push(`${backend}: ${m.matched.length}/${expected.filter((d) => d.classId > 0).length} matched, ` +
-      `unmatched expected ${JSON.stringify(m.unmatchedExpected)} actual ${JSON.stringify(m.unmatchedActual)}, ` +
-      `min IoU ${minIoU.toFixed(6)}, max score diff ${scoreAbs.toExponential(2)}, raw mask max abs ${maskAbs.toExponential(2)}; ` +
-      `${res.totalMs.toFixed(0)} ms (${res.stages.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')})`);
+    const m = matchOracle(res, golden, tol.minIoU);
+    report.push(`${backend}: ${describeMatch(m)}; ${res.totalMs.toFixed(0)} ms ` +
+      `(${res.stages.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')})`);
     expect(m.unmatchedExpected).toEqual([]);
     expect(m.unmatchedActual).toEqual([]);
-    expect(scoreAbs).toBeLessThanOrEqual(tol.scoreAbs);
-    expect(maskAbs).toBeLessThanOrEqual(tol.maskAbs);
+    expect(m.maxScoreDiff).toBeLessThanOrEqual(tol.scoreAbs);
+    expect(m.maskMaxAbs).toBeLessThanOrEqual(tol.maskAbs);
   }, 300000);
 });
 
