@@ -62,14 +62,27 @@ export function resolveInputs(opts: { oracleDir?: string; images?: string[]; lim
   return { oracleDir: dir, widthDiv: widthDivOf(dir), images, scratchDir: SCRATCH_DIR };
 }
 
-export interface ImageInput { stem: string; imData: Float32Array; imDataShape: number[]; imInfo: Float32Array }
+export interface ImageInput {
+  stem: string;
+  imData: Float32Array;
+  imDataShape: number[];
+  imInfo: Float32Array;
+  /** The decoded source image [H0, W0, 3] and its resize policy, when the golden keeps them (to time preprocessing and pasting). */
+  rgb?: { data: Uint8Array; shape: [number, number, number]; policy: 'fit' | 'window' };
+}
 
-/** im_data [1,3,H,W] and im_info [1,3] of one golden. */
+/** im_data [1,3,H,W] and im_info [1,3] of one golden (and image_rgb when present). */
 export function readImageInput(inputs: BenchInputs, stem: string): ImageInput {
   const d = readTensorDump(path.join(inputs.oracleDir, stem));
   const imData = d.get('im_data');
   const imInfo = d.get('im_info');
-  return { stem, imData: imData.data as Float32Array, imDataShape: imData.shape, imInfo: imInfo.data as Float32Array };
+  const out: ImageInput = { stem, imData: imData.data as Float32Array, imDataShape: imData.shape, imInfo: imInfo.data as Float32Array };
+  const policy = stem.endsWith('_window') ? 'window' : 'fit';
+  if (d.has('image_rgb')) {
+    const rgb = d.get('image_rgb');
+    out.rgb = { data: rgb.data as Uint8Array, shape: rgb.shape as [number, number, number], policy };
+  }
+  return out;
 }
 
 /**

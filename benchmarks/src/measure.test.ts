@@ -33,7 +33,10 @@ describe('measureSubject', () => {
     expect(r.firstRunMs).toBeGreaterThan(0);
     expect(r.runs).toHaveLength(1);
     const stages = Object.keys(r.runs![0].stages ?? {});
-    expect(stages.sort()).toEqual(STAGES.filter((s) => s !== 'preprocess' && s !== 'paste').sort());
+    expect(stages.sort()).toEqual([...STAGES].sort());
+    const st = r.runs![0].stages!;
+    const network = STAGES.filter((s) => s !== 'preprocess' && s !== 'paste').reduce((a, s) => a + st[s]!, 0);
+    expect(network).toBeLessThanOrEqual(r.runs![0].ms);
     expect(r.counts).toEqual([{ detections: oracleDetections, detectionRows: 100, rois: oracleRois }]);
     expect(Object.keys(r.profile ?? {}).sort()).toEqual(['boxHead', 'boxRoIAlign', 'maskHead', 'maskRoIAlign', 'proposals']);
     expect(r.memory!.tfMemory!.afterRuns).toEqual(r.memory!.tfMemory!.afterLoad);

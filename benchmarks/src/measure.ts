@@ -7,6 +7,8 @@ import { MemoryFigures, RunCounts, Stage, SubjectResult, SubjectSpec, TimedRun }
 
 export interface RunOutput {
   counts: RunCounts;
+  /** The run's network time when the runner times it itself (stages outside the network excluded). */
+  ms?: number;
   stages?: Partial<Record<Stage, number>>;
 }
 
@@ -49,7 +51,8 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
   progress('load', 0, total);
   const [runtime, loadMs] = await timed(() => runner.load());
   step('first run');
-  const [, firstRunMs] = await timed(() => run(images[0]));
+  const [firstOut, firstWall] = await timed(() => run(images[0]));
+  const firstRunMs = firstOut.ms ?? firstWall;
   step(spec.warmup > 0 ? 'warm-up' : 'timed runs');
   for (let i = 0; i < spec.warmup; i++) {
     await run(images[(i + 1) % images.length]);
@@ -58,7 +61,8 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
   const runs: TimedRun[] = [];
   for (let i = 0; i < spec.runs; i++) {
     const input = images[i % images.length];
-    const [out, ms] = await timed(() => run(input));
+    const [out, wall] = await timed(() => run(input));
+    const ms = out.ms ?? wall;
     runs.push({ image: input.stem, ms, stages: out.stages });
     step(`run ${i + 1}/${spec.runs} ${(ms / 1000).toFixed(2)} s`);
   }

@@ -19,7 +19,7 @@ export function renderMarkdown(r: BenchReport): string {
     : `Counts differ: ${a.counts.problems.join('; ')}`);
   out.push('');
   const refs = REFERENCES.filter((id) => a.derived.some((d) => d.id === id));
-  out.push(`| subject | median s (min–max, n) | ${refs.map((id) => `× ${id}`).join(' | ')}${refs.length ? ' | ' : ''}cold s (load + 1st run) | cold / warm | GFLOP/s | peak RSS MiB | wasm heap MiB | detections / RoIs |`);
+  out.push(`| subject | network median s (min–max, n) | ${refs.map((id) => `× ${id}`).join(' | ')}${refs.length ? ' | ' : ''}cold s (load + 1st run) | cold / warm | GFLOP/s | peak RSS MiB | wasm heap MiB | detections / RoIs |`);
   out.push(`|---|---|${refs.map(() => '---|').join('')}---|---|---|---|---|---|`);
   for (const s of r.subjects) {
     const d = a.derived.find((x) => x.id === s.spec.id);
@@ -39,7 +39,7 @@ export function renderMarkdown(r: BenchReport): string {
   const staged = a.derived.filter((d) => Object.keys(d.stages).length > 0);
   if (staged.length > 0) {
     out.push('');
-    out.push(`Stages of this project: median ms per run (effective GFLOP/s where FLOPs are counted). FLOPs: backbone ${fixed(a.flops.backbone / 1e9)}, FPN ${fixed(a.flops.fpn / 1e9)}, RPN ${fixed(a.flops.rpn / 1e9)}, box head ${fixed(a.flops.boxHead / 1e9)}, mask head ${fixed(a.flops.maskHead / 1e9)}, total ${fixed(a.flops.total / 1e9)} GFLOP.`);
+    out.push(`Stages of this project: median ms per run (preprocess and paste are outside the network time the peers are compared on) (effective GFLOP/s where FLOPs are counted). FLOPs: backbone ${fixed(a.flops.backbone / 1e9)}, FPN ${fixed(a.flops.fpn / 1e9)}, RPN ${fixed(a.flops.rpn / 1e9)}, box head ${fixed(a.flops.boxHead / 1e9)}, mask head ${fixed(a.flops.maskHead / 1e9)}, total ${fixed(a.flops.total / 1e9)} GFLOP.`);
     out.push('');
     out.push(`| stage | ${staged.map((d) => d.id).join(' | ')} |`);
     out.push(`|---|${staged.map(() => '---|').join('')}`);

@@ -33,7 +33,7 @@ export function renderSvg(r: BenchReport): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-  parts.push(`<text x="${left}" y="20" font-size="14">${esc(`Median time per run (s), by stage where reported · ${r.inputs.images.length} image(s) ${r.inputs.inputHeight}x${r.inputs.inputWidth}, K=${r.inputs.widthDiv} · ${r.date.slice(0, 10)} ${r.machine.host}`)}</text>`);
+  parts.push(`<text x="${left}" y="20" font-size="14">${esc(`Median network time per run (s; bars split by stage where reported, preprocess and paste added to the bar, not to the number) · ${r.inputs.images.length} image(s) ${r.inputs.inputHeight}x${r.inputs.inputWidth}, K=${r.inputs.widthDiv} · ${r.date.slice(0, 10)} ${r.machine.host}`)}</text>`);
   rows.forEach((d, i) => {
     const y = top + i * (barH + gap);
     parts.push(`<text x="${left - 6}" y="${y + barH * 0.7}" text-anchor="end">${esc(d.id)}</text>`);
@@ -43,7 +43,7 @@ export function renderSvg(r: BenchReport): string {
       ? STAGES.filter((s) => d.stages[s] !== undefined).map((s) => [s, d.stages[s]!])
       : [['whole', d.total.median]];
     if (staged) {
-      const sum = segs.reduce((a, [, v]) => a + v, 0);
+      const sum = segs.filter(([n]) => n !== 'preprocess' && n !== 'paste').reduce((a, [, v]) => a + v, 0);
       if (d.total.median > sum) segs.push(['other', d.total.median - sum]);
     }
     for (const [name, ms] of segs) {
