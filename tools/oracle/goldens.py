@@ -32,11 +32,19 @@ def fixed_rois(hp, wp):
     return torch.tensor(rois, dtype=torch.float32)
 
 
+_RUNS = {}  # (model id, image, im_data bytes) -> (out, stats): window == fit for landscape/square images
+
+
 def golden_tensors(model, image_path, policy, full_masks=False):
     rgb = load_rgb(image_path)
     im_data, im_info, scale, (h, w) = preprocess(rgb, policy, model.cfg.input_hw)
-    with torch.no_grad():
-        out, stats = run_0049(model, im_data, im_info, fixed_rois(im_data.shape[2], im_data.shape[3]))
+    key = (id(model), image_path, im_data.numpy().tobytes(), im_info.numpy().tobytes())
+    if key not in _RUNS:
+        _RUNS.clear()
+        with torch.no_grad():
+            _RUNS[key] = run_0049(model, im_data, im_info, fixed_rois(im_data.shape[2], im_data.shape[3]))
+    out, stats = _RUNS[key]
+    out = dict(out)
     classes = out['classes']
     sel = out['raw_masks'][torch.arange(classes.shape[0]), classes.long()]
     pasted = paste_all(classes, out['boxes'], sel.numpy(), scale, rgb.shape[0], rgb.shape[1])

@@ -77,6 +77,7 @@ def main():
     ap.add_argument('--policies', nargs='*', default=['fit', 'window'])
     ap.add_argument('--k1-cache', action='store_true', help='full-size cache into .cache/oracle/k1')
     ap.add_argument('--no-onnx', action='store_true')
+    ap.add_argument('--tv-onnx', action='store_true', help="also torchvision's own ONNX export (not committed)")
     ap.add_argument('--pre-nms', type=int, default=None, help='proposals kept per level before NMS')
     ap.add_argument('--post-nms', type=int, default=None, help='proposals kept per level after NMS')
     ap.add_argument('--post-nms-total', type=int, default=None, help='top-N proposals over all levels')
@@ -108,7 +109,7 @@ def main():
         if a.config in ('all', 'torchvision'):
             from torchvision_ref import gen_torchvision
             out = a.out or os.path.join(REPO, 'test', 'fixtures', f'oracle-tv-k{k}')
-            gen_torchvision(k, out, ['astronaut.png'], ['fit'], compress=True, pth_gz=True, onnx=not a.no_onnx)
+            gen_torchvision(k, out, ['astronaut.png'], ['fit'], compress=True, pth_gz=True, onnx=a.tv_onnx)
     print(f'done in {time.time() - t0:.1f}s')
 
 

@@ -37,7 +37,7 @@ def quantize_(t, bits=8):
     return t
 
 
-def synthetic_image(h, w, seed):
+def synthetic_image(h, w, seed, contrast=70.0):
     """BGR float [2,3,h,w] in 0..255: multi-octave noise (cells of 2..64 px, bilinearly upsampled) plus
     a few flat rectangles, so its statistics resemble a natural image at every scale; the second copy
     has its right third zeroed like a padded input."""
@@ -49,7 +49,7 @@ def synthetic_image(h, w, seed):
         up = F.interpolate(coarse, size=(h + cell, w + cell), mode=mode)[..., cell // 2:h + cell // 2,
                                                                          cell // 2:w + cell // 2]
         img += math.sqrt(cell) * up
-    img = torch.clamp((img - img.mean()) / img.std() * 70 + 128, 0, 255)
+    img = torch.clamp((img - img.mean()) / img.std() * contrast + 128, 0, 255)
     for _ in range(8):
         y0, x0 = int(torch.randint(0, h - 40, (1,), generator=g)), int(torch.randint(0, w - 40, (1,), generator=g))
         hh, ww = int(torch.randint(20, h // 2, (1,), generator=g)), int(torch.randint(20, w // 2, (1,), generator=g))
@@ -142,13 +142,15 @@ def calibrate_backbone_(model, image):
     return cs, ps
 
 
-def calibrate_rpn_(head, ps, logit_std=1.2, logit_bias=-1.0, dxy_std=0.1, dwh_std=0.45):
-    """Shared head calibrated on all levels together (pre-activations flattened over P2..P6)."""
+def calibrate_rpn_(head, ps, logit_std=1.2, logit_bias=-1.0, dxy_std=0.1, dwh_std=0.45, conv=None):
+    """Shared head calibrated on all levels together (pre-activations flattened over P2..P6).
+    conv: the head's 3x3 nn.Conv2d when head.conv is not one (torchvision wraps it with its ReLU)."""
+    conv = head.conv if conv is None else conv
     with torch.no_grad():
         flat = lambda ys: torch.cat([y.permute(1, 0, 2, 3).reshape(y.shape[1], -1) for y in ys], dim=1)
-        y = flat([head.conv(p) for p in ps])
-        _fit_(head.conv.weight, head.conv.bias, y, 1.0)
-        ts = [F.relu(head.conv(p)) for p in ps]
+        y = flat([conv(p) for p in ps])
+        _fit_(conv.weight, conv.bias, y, 1.0)
+        ts = [F.relu(conv(p)) for p in ps]
         lg = flat([head.cls_logits(t) for t in ts])
         _fit_(head.cls_logits.weight, head.cls_logits.bias, lg, logit_std)
         lg = flat([head.cls_logits(t) for t in ts])
