@@ -1,5 +1,5 @@
 /**
- * The demo page: `npm run demo` (dev server), `npm run demo:build` then `npm run demo:preview`.
+ * The demo page: `npm run web` (dev server), `npm run web:build` then `npm run web:preview`.
  * Both servers send COOP/COEP, so the page is cross-origin isolated (tfjs-wasm may use threads).
  * The page imports the packages' ES module builds (`npm run build` first).
  */
@@ -15,7 +15,9 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', chunkSizeWarningLimit: 4096 },
+  // Not minified: tfjs-backend-wasm hands its Emscripten factory to its worker threads as source text
+  // (Function.toString), and a minifier's renaming breaks it ("e is not defined" in the workers).
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', chunkSizeWarningLimit: 4096, minify: false },
   plugins: [
     offlineAssets([
       { prefix: 'tfjs-wasm/', dir: path.join(repo, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'), only: [
