@@ -58,20 +58,34 @@ export interface ParityStats {
   matched: number;
   minIoU: number;
   maxScoreDiff: number;
+  /** Largest |coordinate difference| (pixels) over matched boxes. */
+  maxBoxDiff: number;
+  /** Oracle detections with score >= 0.5, and how many of them were matched. */
+  confident: number;
+  confidentMatched: number;
   /** Mean IoU of the matched rows' 28x28 masks thresholded at 0.5. */
   meanMaskIoU: number;
 }
 
 /** Detections of `r` against the golden's (classes, scores, boxes, raw_masks_sel), matched by class and IoU. */
 export function compareWithGolden(r: RunResult, golden: TensorDump, minIoU: number): ParityStats {
-  const exp = detectionsFrom(golden.get('classes').data, golden.get('scores').data, golden.get('boxes').data);
-  const act = detectionsFrom(r.classes, r.scores, r.boxes);
+  // 0049 boxes use the legacy +1 convention (width = x2 - x1 + 1; tiny boxes may have x2 < x1):
+  // shifting x2, y2 by +1 makes the plain IoU of matchDetections the legacy one.
+  const legacy = (b: ArrayLike<number>): Float32Array => Float32Array.from(b, (v, i) => (i % 4 >= 2 ? v + 1 : v));
+  const exp = detectionsFrom(golden.get('classes').data, golden.get('scores').data, legacy(golden.get('boxes').data));
+  const act = detectionsFrom(r.classes, r.scores, legacy(r.boxes));
   const m = matchDetections(act, exp, minIoU);
   const gm = golden.has('raw_masks_sel') ? golden.get('raw_masks_sel').data : undefined;
   let iouSum = 0;
   let minIoUSeen = 1;
   let maxScoreDiff = 0;
+  let maxBoxDiff = 0;
+  let confidentMatched = 0;
+  const eb = golden.get('boxes').data;
+  const es = golden.get('scores').data;
   for (const x of m.matched) {
+    for (let k = 0; k < 4; k++) maxBoxDiff = Math.max(maxBoxDiff, Math.abs(r.boxes[x.actual * 4 + k] - eb[x.expected * 4 + k]));
+    if (es[x.expected] >= 0.5) confidentMatched++;
     minIoUSeen = Math.min(minIoUSeen, x.iou);
     maxScoreDiff = Math.max(maxScoreDiff, x.scoreDiff);
     if (gm !== undefined) {
@@ -84,6 +98,9 @@ export function compareWithGolden(r: RunResult, golden: TensorDump, minIoU: numb
     matched: m.matched.length,
     minIoU: m.matched.length > 0 ? minIoUSeen : 0,
     maxScoreDiff,
+    maxBoxDiff,
+    confident: exp.filter((d) => d.classId > 0 && d.score >= 0.5).length,
+    confidentMatched,
     meanMaskIoU: gm === undefined || m.matched.length === 0 ? NaN : iouSum / m.matched.length,
   };
 }
