@@ -88,7 +88,7 @@ async function ensureModel(): Promise<Model> {
   const model = await timed('load model', () => load(source.source)).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     if (source !== defaultSource || params.has('model')) throw e;
-    throw new Error(`${msg}. The default model is not in this build (packages/model/default-model): pick a converted model.json and its shards.`);
+    throw new Error(`${msg.replace(/\.+$/, '')}. The default model is not in this build (packages/model/default-model): pick a converted model.json and its shards.`);
   });
   current = { model, backend, source };
   showStages();
