@@ -132,7 +132,7 @@ describe('demo page (examples/web) in headless Chromium', () => {
     await page.screenshot({ path: path.join(OUT, `${label.replace(/\W+/g, '_')}.png`), fullPage: true });
     const m = overlayVsOracle(await readOverlay(page), golden);
     const instances = await page.$$eval('#instances li', (lis) => lis.length);
-    const stages = await page.$$eval('#stages tbody tr', (trs) => trs.map((t) => Array.from(t.cells, (c) => c.textContent).join(' ')));
+    const stages = await page.$$eval('#stages tbody tr', (trs) => trs.map((t) => Array.from((t as HTMLTableRowElement).cells, (c) => c.textContent).join(' ')));
     report.push(`${label}: ${instances} instances >= ${SCORE} (oracle ${m.instancesExpected}); coverage of each oracle mask ` +
       `${m.coverage.map((c) => c.toFixed(4)).join(', ')}; union IoU ${m.unionIoU.toFixed(4)}; image to overlay ` +
       `${Date.now() - t0} ms; stages: ${stages.join(', ')}`);

@@ -70,6 +70,6 @@ async function run(c: ModelPageCase): Promise<ModelPageResult> {
 }
 
 export interface ModelPageApi { init: typeof init; run: typeof run }
-export type ModelPageGlobal = typeof globalThis & { mrcnnTest: ModelPageApi };
+export interface ModelPageGlobal { mrcnnTest: ModelPageApi }
 
-(self as ModelPageGlobal).mrcnnTest = { init, run };
+(self as unknown as ModelPageGlobal).mrcnnTest = { init, run };

@@ -47,7 +47,7 @@ describe.each(['webgl', 'wasm'] as const)('the K=8 model in headless Chromium on
     chrome = await launchChromium();
     await chrome.page.goto(`${server.origin}/`);
     await chrome.page.waitForFunction(() => 'mrcnnTest' in self);
-    const info = await chrome.page.evaluate((name) => (self as ModelPageGlobal).mrcnnTest.init(name), backend);
+    const info = await chrome.page.evaluate((name) => (self as unknown as ModelPageGlobal).mrcnnTest.init(name), backend);
     report.push(`${backend}: ${JSON.stringify(info)}`);
     expect(info.backend).toBe(backend);
     if (backend === 'webgl') {
@@ -64,7 +64,7 @@ describe.each(['webgl', 'wasm'] as const)('the K=8 model in headless Chromium on
   it('matches the golden detections by class and IoU, and the raw masks', async () => {
     if (chrome === undefined) throw new Error('Chromium did not start');
     const page = chrome.page;
-    const res = await page.evaluate((c) => (self as ModelPageGlobal).mrcnnTest.run(c), pageCase).catch((e: unknown) => {
+    const res = await page.evaluate((c) => (self as unknown as ModelPageGlobal).mrcnnTest.run(c), pageCase).catch((e: unknown) => {
       throw new Error(`${String(e)}\npage console:\n${chrome?.console.join('\n')}`);
     });
     expect(res.leaked).toBe(0);
