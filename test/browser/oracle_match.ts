@@ -55,5 +55,5 @@ export function matchOracle(out: CardOutputs, golden: TensorDump, minIoU: number
 export function describeMatch(r: OracleMatch): string {
   return `${r.matched}/${r.expected} matched, unmatched expected ${JSON.stringify(r.unmatchedExpected)} ` +
     `actual ${JSON.stringify(r.unmatchedActual)}, min IoU ${r.minIoU.toFixed(6)}, max score diff ` +
-    `${r.maxScoreDiff.toExponential(2)}, raw mask max abs ${r.maskMaxAbs.toExponential(2)}`;
+    `${r.maxScoreDiff.toExponential(2)}${Number.isNaN(r.maskMaxAbs) ? '' : `, raw mask max abs ${r.maskMaxAbs.toExponential(2)}`}`;
 }
