@@ -65,6 +65,17 @@ export function checkRgbTensor(t: tf.Tensor, argument = 'image'): tf.Tensor3D {
   return t as tf.Tensor3D;
 }
 
+/** Throws ArgumentError when a float tensor holds NaN or ±Infinity (one on-device reduction, one read). */
+export async function assertFiniteTensor(t: tf.Tensor, argument: string): Promise<void> {
+  if (t.dtype !== 'float32') return;
+  const ok = tf.tidy(() => tf.all(tf.isFinite(t)));
+  try {
+    if ((await ok.data())[0] === 0) throw new ArgumentError(argument, 'contains NaN or Infinity');
+  } finally {
+    ok.dispose();
+  }
+}
+
 /** Int32 RGB tensor from RGB or RGBA bytes (the only full-resolution copy made). */
 export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
   const { width, height, data } = p;
