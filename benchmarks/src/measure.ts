@@ -20,7 +20,8 @@ export interface SubjectRunner {
   run(input: ImageInput): Promise<RunOutput>;
   /** Optional untimed pass splitting the stages further; may report the RoI count. */
   profile?(input: ImageInput): Promise<{ profile: Record<string, number>; rois: number | null }>;
-  memory(): Omit<MemoryFigures, 'peakRssMiB'>;
+  /** Memory figures; peakRssMiB defaults to this process's (a runner whose work runs elsewhere overrides it). */
+  memory(): Partial<MemoryFigures>;
   dispose(): Promise<void>;
 }
 
@@ -76,7 +77,7 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
       step('profile');
     }
   }
-  const memory: MemoryFigures = { ...runner.memory(), peakRssMiB: peakRssMiB() };
+  const memory: MemoryFigures = { peakRssMiB: peakRssMiB(), ...runner.memory() };
   await runner.dispose();
   return { spec, ok: true, runtime, loadMs, firstRunMs, runs, counts: [...countsByImage.values()], memory, profile };
 }

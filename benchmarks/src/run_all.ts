@@ -1,5 +1,7 @@
 /** Runs the planned subjects one after the other, with a progress line, and collects a report. */
+import * as fs from 'fs';
 import * as os from 'os';
+import { CHROMIUM } from '../../test/browser/chromium';
 import { analyze, Analysis } from './analysis';
 import { hasOnnx } from './subjects/ort';
 import { hasPyTorch, runNodeSubject, runPyTorchSubject } from './spawn_subject';
@@ -46,7 +48,7 @@ async function unavailable(spec: SubjectSpec, inputs: BenchInputs, torchOk: () =
     return `skipped: no model_0049.onnx in ${inputs.oracleDir} (npm run oracle)`;
   }
   if (spec.kind === 'pytorch' && !(await torchOk())) return 'skipped: /usr/bin/python3 with torch (python3-torch) not found';
-  if (spec.kind === 'tfjs-webgl') return 'skipped: the webgl subject needs the browser harness (not in this build)';
+  if (spec.kind === 'browser' && !fs.existsSync(CHROMIUM)) return `skipped: ${CHROMIUM} not found (apt-get install -y chromium)`;
   return undefined;
 }
 

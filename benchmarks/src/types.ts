@@ -9,7 +9,7 @@ export const STAGES = [
 ] as const;
 export type Stage = typeof STAGES[number];
 
-export type SubjectKind = 'tfjs' | 'ort-node' | 'ort-web' | 'pytorch' | 'tfjs-webgl';
+export type SubjectKind = 'tfjs' | 'ort-node' | 'ort-web' | 'pytorch' | 'browser';
 
 /** What the orchestrator asks a worker to run. */
 export interface SubjectSpec {

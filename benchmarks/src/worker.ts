@@ -2,14 +2,16 @@
  * Child-process entry of one in-process subject: `node worker.js '<WorkerRequest JSON>'`.
  * Progress goes to stderr as `PROGRESS <json>` lines, the result to stdout as `RESULT <json>`.
  */
-import { readImageInput } from './inputs';
+import { ImageInput, readImageInput } from './inputs';
+import { BrowserRunner } from './subjects/browser';
 import { measureSubject, SubjectRunner } from './measure';
 import { OrtRunner } from './subjects/ort';
 import { TfjsRunner } from './subjects/tfjs';
 import { BenchInputs, SubjectResult, SubjectSpec, WorkerRequest } from './types';
 
-function runnerFor(spec: SubjectSpec, inputs: BenchInputs): SubjectRunner {
+function runnerFor(spec: SubjectSpec, inputs: BenchInputs, images: readonly ImageInput[]): SubjectRunner {
   switch (spec.kind) {
+    case 'browser': return new BrowserRunner(spec, inputs, images);
     case 'tfjs': return new TfjsRunner(spec, inputs);
     case 'ort-node':
     case 'ort-web': return new OrtRunner(spec, inputs);
@@ -23,7 +25,7 @@ export async function runWorker(req: WorkerRequest): Promise<SubjectResult> {
     process.stderr.write(`PROGRESS ${JSON.stringify({ what, done, total })}\n`);
   };
   try {
-    return await measureSubject(req.spec, runnerFor(req.spec, req.inputs), images, progress);
+    return await measureSubject(req.spec, runnerFor(req.spec, req.inputs, images), images, progress);
   } catch (e) {
     return { spec: req.spec, ok: false, error: e instanceof Error ? e.message : String(e) };
   }

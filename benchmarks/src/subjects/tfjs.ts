@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
 import { isWasmBackend, wasmBackendMemory } from '../../../packages/engine/src/kernels/wasm/wasm_backend_access';
 import { configFor } from './config';
+import { STAGE_OF } from './stage_map';
 import { ExecuteOutput, MaskRCNN, StageName } from '../../../packages/model/src/network/mask_rcnn';
 import { pasteMask } from '../../../packages/model/src/postprocess/paste';
 import { prepareRgbTensor } from '../../../packages/model/src/preprocess/prepare';
@@ -15,11 +16,6 @@ import { ImageInput } from '../inputs';
 import { RunOutput, SubjectRunner } from '../measure';
 import { BenchInputs, Stage, SubjectSpec, TfMemory } from '../types';
 
-/** The model's stage names → the benchmark's stages (normalize is counted with the backbone). */
-const STAGE_OF: Record<StageName, Stage> = {
-  normalize: 'backbone', backbone: 'backbone', fpn: 'fpn', rpn: 'rpnProposals', proposals: 'rpnProposals',
-  boxHead: 'boxHead', detectionOutput: 'detectionOutput', maskHead: 'maskHead',
-};
 
 /** ms to paste every detection's mask of its class into the original image (as `detect` does). */
 function pasteAll(classes: ArrayLike<number>, boxes: ArrayLike<number>, masks: Float32Array, shape: number[], input: ImageInput): number {
