@@ -27,7 +27,7 @@ Times this project (tfjs wasm/cpu) against onnxruntime-node, onnxruntime-web and
 oracle on the same weights and images; writes benchmarks/results/<date>-<host>[-quick].{json,md,svg}.
 
   --quick              tfjs wasm, onnxruntime, PyTorch; 1 warm-up + 3 runs, one image (≤ 5 min)
-  --full               every subject (adds tfjs cpu, wasm without SIMD, 1-thread peers); 2 + 10 runs, all images (default)
+  --full               every subject (adds tfjs cpu, wasm without SIMD, 1-thread peers); 2 + 6 runs, all images (default)
   --subjects a,b       only these subjects: ${SUBJECT_IDS.join(', ')}
   --runs N             timed runs per subject
   --warmup N           warm-up runs after the first (cold) run

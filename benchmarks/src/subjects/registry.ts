@@ -46,7 +46,7 @@ export interface PlanOptions {
   runs?: number;
 }
 
-/** Subject specs for a run: quick = 1 warm-up + 3 runs; full = 2 + 10; slow subjects 0 + 2. */
+/** Subject specs for a run: quick = 1 warm-up + 3 runs; full = 2 + 6; slow subjects 0 + 2. */
 export function planSubjects(opts: PlanOptions): SubjectSpec[] {
   if (opts.only) {
     const unknown = opts.only.filter((id) => !SUBJECT_IDS.includes(id));
@@ -55,7 +55,7 @@ export function planSubjects(opts: PlanOptions): SubjectSpec[] {
   const chosen = DEFS.filter((d) => (opts.only ? opts.only.includes(d.id) : opts.mode === 'full' || d.quick));
   return chosen.map((d) => {
     const warmup = opts.warmup ?? (d.slow ? 0 : opts.mode === 'quick' ? 1 : 2);
-    const runs = opts.runs ?? (d.slow ? (opts.mode === 'quick' ? 1 : 2) : opts.mode === 'quick' ? 3 : 10);
+    const runs = opts.runs ?? (d.slow ? (opts.mode === 'quick' ? 1 : 2) : opts.mode === 'quick' ? 3 : 6);
     return {
       id: d.id, kind: d.kind, label: d.label, backend: d.backend, threads: d.threads, simd: d.simd,
       warmup, runs, profile: d.profile ?? false,
