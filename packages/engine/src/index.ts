@@ -16,4 +16,5 @@ export { registerWasmKernels } from './kernels/wasm/register_all_kernels';
 export { RoIAlignWasmModule } from './kernels/wasm/roi_align_module';
 export { registerWebGLKernels } from './kernels/webgl/register_all_kernels';
 export { initBackend } from './backends';
-export type { EngineBackendName, EnabledBackend, InitBackendOptions } from './backends';
+export type { EngineBackendName, EnabledBackend, InitBackendOptions, WasmBinaryName } from './backends';
+export { ThreadedWasmSetupError } from './backend_setup/node_threaded_wasm';

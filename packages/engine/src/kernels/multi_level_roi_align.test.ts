@@ -94,4 +94,3 @@ describe('the golden fixture covers the issue\'s test list', () => {
     expect(all.some(([x1, y1, x2, y2]) => x2 < x1 && y2 < y1)).toBe(true);
   });
 });
-});

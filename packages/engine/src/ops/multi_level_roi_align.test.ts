@@ -53,7 +53,7 @@ describe('multiLevelRoIAlign values (cpu)', () => {
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(out.shape).toEqual([1, 2, 2, 2]);
     // bins of 2 px, sample centres at +0.5 and +1.5 -> bin centre = start + 1 (+2 for the 2nd bin).
-    const expected = [];
+    const expected: number[] = [];
     for (const py of [3, 5]) for (const px of [2, 4]) for (let k = 0; k < c; k++) expected.push(10 * py + px + 100 * k);
     const got = Array.from(out.dataSync());
     got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));

@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
+import { builtinModules } from 'module';
 import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 
@@ -62,6 +63,8 @@ export async function openChromiumPage(entry: string): Promise<ChromiumPage> {
   }
   const built = await esbuild.build({
     entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error',
+    // Node-only set-up paths (threaded wasm under Node) import these lazily and never run in a page.
+    external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
   });
   const server = await serve(built.outputFiles[0].text);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-chromium-'));

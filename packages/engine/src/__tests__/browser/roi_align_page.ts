@@ -3,7 +3,7 @@
  * so the jest test can initialise a backend and run golden cases through multiLevelRoIAlign.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EnabledBackend, EngineBackendName, initBackend } from '../../backends';
+import { EnabledBackend, EngineBackendName, initBackend, InitBackendOptions } from '../../backends';
 import type { MultiLevelRoIAlignAttrs } from '../../kernel_names';
 import { multiLevelRoIAlign } from '../../ops/multi_level_roi_align';
 
@@ -16,11 +16,9 @@ export interface PageCase {
 
 export interface PageResult { out: number[]; shape: number[]; leaked: number; ms: number }
 
-async function init(name: EngineBackendName): Promise<EnabledBackend & { webgl2: boolean; isolated: boolean }> {
-  const info = await initBackend(name, { wasmPaths: '/tfjs-wasm/' });
-  // WEBGL_VERSION is a flag only once tfjs-backend-webgl is loaded.
-  const webgl2 = name === 'webgl' && tf.env().getNumber('WEBGL_VERSION') === 2;
-  return { ...info, webgl2, isolated: self.crossOriginIsolated === true };
+async function init(name: EngineBackendName, opts: InitBackendOptions = {}): Promise<EnabledBackend & { isolated: boolean }> {
+  const info = await initBackend(name, { wasmPaths: '/tfjs-wasm/', ...opts });
+  return { ...info, isolated: self.crossOriginIsolated === true };
 }
 
 async function run(c: PageCase): Promise<PageResult> {

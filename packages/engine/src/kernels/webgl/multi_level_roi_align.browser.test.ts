@@ -1,7 +1,8 @@
 /**
  * multiLevelRoIAlign in headless Chromium against the torchvision goldens: the webgl kernel
- * (WebGL2 on SwiftShader) and, on the same page, the wasm kernel with tfjs-wasm's threaded SIMD
- * build (the page is cross-origin isolated, so the kernel runs on a shared memory).
+ * (WebGL2 on SwiftShader) and, on another page, the wasm kernel with tfjs-wasm's threaded SIMD
+ * build and a pool of 2 threads (the page is cross-origin isolated, so the kernel runs on the
+ * shared memory). The binaries come from the local test server only.
  * Fails, never skips, when /usr/bin/chromium is missing.
  */
 import * as path from 'path';
@@ -28,13 +29,15 @@ describe.each(['webgl', 'wasm'] as const)('multiLevelRoIAlign in headless Chromi
 
   beforeAll(async () => {
     chrome = await openChromiumPage(path.join(__dirname, '..', '..', '__tests__', 'browser', 'roi_align_page.ts'));
-    const info = await chrome.page.evaluate((name) => self.mrcnnTest.init(name), backend);
+    const opts = backend === 'wasm' ? { threads: 2 } : {};
+    const info = await chrome.page.evaluate(([name, o]) => self.mrcnnTest.init(name, o), [backend, opts] as const);
     report.push(`${backend}: ${JSON.stringify(info)}`);
     expect(info.backend).toBe(backend);
-    if (backend === 'webgl') expect(info.webgl2).toBe(true);
+    if (backend === 'webgl') expect(info.webglVersion).toBe(2);
     if (backend === 'wasm') {
-      expect(info.isolated).toBe(true);
-      expect(info.simd).toBe(true);
+      expect(info).toEqual({
+        backend: 'wasm', simd: true, threads: 2, wasmBinary: 'tfjs-backend-wasm-threaded-simd.wasm', sharedMemory: true, isolated: true,
+      });
     }
   }, 120000);
 
