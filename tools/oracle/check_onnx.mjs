@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
+import { readDump } from './tensor_dump.mjs';
 
 const args = process.argv.slice(2);
 const oi = args.indexOf('--ort');
@@ -26,19 +27,6 @@ const ti = args.indexOf('--mask-tol');
 const maskTol = ti < 0 ? 5e-3 : Number(args.splice(ti, 2)[1]);
 const [modelPath, ...stems] = args;
 const ort = createRequire(import.meta.url)(ortDir);
-
-function readDump(stem) {
-  const header = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8'));
-  const blob = fs.existsSync(`${stem}.bin`) ? fs.readFileSync(`${stem}.bin`) : zlib.gunzipSync(fs.readFileSync(`${stem}.bin.gz`));
-  const out = new Map();
-  const types = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array };
-  for (const e of header.tensors) {
-    const T = types[e.dtype];
-    const bytes = blob.subarray(e.offset, e.offset + e.byteLength);
-    out.set(e.name, { shape: e.shape, data: new T(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) });
-  }
-  return { tensors: out, meta: header.meta };
-}
 
 function iou(a, b) {
   const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]) + 1);

@@ -1,7 +1,7 @@
 """Generate oracle weights and goldens.
 
   /usr/bin/python3 tools/oracle/make_fixtures.py                 # committed K=8 fixtures (test/fixtures/oracle-k8, oracle-tv-k8)
-  /usr/bin/python3 tools/oracle/make_fixtures.py --k1-cache      # full-size cache .cache/oracle/k1
+  /usr/bin/python3 tools/oracle/make_fixtures.py --k1-cache      # full-size cache .cache/oracle/k1 (+ k1/torchvision)
   /usr/bin/python3 tools/oracle/make_fixtures.py --config 0049 --width-div 4 --out /tmp/x --images a.png --policies fit
 """
 import argparse
@@ -94,11 +94,13 @@ def main():
     if a.k1_cache:
         out = a.out or os.path.join(REPO, '.cache', 'oracle', 'k1')
         imgs = a.images or ['astronaut.png', 'chelsea.png', 'rocket.jpg']
-        gen_0049(1, out, imgs, a.policies, compress=False, pth_gz=False,
-                 full_masks_for=[(i, p) for i in imgs for p in a.policies], onnx=not a.no_onnx, **ov)
+        if a.config in ('all', '0049'):
+            gen_0049(1, out, imgs, a.policies, compress=False, pth_gz=False,
+                     full_masks_for=[(i, p) for i in imgs for p in a.policies], onnx=not a.no_onnx, **ov)
         if a.config in ('all', 'torchvision'):
             from torchvision_ref import gen_torchvision
-            gen_torchvision(1, out, ['astronaut.png'], ['fit'], compress=False, pth_gz=False, onnx=False)
+            gen_torchvision(1, os.path.join(out, 'torchvision'), ['astronaut.png'], ['fit'], compress=False,
+                            pth_gz=False, onnx=False)
     else:
         k = a.width_div
         if a.config in ('all', '0049'):
