@@ -3,16 +3,22 @@
  * FP16, written by tools/oracle/export_ir.py the way Model Optimizer does) are converted with
  * `convert`, loaded with the model package's `loadWeights`, run through `MaskRCNN.execute` on the
  * astronaut_fit golden's im_data/im_info (cpu backend), and the detections are matched with the
- * oracle's by class and box IoU.
+ * oracle's by class and box IoU. The torchvision-layout checkpoint (oracle-tv-k8) takes the path of a
+ * user converting torchvision's COCO checkpoint.
  */
 import * as path from 'path';
 import { initBackend } from '@mrcnn/engine';
 import { fixture } from '../../packages/weights-converter/src/__tests__/fixtures';
 import { ORACLE_K8 } from '../helpers/paths';
-import { readTensorDump } from '../helpers/tensor_dump';
+import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
 import { compareWithGolden, convertToTemp, runConverted } from './convert_run';
 
-const golden = readTensorDump(path.join(ORACLE_K8, 'astronaut_fit'));
+const ORACLE_TV_K8 = path.join(path.dirname(ORACLE_K8), 'oracle-tv-k8');
+const goldens = new Map<string, TensorDump>();
+const golden = (dir: string): TensorDump => {
+  if (!goldens.has(dir)) goldens.set(dir, readTensorDump(path.join(dir, 'astronaut_fit')));
+  return goldens.get(dir)!;
+};
 const log = (msg: string): void => { process.stdout.write(`${msg}\n`); };
 
 interface Tol { matched: number; confident: number; box: number; score: number; maskIoU: number }
@@ -20,22 +26,25 @@ const EXACT: Tol = { matched: 1, confident: 1, box: 0.05, score: 1e-3, maskIoU: 
 // FP16 weights are a lossy source: rows near the score threshold or in NMS ties change.
 const FP16: Tol = { matched: 0.65, confident: 0.65, box: 16, score: 0.1, maskIoU: 0.9 }; // measured: 0.72, 0.72, 10.9 px, 0.056, 0.975
 
-const CASES: ReadonlyArray<readonly [string, string, Tol]> = [
-  ['.pth', path.join(ORACLE_K8, 'model_0049.pth.gz'), EXACT],
-  ['ONNX (whole network)', path.join(ORACLE_K8, 'model_0049.onnx.gz'), EXACT],
-  ['IR FP32', fixture('oracle_k8_ir32.xml.gz'), EXACT],
-  ['IR FP16', fixture('oracle_k8_ir16.xml.gz'), FP16],
+type Arch = '0049' | 'torchvision';
+const CASES: ReadonlyArray<readonly [string, string, string, Arch, Tol]> = [
+  ['.pth', path.join(ORACLE_K8, 'model_0049.pth.gz'), ORACLE_K8, '0049', EXACT],
+  ['ONNX (whole network)', path.join(ORACLE_K8, 'model_0049.onnx.gz'), ORACLE_K8, '0049', EXACT],
+  ['IR FP32', fixture('oracle_k8_ir32.xml.gz'), ORACLE_K8, '0049', EXACT],
+  ['IR FP16', fixture('oracle_k8_ir16.xml.gz'), ORACLE_K8, '0049', FP16],
+  ['torchvision .pth', path.join(ORACLE_TV_K8, 'model_torchvision.pth.gz'), ORACLE_TV_K8, 'torchvision', EXACT],
 ];
 
 describe('converted K=8 weights run like the oracle', () => {
   beforeAll(async () => { await initBackend('cpu'); });
 
-  it.each(CASES)('%s', async (label, input, tol) => {
+  it.each(CASES)('%s', async (label, input, goldenDir, arch, tol) => {
     const { dir, summary } = await convertToTemp(input);
-    expect(summary).toMatchObject({ arch: '0049', widthDiv: 8, numClasses: 81 });
-    const { result, config } = await runConverted(dir, golden);
+    expect(summary).toMatchObject({ arch, widthDiv: 8, numClasses: arch === '0049' ? 81 : 91 });
+    const g = golden(goldenDir);
+    const { result, config } = await runConverted(dir, g);
     expect(config.backbone.widthDiv).toBe(8);
-    const s = compareWithGolden(result, golden, 0.5);
+    const s = compareWithGolden(result, g, 0.5);
     log(`[k8 e2e ${label}] ${JSON.stringify(s)}`);
     expect(s.expected).toBeGreaterThan(10);
     expect(s.matched / s.expected).toBeGreaterThanOrEqual(tol.matched);
