@@ -2,7 +2,8 @@
  * Constants of an IR: `Const` layers decoded from the `.bin` (every offset/size checked against
  * the file and the shape), and constant subgraphs folded the way the runtime would before
  * inference: Convert (f16/i8/u8 -> f32, FP16 IRs and compressed weights) and the elementwise
- * Multiply/Subtract/Add/Divide of decompression (INT8 weights · scale − zero point).
+ * Multiply/Subtract/Add/Divide of decompression (INT8 weights · scale − zero point), and
+ * FakeQuantize on constant weights (INT8 IRs), evaluated with the opset1 formula.
  */
 import { WeightsFormatError } from '../errors';
 import { NamedTensor, numElements } from '../types';
@@ -82,6 +83,7 @@ export function foldConstant(layer: IrLayer, inputs: NamedTensor[], file: string
     if (dst === 'f32' || dst === 'f16') return { name, shape: t.shape, dtype: 'float32', data: Float32Array.from(t.data) };
     return undefined;
   }
+  if (layer.type === 'FakeQuantize' && inputs.length === 5) return fakeQuantize(layer, inputs, name, file);
   const f = BINARY[layer.type];
   if (f === undefined || inputs.length !== 2) return undefined;
   const [a, b] = inputs;
@@ -92,5 +94,30 @@ export function foldConstant(layer: IrLayer, inputs: NamedTensor[], file: string
   const ib = indexer(b.shape, shape);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = f(a.data[ia(i)], b.data[ib(i)]);
+  return { name, shape, dtype: 'float32', data: out };
+}
+
+/** opset1 FakeQuantize of a constant: x, input_low, input_high, output_low, output_high (numpy broadcast). */
+function fakeQuantize(layer: IrLayer, inputs: NamedTensor[], name: string, file: string): NamedTensor {
+  const levels = Number(layer.data.levels);
+  const op = `${layer.type} ${layer.name}`;
+  if (!Number.isInteger(levels) || levels < 2) throw new WeightsFormatError(`levels ${layer.data.levels} is not an integer >= 2`, { file, op });
+  let shape = inputs[0].shape;
+  for (const t of inputs.slice(1)) {
+    const b = broadcastShape(shape, t.shape);
+    if (b === undefined) throw new WeightsFormatError(`cannot broadcast [${shape}] with [${t.shape}]`, { file, op });
+    shape = b;
+  }
+  const idx = inputs.map((t) => indexer(t.shape, shape));
+  const n = numElements(shape);
+  const out = new Float32Array(n);
+  const [x, il, ih, ol, oh] = inputs.map((t) => t.data);
+  for (let i = 0; i < n; i++) {
+    const v = x[idx[0](i)]; const lo = il[idx[1](i)]; const hi = ih[idx[2](i)];
+    const olo = ol[idx[3](i)]; const ohi = oh[idx[4](i)];
+    if (v <= Math.min(lo, hi)) out[i] = olo;
+    else if (v > Math.max(lo, hi)) out[i] = ohi;
+    else out[i] = Math.fround((Math.round(((v - lo) / (hi - lo)) * (levels - 1)) / (levels - 1)) * (ohi - olo) + olo);
+  }
   return { name, shape, dtype: 'float32', data: out };
 }
