@@ -36,18 +36,22 @@ export function cellAnchors(cfg: AnchorsConfig, level: number): Float32Array {
   return new Float32Array(out);
 }
 
-/** All anchors of a level with a grid of `gridH` x `gridW` cells. */
-export function levelAnchors(cfg: AnchorsConfig, level: number, gridH: number, gridW: number): Float32Array {
+/**
+ * All anchors of a level with a grid of `gridH` x `gridW` cells; the grid strides default to the
+ * level's configured stride (proposals.ts passes torchvision's input-derived strides).
+ */
+export function levelAnchors(cfg: AnchorsConfig, level: number, gridH: number, gridW: number,
+  strideY: number = cfg.strides[level], strideX: number = cfg.strides[level]): Float32Array {
   const cells = cellAnchors(cfg, level);
   const a = cells.length / 4;
-  const stride = cfg.strides[level];
-  const off = f(stride * cfg.offset);
+  const offY = f(strideY * cfg.offset);
+  const offX = f(strideX * cfg.offset);
   const out = new Float32Array(gridH * gridW * a * 4);
   let o = 0;
   for (let y = 0; y < gridH; y++) {
-    const cy = f(f(y * stride) + off);
+    const cy = f(f(y * strideY) + offY);
     for (let x = 0; x < gridW; x++) {
-      const cx = f(f(x * stride) + off);
+      const cx = f(f(x * strideX) + offX);
       for (let k = 0; k < a; k++) {
         out[o++] = cx + cells[k * 4];
         out[o++] = cy + cells[k * 4 + 1];

@@ -1,13 +1,20 @@
 /**
- * Box decoding and clipping as tfjs ops.
- * Legacy (Detectron/segmentoly, `plusOne`): w = x2 − x1 + 1, cx = x1 + 0.5·w,
- *   x1' = w·(dx − e/2) + cx, x2' = w·(dx − e/2 + e) + cx − 1 with e = exp(min(dw, clamp));
- *   clip x to [0, W − 1], y to [0, H − 1]. The arithmetic order follows the oracle (tools/oracle/boxes.py).
- * torchvision: w = x2 − x1, the same without the −1, clip to [0, W], [0, H].
+ * Box decoding and clipping on the CPU, on typed arrays, in float32 arithmetic (Math.fround after
+ * every operation, in the reference's order), for the two stages that read boxes back anyway for
+ * their NMS (proposals.ts, detection_output.ts): only the boxes that reach the NMS are decoded.
+ *
+ * Legacy (Detectron/segmentoly, `plusOne`; tools/oracle/boxes.py): w = x2 − x1 + 1, cx = x1 + 0.5·w,
+ *   e = exp(min(dw, clamp)) · 0.5, x1' = w·(dx − e) + cx, x2' = w·(2e + (dx − e)) + cx − 1;
+ *   clip x to [0, W − 1], y to [0, H − 1].
+ * torchvision (BoxCoder.decode_single): w = x2 − x1, cx = x1 + 0.5·w, pcx = dx·w + cx,
+ *   pw = exp(min(dw, clamp))·w, x1' = pcx − 0.5·pw, x2' = pcx + 0.5·pw; clip x to [0, W], y to [0, H].
  * Deltas are divided by `weights` (wx, wy, ww, wh) first.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Quad } from '../config';
+
+// Module-level aliases: global lookups (Math.*) are slow inside vm contexts such as jest's.
+const f = Math.fround;
+const exp = Math.exp;
 
 export interface BoxCoding {
   readonly weights: Quad;
@@ -15,47 +22,69 @@ export interface BoxCoding {
   readonly plusOne: boolean;
 }
 
-/** boxes [N, 4], deltas [N, 4·C] → [N, 4·C] decoded boxes (class-specific when C > 1). */
-export function decodeBoxes(boxes: tf.Tensor2D, deltas: tf.Tensor2D, coding: BoxCoding): tf.Tensor2D {
-  return tf.tidy(() => {
-    const n = deltas.shape[0];
-    const c = deltas.shape[1] / 4;
-    const d = tf.reshape(deltas, [n, c, 4]);
-    const [wx, wy, ww, wh] = coding.weights;
-    const [d0, d1, d2, d3] = tf.split(d, 4, 2);
-    const dx = tf.div(d0, wx);
-    const dy = tf.div(d1, wy);
-    const dw = tf.minimum(tf.div(d2, ww), coding.clampLogWh);
-    const dh = tf.minimum(tf.div(d3, wh), coding.clampLogWh);
-    const ew = tf.mul(tf.exp(dw), 0.5);
-    const eh = tf.mul(tf.exp(dh), 0.5);
-    const dx0 = tf.sub(dx, ew);
-    const dy0 = tf.sub(dy, eh);
-    const dx1 = tf.add(tf.mul(ew, 2), dx0);
-    const dy1 = tf.add(tf.mul(eh, 2), dy0);
-    const b = tf.reshape(boxes, [n, 1, 4]);
-    const [x0, y0, x1, y1] = tf.split(b, 4, 2);
-    const o = coding.plusOne ? 1 : 0;
-    const w = tf.add(tf.sub(x1, x0), o);
-    const h = tf.add(tf.sub(y1, y0), o);
-    const cx = tf.add(x0, tf.mul(w, 0.5));
-    const cy = tf.add(y0, tf.mul(h, 0.5));
-    const ox1 = tf.add(tf.mul(w, dx0), cx);
-    const oy1 = tf.add(tf.mul(h, dy0), cy);
-    const ox2 = tf.sub(tf.add(tf.mul(w, dx1), cx), o);
-    const oy2 = tf.sub(tf.add(tf.mul(h, dy1), cy), o);
-    return tf.reshape(tf.concat([ox1, oy1, ox2, oy2], 2), [n, c * 4]);
-  });
+/** Clip limits of an image of `height` x `width` (processed-image pixels). */
+export interface ClipWindow {
+  readonly height: number;
+  readonly width: number;
 }
 
-/** Clips [N, 4·C] boxes to the image (height, width); legacy mode clips to W − 1 / H − 1. */
-export function clipBoxes(boxes: tf.Tensor2D, height: number, width: number, plusOne: boolean): tf.Tensor2D {
-  return tf.tidy(() => {
-    const n = boxes.shape[0];
-    const c = boxes.shape[1] / 4;
-    const o = plusOne ? 1 : 0;
-    const b = tf.reshape(boxes, [n, c, 2, 2]);
-    const hi = tf.tensor1d([width - o, height - o]);
-    return tf.reshape(tf.maximum(tf.minimum(b, hi), 0), [n, c * 4]);
-  });
+/**
+ * Decodes the box at `boxes[bi..bi+3]` with the deltas at `deltas[di..di+3]` and writes the clipped
+ * result to `out[oi..oi+3]`.
+ */
+export function decodeClipInto(out: Float32Array, oi: number, boxes: ArrayLike<number>, bi: number,
+  deltas: ArrayLike<number>, di: number, coding: BoxCoding, clip: ClipWindow): void {
+  const [wx, wy, ww, wh] = coding.weights;
+  const lim = f(coding.clampLogWh);
+  const dx = f(deltas[di] / wx);
+  const dy = f(deltas[di + 1] / wy);
+  let dw = f(deltas[di + 2] / ww);
+  let dh = f(deltas[di + 3] / wh);
+  if (dw > lim) dw = lim;
+  if (dh > lim) dh = lim;
+  const x0 = boxes[bi];
+  const y0 = boxes[bi + 1];
+  const x1 = boxes[bi + 2];
+  const y1 = boxes[bi + 3];
+  let ox1: number;
+  let oy1: number;
+  let ox2: number;
+  let oy2: number;
+  if (coding.plusOne) {
+    const w = f(f(x1 - x0) + 1);
+    const h = f(f(y1 - y0) + 1);
+    const cx = f(x0 + f(0.5 * w));
+    const cy = f(y0 + f(0.5 * h));
+    const ew = f(f(exp(dw)) * 0.5);
+    const eh = f(f(exp(dh)) * 0.5);
+    const dx0 = f(dx - ew);
+    const dy0 = f(dy - eh);
+    const dx1 = f(f(ew * 2) + dx0);
+    const dy1 = f(f(eh * 2) + dy0);
+    ox1 = f(f(w * dx0) + cx);
+    oy1 = f(f(h * dy0) + cy);
+    ox2 = f(f(f(w * dx1) + cx) - 1);
+    oy2 = f(f(f(h * dy1) + cy) - 1);
+  } else {
+    const w = f(x1 - x0);
+    const h = f(y1 - y0);
+    const cx = f(x0 + f(0.5 * w));
+    const cy = f(y0 + f(0.5 * h));
+    const pcx = f(f(dx * w) + cx);
+    const pcy = f(f(dy * h) + cy);
+    const hw = f(0.5 * f(f(exp(dw)) * w));
+    const hh = f(0.5 * f(f(exp(dh)) * h));
+    ox1 = f(pcx - hw);
+    oy1 = f(pcy - hh);
+    ox2 = f(pcx + hw);
+    oy2 = f(pcy + hh);
+  }
+  const o = coding.plusOne ? 1 : 0;
+  const xMax = clip.width - o;
+  const yMax = clip.height - o;
+  // NaN stays NaN (comparisons are false), as torch.clamp does.
+  out[oi] = ox1 < 0 ? 0 : ox1 > xMax ? xMax : ox1;
+  out[oi + 1] = oy1 < 0 ? 0 : oy1 > yMax ? yMax : oy1;
+  out[oi + 2] = ox2 < 0 ? 0 : ox2 > xMax ? xMax : ox2;
+  out[oi + 3] = oy2 < 0 ? 0 : oy2 > yMax ? yMax : oy2;
 }

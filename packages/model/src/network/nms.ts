@@ -24,7 +24,7 @@ export function sortDescending(scores: ArrayLike<number>, indices?: ArrayLike<nu
 }
 
 /**
- * boxes: [N·4] x1, y1, x2, y2 (float64 allowed: batchedNms offsets them); scores [N].
+ * boxes: [N·4] x1, y1, x2, y2; scores [N].
  * `candidates` restricts the input to a subset. Returns kept indices in descending score order.
  */
 export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, opts: NmsOptions,
@@ -52,8 +52,9 @@ export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, opts: N
     keep.push(order[i]);
     for (let j = i + 1; j < n; j++) {
       if (suppressed[j]) continue;
-      const iw = f(f(Math.min(x2[i], x2[j]) - Math.max(x1[i], x1[j])) + o);
-      const ih = f(f(Math.min(y2[i], y2[j]) - Math.max(y1[i], y1[j])) + o);
+      // Ternaries, not Math.min/max: global lookups are slow inside vm contexts (jest).
+      const iw = f(f((x2[i] < x2[j] ? x2[i] : x2[j]) - (x1[i] > x1[j] ? x1[i] : x1[j])) + o);
+      const ih = f(f((y2[i] < y2[j] ? y2[i] : y2[j]) - (y1[i] > y1[j] ? y1[i] : y1[j])) + o);
       if (iw <= 0 || ih <= 0) continue;
       const inter = f(iw * ih);
       const iou = f(inter / f(f(area[i] + area[j]) - inter));
@@ -64,30 +65,21 @@ export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, opts: N
 }
 
 /**
- * Per-class NMS in one pass with the offset trick: every box is shifted by class·(2·max|coord| + 2)
- * so boxes of different classes never overlap; at most `maxPerClass` kept per class.
- * Coordinates are shifted in float64, where the shift is exact for image-sized float32 boxes.
- * Returns kept indices in descending score order.
+ * Per-class NMS: `nms` on each class's candidates separately (at most `maxPerClass` kept per class),
+ * then all kept indices merged in descending score order (ties: lower index first).
  */
 export function batchedNms(boxes: ArrayLike<number>, scores: ArrayLike<number>, classes: ArrayLike<number>,
   opts: NmsOptions & { readonly maxPerClass?: number }, candidates?: ArrayLike<number>): number[] {
   const cand = candidates ? Array.from(candidates) : Array.from({ length: scores.length }, (_, i) => i);
-  if (cand.length === 0) return [];
-  let maxCoord = 0;
-  for (const i of cand) for (let k = 0; k < 4; k++) maxCoord = Math.max(maxCoord, Math.abs(boxes[i * 4 + k]));
-  const offset = 2 * Math.ceil(maxCoord) + 2;
-  const shifted = new Float64Array(boxes.length);
+  const byClass = new Map<number, number[]>();
   for (const i of cand) {
-    const s = classes[i] * offset;
-    for (let k = 0; k < 4; k++) shifted[i * 4 + k] = boxes[i * 4 + k] + s;
+    const list = byClass.get(classes[i]);
+    if (list) list.push(i);
+    else byClass.set(classes[i], [i]);
   }
-  const kept = nms(shifted, scores, { iouThreshold: opts.iouThreshold, plusOne: opts.plusOne }, cand);
-  const maxPerClass = opts.maxPerClass ?? Infinity;
-  if (!Number.isFinite(maxPerClass)) return kept;
-  const perClass = new Map<number, number>();
-  return kept.filter((i) => {
-    const c = perClass.get(classes[i]) ?? 0;
-    perClass.set(classes[i], c + 1);
-    return c < maxPerClass;
-  });
+  const kept: number[] = [];
+  for (const list of byClass.values()) {
+    for (const i of nms(boxes, scores, { iouThreshold: opts.iouThreshold, plusOne: opts.plusOne, maxKeep: opts.maxPerClass }, list)) kept.push(i);
+  }
+  return sortDescending(scores, kept);
 }

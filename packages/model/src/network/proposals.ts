@@ -4,13 +4,14 @@
  * clip to im_info (H, W) → drop boxes under minSize → NMS → keep ≤ postNmsTopNPerLevel;
  * then the top postNmsTopN over all levels by score (ties: level order, then rank).
  *
- * Top-k and decoding run as tfjs ops; NMS runs on the CPU after `await data()` (here, in
- * `generateProposals`) — the only read-back of this stage.
+ * Sigmoid, top-k and the gather of the selected deltas run as tfjs ops; the k scores, indices and
+ * deltas of a level are read back with one `await data()` round (here, in `generateProposals`), the
+ * only read-back of this stage, and decoding + NMS run on the CPU (box_coder.ts, nms.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnchorsConfig, RpnConfig } from '../config';
 import { levelAnchors } from './anchors';
-import { clipBoxes, decodeBoxes } from './box_coder';
+import { decodeClipInto } from './box_coder';
 import { nms, sortDescending } from './nms';
 import type { RpnLevelOutput } from './rpn_head';
 
@@ -23,55 +24,73 @@ export interface Proposals {
 
 interface LevelCandidates { boxes: Float32Array; scores: Float32Array }
 
-function levelCandidates(out: RpnLevelOutput, level: number, anchorsCfg: AnchorsConfig, cfg: RpnConfig,
-  imH: number, imW: number): { boxes: tf.Tensor2D; scores: tf.Tensor1D } {
+/** Device part of a level: the top-k scores (sigmoid), their anchor indices and deltas [k, 4]. */
+function levelTopK(out: RpnLevelOutput, cfg: RpnConfig): { scores: tf.Tensor1D; indices: tf.Tensor1D; deltas: tf.Tensor2D } {
   return tf.tidy(() => {
     const [, h, w, a] = out.logits.shape;
     const n = h * w * a;
     const scores = tf.sigmoid(tf.reshape(out.logits, [n]));
-    const k = Math.min(cfg.preNmsTopNPerLevel, n);
-    const top = tf.topk(scores, k, true);
-    const anchors: tf.Tensor2D = tf.tensor2d(levelAnchors(anchorsCfg, level, h, w), [n, 4]);
-    const deltas = tf.reshape<tf.Rank.R2>(out.deltas, [n, 4]);
-    const decoded = decodeBoxes(tf.gather<tf.Tensor2D>(anchors, top.indices), tf.gather<tf.Tensor2D>(deltas, top.indices),
-      { weights: cfg.deltaWeights, clampLogWh: cfg.clampLogWh, plusOne: cfg.boxPlusOne });
-    return { boxes: clipBoxes(decoded, imH, imW, cfg.boxPlusOne), scores: top.values as tf.Tensor1D };
+    const top = tf.topk(scores, Math.min(cfg.preNmsTopNPerLevel, n), true);
+    const deltas = tf.gather(tf.reshape<tf.Rank.R2>(out.deltas, [n, 4]), top.indices);
+    return { scores: top.values as tf.Tensor1D, indices: top.indices as tf.Tensor1D, deltas };
   });
 }
 
-/** Per-level NMS on read-back candidates; returns the kept boxes/scores. */
-function levelNms(c: LevelCandidates, cfg: RpnConfig): LevelCandidates {
+/** CPU part of a level: decode + clip the top-k boxes, drop small ones, NMS. */
+function levelNms(scores: Float32Array, indices: Int32Array, deltas: Float32Array, anchors: Float32Array,
+  cfg: RpnConfig, imH: number, imW: number): LevelCandidates {
+  const k = scores.length;
+  const boxes = new Float32Array(k * 4);
+  const coding = { weights: cfg.deltaWeights, clampLogWh: cfg.clampLogWh, plusOne: cfg.boxPlusOne };
+  const clip = { height: imH, width: imW };
+  for (let i = 0; i < k; i++) decodeClipInto(boxes, i * 4, anchors, indices[i] * 4, deltas, i * 4, coding, clip);
   const o = cfg.boxPlusOne ? 1 : 0;
   const cand: number[] = [];
-  for (let i = 0; i < c.scores.length; i++) {
-    const w = c.boxes[i * 4 + 2] - c.boxes[i * 4] + o;
-    const h = c.boxes[i * 4 + 3] - c.boxes[i * 4 + 1] + o;
+  for (let i = 0; i < k; i++) {
+    const w = boxes[i * 4 + 2] - boxes[i * 4] + o;
+    const h = boxes[i * 4 + 3] - boxes[i * 4 + 1] + o;
     if (w >= cfg.minSize && h >= cfg.minSize) cand.push(i); // also drops NaN boxes
   }
-  const keep = nms(c.boxes, c.scores, {
+  const keep = nms(boxes, scores, {
     iouThreshold: cfg.nmsThreshold, plusOne: cfg.boxPlusOne, maxKeep: cfg.postNmsTopNPerLevel,
   }, cand);
-  const boxes = new Float32Array(keep.length * 4);
-  const scores = new Float32Array(keep.length);
+  const kept = { boxes: new Float32Array(keep.length * 4), scores: new Float32Array(keep.length) };
   keep.forEach((i, r) => {
-    boxes.set(c.boxes.subarray(i * 4, i * 4 + 4), r * 4);
-    scores[r] = c.scores[i];
+    kept.boxes.set(boxes.subarray(i * 4, i * 4 + 4), r * 4);
+    kept.scores[r] = scores[i];
   });
-  return { boxes, scores };
+  return kept;
+}
+
+/**
+ * Anchor grid stride of a level: the configured stride, or for torchvision's AnchorGenerator the
+ * padded input size floor-divided by the grid size (its rule: P6 of a 480-wide input has 8 columns,
+ * stride 60).
+ */
+function levelStrides(anchorsCfg: AnchorsConfig, level: number, gridH: number, gridW: number,
+  inputH: number, inputW: number): [number, number] {
+  const s = anchorsCfg.strides[level];
+  if (anchorsCfg.kind !== 'sizesRatios') return [s, s];
+  return [Math.floor(inputH / gridH), Math.floor(inputW / gridW)];
 }
 
 /** rpn: the head's outputs for P2..P6. Inputs are borrowed; the result belongs to the caller. */
 export async function generateProposals(rpn: readonly RpnLevelOutput[], anchorsCfg: AnchorsConfig, cfg: RpnConfig,
   imH: number, imW: number): Promise<Proposals> {
   const levels: LevelCandidates[] = [];
+  // The padded input size: the finest level's grid times its stride (inputs are multiples of 32).
+  const inputH = rpn[0].logits.shape[1] * anchorsCfg.strides[0];
+  const inputW = rpn[0].logits.shape[2] * anchorsCfg.strides[0];
   for (let l = 0; l < rpn.length; l++) {
-    const t = levelCandidates(rpn[l], l, anchorsCfg, cfg, imH, imW);
+    const t = levelTopK(rpn[l], cfg);
     try {
-      const [boxes, scores] = await Promise.all([t.boxes.data(), t.scores.data()]);
-      levels.push(levelNms({ boxes: Float32Array.from(boxes), scores: Float32Array.from(scores) }, cfg));
+      const [scores, indices, deltas] = await Promise.all([t.scores.data(), t.indices.data(), t.deltas.data()]);
+      const [, h, w] = rpn[l].logits.shape;
+      const [sy, sx] = levelStrides(anchorsCfg, l, h, w, inputH, inputW);
+      const anchors = levelAnchors(anchorsCfg, l, h, w, sy, sx);
+      levels.push(levelNms(Float32Array.from(scores), Int32Array.from(indices), Float32Array.from(deltas), anchors, cfg, imH, imW));
     } finally {
-      t.boxes.dispose();
-      t.scores.dispose();
+      tf.dispose([t.scores, t.indices, t.deltas]);
     }
   }
   const total = levels.reduce((s, l) => s + l.scores.length, 0);
