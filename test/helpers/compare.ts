@@ -80,9 +80,10 @@ export interface DetectionMatch {
 
 /**
  * Matches detections by class and IoU (greedy, expected in descending score order), since
- * near-tied scores may reorder rows. Rows with classId 0 (padding) are ignored.
+ * near-tied scores may reorder rows. Rows with classId 0 (padding) are ignored. `plusOne`: legacy
+ * IoU (0049 boxes, where a clipped box can be thinner than one pixel).
  */
-export function matchDetections(actual: Detection[], expected: Detection[], minIoU: number): DetectionMatch {
+export function matchDetections(actual: Detection[], expected: Detection[], minIoU: number, plusOne = false): DetectionMatch {
   const used = new Set<number>();
   const matched: DetectionMatch['matched'] = [];
   const unmatchedExpected: number[] = [];
@@ -93,7 +94,7 @@ export function matchDetections(actual: Detection[], expected: Detection[], minI
     let bestIoU = -1;
     for (const a of act) {
       if (used.has(a.index) || a.classId !== e.classId) continue;
-      const iou = boxIoU(a.box, e.box);
+      const iou = boxIoU(a.box, e.box, plusOne);
       if (iou > bestIoU) { bestIoU = iou; best = a.index; }
     }
     if (best >= 0 && bestIoU >= minIoU) {
