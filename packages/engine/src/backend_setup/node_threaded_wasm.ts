@@ -98,15 +98,19 @@ export async function installedThreadedPaths(binaryDir: string | undefined): Pro
 
 /** Runs `body` while os.cpus() reports `count` entries (restored afterwards, even on failure). */
 async function withLogicalCores<T>(count: number, body: () => Promise<T>): Promise<T> {
-  const os = await import('os');
-  const real = os.cpus;
-  const one = real()[0];
-  const patched: typeof os.cpus = () => Array.from({ length: count }, () => one);
-  Reflect.set(os, 'cpus', patched);
+  // Patch the module object itself (what the Emscripten glue's require("os") returns), not a
+  // namespace copy that import() may wrap around it (ES modules, bundlers' interop helpers).
+  const ns = await import('os');
+  const wrapped: unknown = Reflect.get(ns, 'default');
+  const target: object = typeof wrapped === 'object' && wrapped !== null && typeof Reflect.get(wrapped, 'cpus') === 'function'
+    ? wrapped : ns;
+  const real: unknown = Reflect.get(target, 'cpus');
+  const one = ns.cpus()[0];
+  Reflect.set(target, 'cpus', () => Array.from({ length: count }, () => one));
   try {
     return await body();
   } finally {
-    Reflect.set(os, 'cpus', real);
+    Reflect.set(target, 'cpus', real);
   }
 }
 

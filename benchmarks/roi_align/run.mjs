@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Bundles the RoIAlign micro-benchmark (cli.ts + @mrcnn/engine's TypeScript sources) with esbuild
+// into benchmarks/roi_align/dist/ and runs it with the given arguments (see cli.ts);
+// `run.mjs conv-threads ...` runs the wasm thread-scaling probe instead (conv_threads.ts).
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const entries = { 'roi_align_bench': 'cli.ts', 'conv_threads': 'conv_threads.ts' };
+
+await esbuild.build({
+  entryPoints: Object.entries(entries).map(([out, src]) => ({ out, in: path.join(here, src) })),
+  outdir: path.join(here, 'dist'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  plugins: [{
+    name: 'workspace-sources',
+    setup(build) {
+      build.onResolve({ filter: /^@mrcnn\/engine$/ }, () => ({ path: path.join(root, 'packages', 'engine', 'src', 'index.ts') }));
+      build.onResolve({ filter: /^[^./]/ }, (args) => (path.isAbsolute(args.path) ? undefined : { path: args.path, external: true }));
+    },
+  }],
+});
+const conv = process.argv[2] === 'conv-threads';
+const outfile = path.join(here, 'dist', conv ? 'conv_threads.js' : 'roi_align_bench.js');
+const r = spawnSync(process.execPath, [outfile, ...process.argv.slice(conv ? 3 : 2)], { stdio: 'inherit', cwd: root });
+process.exit(r.status ?? 1);
