@@ -11,6 +11,8 @@ export interface BenchOptions {
   outDir?: string;
   write: boolean;
   timeoutS: number;
+  /** Run the engine's RoIAlign micro-benchmark after the subjects. */
+  roiAlign: boolean;
   help: boolean;
 }
 
@@ -35,6 +37,7 @@ oracle on the same weights and images; writes benchmarks/results/<date>-<host>[-
   --oracle-dir DIR     oracle folder (default .cache/oracle/k1 when present, else test/fixtures/oracle-k8)
   --out DIR            results folder (default benchmarks/results)
   --no-write           print the table only
+  --no-roi-align       skip the engine's RoIAlign micro-benchmark (wasm; cpu too in --full)
   --timeout-s N        per-subject time limit (default 900)
 `;
 
@@ -51,7 +54,7 @@ function listArg(flag: string, v: string | undefined): string[] {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { mode: 'full', write: true, timeoutS: 900, help: false };
+  const o: BenchOptions = { mode: 'full', write: true, timeoutS: 900, roiAlign: true, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -66,6 +69,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--oracle-dir': o.oracleDir = value(); break;
       case '--out': o.outDir = value(); break;
       case '--no-write': o.write = false; break;
+      case '--no-roi-align': o.roiAlign = false; break;
       case '--timeout-s': o.timeoutS = intArg(flag, value(), 1); break;
       case '-h': case '--help': o.help = true; break;
       default: throw new BenchUsageError(`unknown option ${a}`);

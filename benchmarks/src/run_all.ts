@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { CHROMIUM } from '../../test/browser/chromium';
 import { analyze, Analysis } from './analysis';
+import type { RoiAlignBenchResult } from './roi_align_step';
 import { hasOnnx } from './subjects/ort';
 import { hasPyTorch, runNodeSubject, runPyTorchSubject } from './spawn_subject';
 import { BenchInputs, SubjectResult, SubjectSpec } from './types';
@@ -27,7 +28,7 @@ export interface BenchReport {
   subjects: SubjectResult[];
   analysis: Analysis;
   /** The RoIAlign micro-benchmark of the engine, when run. */
-  roiAlign?: unknown;
+  roiAlign?: RoiAlignBenchResult | { error: string };
   wallSeconds: number;
 }
 
@@ -86,7 +87,7 @@ export async function runAll(specs: readonly SubjectSpec[], inputs: BenchInputs,
   return results;
 }
 
-export function buildReport(results: SubjectResult[], inputs: BenchInputs, meta: { command: string; mode: string; roiAlign?: unknown; startedAt: number },
+export function buildReport(results: SubjectResult[], inputs: BenchInputs, meta: { command: string; mode: string; roiAlign?: RoiAlignBenchResult | { error: string }; startedAt: number },
   inputHw: [number, number]): BenchReport {
   return {
     format: 'mrcnn-bench/1',

@@ -6,6 +6,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { plainFile, REPO_ROOT } from './inputs';
+import type { RoiAlignBenchResult, RoiAlignRequest } from './roi_align_step';
 import { BenchInputs, SubjectResult, SubjectSpec, WorkerRequest } from './types';
 
 export type SubjectProgress = (what: string, done: number, total: number) => void;
@@ -14,9 +15,9 @@ export const PYTHON = '/usr/bin/python3';
 /** The bundled worker (benchmarks/dist, made by `npm run build`); the same file from src/ tests. */
 export const WORKER_JS = path.join(REPO_ROOT, 'benchmarks', 'dist', 'worker.js');
 
-interface ChildOutcome { result?: Partial<SubjectResult>; code: number | null; stderrTail: string }
+interface ChildOutcome<T = Partial<SubjectResult>> { result?: T; code: number | null; stderrTail: string }
 
-function runChild(cmd: string, args: string[], onProgress: SubjectProgress, timeoutMs: number): Promise<ChildOutcome> {
+function runChild<T = Partial<SubjectResult>>(cmd: string, args: string[], onProgress: SubjectProgress, timeoutMs: number): Promise<ChildOutcome<T>> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -43,18 +44,22 @@ function runChild(cmd: string, args: string[], onProgress: SubjectProgress, time
     child.on('close', (code) => {
       clearTimeout(timer);
       const line = out.split('\n').reverse().find((l) => l.startsWith('RESULT '));
-      let result: Partial<SubjectResult> | undefined;
+      let result: T | undefined;
       if (line !== undefined) {
-        try { result = JSON.parse(line.slice(7)) as Partial<SubjectResult>; } catch { result = undefined; }
+        try { result = JSON.parse(line.slice(7)) as T; } catch { result = undefined; }
       }
       resolve({ result, code, stderrTail: (tail + errBuf).trim() });
     });
   });
 }
 
-function failed(spec: SubjectSpec, o: ChildOutcome, what: string): SubjectResult {
+function exitMessage(o: ChildOutcome<unknown>, what: string): string {
   const last = o.stderrTail.split('\n').slice(-6).join('\n');
-  return { spec, ok: false, error: `${what} exited with ${String(o.code)}${last ? `: ${last}` : ''}` };
+  return `${what} exited with ${String(o.code)}${last ? `: ${last}` : ''}`;
+}
+
+function failed(spec: SubjectSpec, o: ChildOutcome<unknown>, what: string): SubjectResult {
+  return { spec, ok: false, error: exitMessage(o, what) };
 }
 
 /** A Node subject (tfjs, onnxruntime) in a worker process. */
@@ -89,4 +94,11 @@ export async function runPyTorchSubject(spec: SubjectSpec, inputs: BenchInputs, 
     '--runs', String(spec.runs), '--threads', String(spec.threads)], onProgress, timeoutMs);
   if (!o.result) return failed(spec, o, 'time_oracle.py');
   return { ...o.result, spec, ok: true } as SubjectResult;
+}
+
+/** The engine's RoIAlign micro-benchmark in a worker process; an error message when it fails. */
+export async function runRoiAlignWorker(req: RoiAlignRequest, onProgress: SubjectProgress, timeoutMs: number): Promise<RoiAlignBenchResult | { error: string }> {
+  if (!fs.existsSync(WORKER_JS)) return { error: `${WORKER_JS} is missing: run \`npm run build -w benchmarks\`` };
+  const o = await runChild<RoiAlignBenchResult>(process.execPath, [WORKER_JS, JSON.stringify(req)], onProgress, timeoutMs);
+  return o.result ?? { error: exitMessage(o, 'roi-align worker') };
 }

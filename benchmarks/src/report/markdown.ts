@@ -1,8 +1,15 @@
 /** The markdown table of a benchmark report (also pasted into benchmarks/README.md). */
 import { REFERENCES } from '../analysis';
+import { roiAlignBenchMarkdown } from '../roi_align_step';
 import { BenchReport } from '../run_all';
 import { STAGES } from '../types';
 import { fixed, sec, STAGE_LABELS } from './format';
+
+/** An error message on one table line: whitespace collapsed, at most 400 characters. */
+function oneLine(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 400 ? `${t.slice(0, 397)}...` : t;
+}
 
 export function renderMarkdown(r: BenchReport): string {
   const m = r.machine;
@@ -34,7 +41,7 @@ export function renderMarkdown(r: BenchReport): string {
   const skipped = r.subjects.filter((s) => !s.ok);
   if (skipped.length > 0) {
     out.push('');
-    for (const s of skipped) out.push(`- ${s.spec.id}: ${s.error ?? 'did not run'}`);
+    for (const s of skipped) out.push(`- ${s.spec.id}: ${oneLine(s.error ?? 'did not run')}`);
   }
   const staged = a.derived.filter((d) => Object.keys(d.stages).length > 0);
   if (staged.length > 0) {
@@ -65,6 +72,11 @@ export function renderMarkdown(r: BenchReport): string {
         return `${s.spec.id} ${t.afterLoad.numTensors} → ${t.afterRuns.numTensors} tensors, ${fixed(t.afterLoad.numBytes / 2 ** 20, 0)} → ${fixed(t.afterRuns.numBytes / 2 ** 20, 0)} MiB`;
       }).join('; ') + '.');
     }
+  }
+  if (r.roiAlign !== undefined) {
+    out.push('');
+    if ('error' in r.roiAlign) out.push(`RoIAlign micro-benchmark failed: ${r.roiAlign.error}`);
+    else out.push(roiAlignBenchMarkdown(r.roiAlign, r.command).replace(/^# /m, '#### ').trimEnd());
   }
   return out.join('\n') + '\n';
 }
