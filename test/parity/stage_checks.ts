@@ -250,19 +250,38 @@ export async function checkProposals(s: StageInputs, scoreTol: number, boxTol: n
   }
 }
 
-/** RoIAlign 7x7 of the golden's fixed_rois on P2..P5 (oracle's when present). */
-export async function checkRoiFeatures(s: StageInputs): Promise<CloseStats> {
+/**
+ * RoIAlign 7x7 of the golden's fixed_rois on P2..P5 (oracle's when present). With `negativeZero`
+ * (torchvision), RoIs with x2 < x1 or y2 < y1 are expected all-zero in the golden and not compared.
+ */
+export async function checkRoiFeatures(s: StageInputs, negativeZero: boolean):
+  Promise<{ stats: CloseStats; zeroed: number; expectedZeroed: number }> {
   const { p } = await s.pyramid();
   const rois = s.golden('fixed_rois') as tf.Tensor2D;
   const f = await noLeak('roiFeatures', () => s.model.roiFeatures(p, rois), (t) => [t]);
   try {
     const exp = s.d.get('roi_feats_fixed');
+    const rd = s.d.get('fixed_rois').data;
     const [r, c, h, w] = exp.shape;
     const got = await read(f);
-    const want = new Float32Array(r * h * w * c);
     const per = c * h * w;
-    for (let i = 0; i < r; i++) want.set(nchwToNhwc(exp.data.subarray(i * per, (i + 1) * per), c, h, w), i * per);
-    return closeStats(got, want, 1);
+    const keep: number[] = [];
+    let zeroed = 0;
+    let expectedZeroed = 0;
+    for (let i = 0; i < r; i++) {
+      const negative = rd[i * 4 + 2] < rd[i * 4] || rd[i * 4 + 3] < rd[i * 4 + 1];
+      if (negativeZero && negative) {
+        expectedZeroed++;
+        if (exp.data.subarray(i * per, (i + 1) * per).every((v) => v === 0)) zeroed++;
+      } else keep.push(i);
+    }
+    const a = new Float32Array(keep.length * per);
+    const b = new Float32Array(keep.length * per);
+    keep.forEach((i, k) => {
+      a.set(got.subarray(i * per, (i + 1) * per), k * per);
+      b.set(nchwToNhwc(exp.data.subarray(i * per, (i + 1) * per), c, h, w), k * per);
+    });
+    return { stats: closeStats(a, b, 1), zeroed, expectedZeroed };
   } finally {
     f.dispose();
   }
@@ -306,15 +325,23 @@ function legacyArea(b: ArrayLike<number>): number {
   return Math.max(b[2] - b[0] + 1, 0) * Math.max(b[3] - b[1] + 1, 0);
 }
 
+/** How detections are matched: IoU (legacy +1 or plain) ≥ minIoU, degenerate boxes by coordinates within boxTol. */
+export interface MatchOptions {
+  readonly minIoU: number;
+  readonly boxTol: number;
+  readonly plusOne: boolean;
+}
+
 /**
- * Detections matched by class and legacy-convention IoU ≥ minIoU (rows with class 0 ignored); then
- * degenerate leftovers (area < DEGENERATE_AREA on both sides) matched by class and coordinates.
+ * Detections matched by class and IoU ≥ minIoU (rows with class 0 ignored); then degenerate
+ * leftovers (area < DEGENERATE_AREA on both sides) matched by class and coordinates.
  */
 export function compareDetections(a: { classes: ArrayLike<number>; scores: ArrayLike<number>; boxes: ArrayLike<number> },
-  d: TensorDump, minIoU: number, boxTol: number): DetectionComparison {
+  d: TensorDump, opts: MatchOptions): DetectionComparison {
+  const { minIoU, boxTol, plusOne } = opts;
   const ed = detectionsFrom(d.get('classes').data, d.get('scores').data, d.get('boxes').data);
   const ad = detectionsFrom(a.classes, a.scores, a.boxes);
-  const match = matchDetections(ad, ed, minIoU, true);
+  const match = matchDetections(ad, ed, minIoU, plusOne);
   const byIoU = match.matched.length;
   const leftA = new Set(match.unmatchedActual);
   const stillE: number[] = [];
@@ -328,7 +355,7 @@ export function compareDetections(a: { classes: ArrayLike<number>; scores: Array
     }
     if (hit < 0) { stillE.push(e); continue; }
     leftA.delete(hit);
-    match.matched.push({ expected: e, actual: hit, iou: boxIoU(ad[hit].box, eb, true), scoreDiff: Math.abs(ad[hit].score - ed[e].score) });
+    match.matched.push({ expected: e, actual: hit, iou: boxIoU(ad[hit].box, eb, plusOne), scoreDiff: Math.abs(ad[hit].score - ed[e].score) });
   }
   match.unmatchedExpected = stillE;
   match.unmatchedActual = [...leftA];
@@ -352,7 +379,7 @@ export function compareDetections(a: { classes: ArrayLike<number>; scores: Array
  * Detection output fed the oracle's proposals and cls_logits, and bbox_deltas (the oracle's when
  * present, else our box head's on the oracle's proposals).
  */
-export async function checkDetectionOutput(s: StageInputs, minIoU: number, boxTol: number): Promise<DetectionComparison & { oracleDeltas: boolean }> {
+export async function checkDetectionOutput(s: StageInputs, opts: MatchOptions): Promise<DetectionComparison & { oracleDeltas: boolean }> {
   const rois = s.golden('proposals') as tf.Tensor2D;
   const logits = s.golden('cls_logits') as tf.Tensor2D;
   let deltas: tf.Tensor2D;
@@ -371,7 +398,7 @@ export async function checkDetectionOutput(s: StageInputs, minIoU: number, boxTo
       (x) => [x.classes, x.scores, x.boxes]);
     try {
       const cmp = compareDetections({ classes: await det.classes.data(), scores: await det.scores.data(), boxes: await det.boxes.data() },
-        s.d, minIoU, boxTol);
+        s.d, opts);
       return { ...cmp, oracleDeltas };
     } finally {
       tf.dispose([det.classes, det.scores, det.boxes]);
@@ -438,7 +465,7 @@ export interface EndToEnd {
 /** Pastes our row `actual`'s own-class heatmap and compares it with the golden's pasted row `expected`. */
 function comparePasted(ours: Float32Array, numClasses: number, boxes: ArrayLike<number>, actual: number, cls: number,
   d: TensorDump, expected: number): { iou: number; xor: number } {
-  const [h0, w0] = d.meta.orig_hw as [number, number];
+  const [, h0, w0] = d.get('pasted_masks').shape;
   const scale = d.get('im_info').data[2];
   const m2 = 28 * 28;
   const off = (actual * numClasses + cls) * m2;
@@ -455,12 +482,12 @@ function comparePasted(ours: Float32Array, numClasses: number, boxes: ArrayLike<
  * masks (@mrcnn/model's pasteMask on our boxes and heatmaps).
  */
 export async function checkExecute(model: MaskRCNN, d: TensorDump, imData: tf.Tensor4D, imInfo: tf.Tensor2D,
-  minIoU: number, boxTol: number, maskMinIoU: number): Promise<EndToEnd> {
+  opts: MatchOptions & { readonly maskMinIoU: number }): Promise<EndToEnd> {
   const out = await noLeak('execute', () => model.execute(imData, imInfo), (o) => [o.classes, o.scores, o.boxes, o.rawMasks]);
   try {
     const classes = await out.classes.data();
     const boxes = await out.boxes.data();
-    const detections = compareDetections({ classes, scores: await out.scores.data(), boxes }, d, minIoU, boxTol);
+    const detections = compareDetections({ classes, scores: await out.scores.data(), boxes }, d, opts);
     const ours = await read(out.rawMasks);
     const k = out.rawMasks.shape[1];
     const pairs = detections.match.matched.map((m) => ({ actual: m.actual, expected: m.expected, cls: classes[m.actual] }));
@@ -474,7 +501,7 @@ export async function checkExecute(model: MaskRCNN, d: TensorDump, imData: tf.Te
       const c = comparePasted(ours, k, boxes, p.actual, p.cls, d, p.expected);
       pastedMinIoU = Math.min(pastedMinIoU, c.iou);
       pastedMaxXor = Math.max(pastedMaxXor, c.xor);
-      if (c.iou < maskMinIoU) pastedBelow.push({ row: p.expected, ...c });
+      if (c.iou < opts.maskMinIoU) pastedBelow.push({ row: p.expected, ...c });
       pastedCompared++;
     }
     return { detections, maskMaxAbs: maskDiff(ours, k, d, pairs), pastedMinIoU, pastedCompared, pastedMaxXor, pastedBelow };

@@ -1,0 +1,242 @@
+/**
+ * The stage-by-stage parity suite, built from a table: one network configuration + its oracle weights,
+ * a list of goldens, the backends, the tolerances and what runs where. Used by k8_stages.test.ts,
+ * tv_k8_stages.test.ts and k1_stages.parity.test.ts. Which stages an image checks follows the tensors
+ * its golden holds (committed fixtures drop some, see meta.dropped); goldens are read in beforeAll and
+ * released in afterAll, so full-size caches are held one image at a time.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@mrcnn/engine';
+import type { EngineBackendName } from '@mrcnn/engine';
+import type { ModelConfig } from '../../packages/model/src/config';
+import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
+import { prepareRgbTensor } from '../../packages/model/src/preprocess/prepare';
+import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
+import { goldenTensor, read, tfjsWeightArrays, toTensorMap } from './oracle_model';
+import {
+  checkBackbone, checkBoxHead, checkDetectionOutput, checkExecute, checkFpn, checkMaskHead, checkProposals,
+  checkRoiFeatures, checkRpn, EndToEnd, StageInputs,
+} from './stage_checks';
+
+export interface ParityTolerances {
+  backbone: number;
+  fpn: number;
+  rpn: number;
+  roiFeats: number;
+  logits: number;
+  /** Proposals from (some of) the oracle's RPN maps. */
+  proposalScore: number;
+  proposalBox: number;
+  /** Proposals from the image (no oracle RPN maps in the golden). */
+  proposalScoreFromImage: number;
+  proposalBoxFromImage: number;
+  /** Rows may differ only at the top-N cut-off, within this score of it. */
+  tie: number;
+  detIoU: number;
+  detScore: number;
+  /** Coordinates (px) of degenerate detections, matched by coordinates since IoU is meaningless there. */
+  degenerateBox: number;
+  /** raw_masks on the oracle's boxes. */
+  mask: number;
+  /** raw_masks end to end (our boxes). */
+  maskEndToEnd: number;
+  /** Pasted masks: IoU ≥ pastedIoU, or at most pastedXor pixels different (tiny masks). */
+  pastedIoU: number;
+  pastedXor: number;
+}
+
+export type TestGroup = 'stages' | 'proposals' | 'masks' | 'e2e';
+
+export interface ParitySuite {
+  title: string;
+  config: ModelConfig;
+  /** Canonical weight dump (mrcnn-tensors/1) of the oracle's model. */
+  weightsStem: string;
+  /** Golden stems (`<dir>/<image>_<policy>`). */
+  goldens: readonly string[];
+  backends: readonly EngineBackendName[];
+  tol: ParityTolerances;
+  /** Legacy (+1) IoU for detection matching (0049) or plain (torchvision). */
+  plusOneIoU: boolean;
+  /** Which test groups run for a golden on a backend (default: all). */
+  runs?: (backend: EngineBackendName, golden: string, group: TestGroup) => boolean;
+  /**
+   * torchvision: a RoI with negative width or height gets a NaN pyramid level in its LevelMapper and
+   * zero features; such fixed_rois are checked to be zero in the golden and left out of the comparison.
+   */
+  negativeRoisGiveZeros?: boolean;
+  /** Stem of a golden holding `image_rgb` for a golden that lacks im_data (preprocessed by @mrcnn/model). */
+  imageSource?: (golden: string) => string;
+}
+
+/** PARITY_REPORT=1 prints every measured error (to re-derive the tolerances after a change). */
+const REPORT = process.env.PARITY_REPORT === '1';
+function report(what: string, value: unknown): void {
+  if (REPORT) process.stdout.write(`[parity] ${expect.getState().currentTestName ?? ''} ${what}: ${JSON.stringify(value)}\n`);
+}
+
+/** Tensor names of a golden, from its header only. */
+function goldenNames(stem: string): Set<string> {
+  const header = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8')) as { tensors: Array<{ name: string }> };
+  return new Set(header.tensors.map((t) => t.name));
+}
+
+function expectStats(stats: Record<string, { maxAbs: number }>, names: readonly string[], tol: number): void {
+  expect(Object.keys(stats).sort()).toEqual([...names].sort());
+  report('maxAbs', Object.fromEntries(Object.entries(stats).map(([n, st]) => [n, st.maxAbs])));
+  for (const [name, st] of Object.entries(stats)) expect({ name, ok: st.maxAbs <= tol, maxAbs: st.maxAbs }).toEqual({ name, ok: true, maxAbs: st.maxAbs });
+}
+
+function expectEndToEnd(e: EndToEnd, tol: ParityTolerances): void {
+  const det = e.detections;
+  report('end to end', {
+    count: det.actualCount, byIoU: det.byIoU, byCoords: det.byCoords, minIoU: det.minIoU, maxScoreDiff: det.maxScoreDiff,
+    maxBoxDiff: det.maxBoxDiff, unmatched: det.match.unmatchedExpected.length + det.match.unmatchedActual.length,
+    maskMaxAbs: e.maskMaxAbs, pastedMinIoU: e.pastedMinIoU, pastedMaxXor: e.pastedMaxXor, pastedBelow: e.pastedBelow,
+  });
+  expect(det.actualCount).toBe(det.expectedCount);
+  expect(det.match.unmatchedExpected).toEqual([]);
+  expect(det.match.unmatchedActual).toEqual([]);
+  expect(det.maxScoreDiff).toBeLessThanOrEqual(tol.detScore);
+  expect(det.minIoU).toBeGreaterThanOrEqual(tol.detIoU);
+  expect(e.maskMaxAbs).toBeLessThanOrEqual(tol.maskEndToEnd);
+  expect(e.pastedCompared).toBe(det.expectedCount);
+  for (const r of e.pastedBelow) expect({ row: r.row, xorWithinTolerance: r.xor <= tol.pastedXor }).toEqual({ row: r.row, xorWithinTolerance: true });
+}
+
+/** The network input of a golden: its im_data, or @mrcnn/model's preprocessing of the source image. */
+function networkInput(d: TensorDump, suite: ParitySuite, golden: string): { imData: tf.Tensor4D; imInfo: tf.Tensor2D } {
+  if (d.has('im_data')) return { imData: goldenTensor(d, 'im_data') as tf.Tensor4D, imInfo: goldenTensor(d, 'im_info') as tf.Tensor2D };
+  if (!suite.imageSource) throw new Error(`${golden}: no im_data and no image source`);
+  const image = readTensorDump(suite.imageSource(golden)).get('image_rgb');
+  const rgb = tf.tensor3d(Int32Array.from(image.data), image.shape as [number, number, number], 'int32');
+  try {
+    const p = prepareRgbTensor(rgb, d.meta.policy as 'fit' | 'window', suite.config.input);
+    return { imData: p.imData, imInfo: p.imInfo };
+  } finally {
+    rgb.dispose();
+  }
+}
+
+export function describeParity(suite: ParitySuite): void {
+  const { tol } = suite;
+  const runs = suite.runs ?? (() => true);
+  let weightArrays: ReturnType<typeof tfjsWeightArrays> | undefined;
+
+  describe.each(suite.backends)(`${suite.title} on %s`, (backend) => {
+    let weights: tf.NamedTensorMap;
+    let model: MaskRCNN;
+    beforeAll(async () => {
+      await initBackend(backend);
+      weightArrays ??= tfjsWeightArrays(suite.weightsStem);
+      weights = toTensorMap(weightArrays);
+      model = new MaskRCNN(weights, suite.config);
+    });
+    afterAll(() => {
+      model.dispose();
+      tf.dispose(Object.values(weights));
+    });
+
+    describe.each(suite.goldens.map((g) => [path.basename(g), g]))('%s', (golden, stem) => {
+      const names = goldenNames(stem);
+      const has = (n: string): boolean => names.has(n);
+      const fromImage = !has('im_data');
+      let d: TensorDump;
+      let s: StageInputs;
+      let input: { imData: tf.Tensor4D; imInfo: tf.Tensor2D };
+      let before: number;
+      beforeAll(() => {
+        before = tf.memory().numTensors;
+        d = readTensorDump(stem);
+        input = networkInput(d, suite, golden);
+        s = new StageInputs(model, d, input.imData);
+      });
+      afterAll(() => {
+        s.dispose();
+        tf.dispose([input.imData, input.imInfo]);
+        expect(tf.memory().numTensors).toBe(before);
+      });
+
+      if (fromImage) {
+        it('input: @mrcnn/model\'s preprocessing gives the oracle\'s im_info', async () => {
+          expect(Array.from(await read(input.imInfo))).toEqual(Array.from(d.get('im_info').data));
+          expect(input.imData.shape).toEqual([1, 3, suite.config.input.height, suite.config.input.width]);
+        });
+      }
+      const cs = ['C2', 'C3', 'C4', 'C5'].filter(has);
+      const ps = ['P2', 'P3', 'P4', 'P5', 'P6'].filter(has);
+      const maps = [...names].filter((n) => n.startsWith('rpn_'));
+      if (runs(backend, golden, 'stages')) {
+        if (cs.length > 0) {
+          it(`backbone from im_data: ${cs.join(', ')}`, async () => {
+            expectStats(await checkBackbone(s), cs, tol.backbone);
+          });
+        }
+        if (ps.length > 0) {
+          it(`FPN (${cs.length > 0 ? `oracle ${cs.join(', ')}` : 'our C2..C5'}): ${ps.join(', ')}`, async () => {
+            const r = await checkFpn(s);
+            expect(r.oracleInputs).toEqual(cs);
+            expectStats(r.stats, ps, tol.fpn);
+          });
+        }
+        if (maps.length > 0) {
+          it(`RPN head (${ps.length === 5 ? 'oracle' : 'our'} P2..P6): ${maps.length} maps`, async () => {
+            const r = await checkRpn(s);
+            expect(r.source).toBe(ps.length === 5 ? 'oracle' : 'ours');
+            expectStats(r.stats, maps, tol.rpn);
+          });
+        }
+        if (has('fixed_rois')) {
+          it(`RoIAlign features of fixed_rois (${ps.length === 5 ? 'oracle' : 'our'} P2..P5)`, async () => {
+            const r = await checkRoiFeatures(s, suite.negativeRoisGiveZeros ?? false);
+            report('roi features', r);
+            expect(r.zeroed).toBe(r.expectedZeroed);
+            expect(r.stats.maxAbs).toBeLessThanOrEqual(tol.roiFeats);
+          });
+        }
+        if (has('cls_logits')) {
+          it('box head on the oracle\'s proposals', async () => {
+            expectStats(await checkBoxHead(s), ['cls_logits', 'bbox_deltas'].filter(has), tol.logits);
+          });
+          it('detection output on the oracle\'s proposals and logits', async () => {
+            const det = await checkDetectionOutput(s, { minIoU: tol.detIoU, boxTol: tol.degenerateBox, plusOne: suite.plusOneIoU });
+            report('detections', { minIoU: det.minIoU, maxScoreDiff: det.maxScoreDiff, maxBoxDiff: det.maxBoxDiff });
+            expect(det.actualCount).toBe(det.expectedCount);
+            expect(det.match.unmatchedExpected).toEqual([]);
+            expect(det.match.unmatchedActual).toEqual([]);
+            expect(det.byCoords).toBe(0);
+            expect(det.maxScoreDiff).toBeLessThanOrEqual(tol.detScore);
+          });
+        }
+      }
+      if (runs(backend, golden, 'proposals')) {
+        it(`proposals from ${maps.length > 0 ? `${maps.length} oracle RPN maps` : 'the image'}: the same set up to ties`, async () => {
+          const { cmp, oracleMaps } = maps.length > 0
+            ? await checkProposals(s, tol.proposalScore, tol.proposalBox, tol.tie)
+            : await checkProposals(s, tol.proposalScoreFromImage, tol.proposalBoxFromImage, tol.tie);
+          report('proposals', cmp);
+          expect(oracleMaps).toBe(maps.length);
+          expect(cmp.actual).toBe(cmp.expected);
+          expect(cmp.unmatchedOffBoundary).toBe(0);
+        });
+      }
+      if (runs(backend, golden, 'masks')) {
+        it(`mask head on the oracle's boxes (${ps.length === 5 ? 'oracle' : 'our'} P2..P5): every row's own-class mask`, async () => {
+          const m = await checkMaskHead(s);
+          report('masks', m);
+          expect(m.rows).toBe(d.get('classes').shape[0]);
+          expect(m.maxAbs).toBeLessThanOrEqual(tol.mask);
+        });
+      }
+      if (runs(backend, golden, 'e2e')) {
+        it(`end to end from ${fromImage ? 'the image' : 'im_data'}: detections, raw and pasted masks`, async () => {
+          const e = await checkExecute(model, d, input.imData, input.imInfo,
+            { minIoU: tol.detIoU, boxTol: tol.degenerateBox, plusOne: suite.plusOneIoU, maskMinIoU: tol.pastedIoU });
+          expectEndToEnd(e, tol);
+        });
+      }
+    });
+  });
+}
