@@ -18,6 +18,8 @@ export interface RoiAlignBenchOptions {
   channels?: number;
   /** wasm: thread count passed to initBackend (Node: > 1 runs tfjs's threaded build). */
   threads?: number;
+  /** wasm: where tfjs's .wasm files are (browser pages; Node finds the installed ones). */
+  wasmPaths?: string;
   onProgress?: (what: string, done: number, total: number) => void;
 }
 
@@ -118,7 +120,7 @@ export async function runRoiAlignBench(opts: RoiAlignBenchOptions): Promise<RoiA
     progress(`roi-align ${backend}: init`, done, total);
     let enabled: EnabledBackend;
     try {
-      enabled = await initBackend(backend, backend === 'wasm' && opts.threads !== undefined ? { threads: opts.threads } : {});
+      enabled = await initBackend(backend, backend === 'wasm' ? { threads: opts.threads, wasmPaths: opts.wasmPaths } : {});
     } catch (e) {
       results.push({ backend, ok: false, error: e instanceof Error ? e.message : String(e), cases: [] });
       done += cases.length * 2 * (warmup + runs);

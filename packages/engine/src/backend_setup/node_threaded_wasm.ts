@@ -88,7 +88,10 @@ export async function installedThreadedPaths(binaryDir: string | undefined): Pro
   const req = createRequire(path.join(process.cwd(), 'noop.js'));
   let main: string;
   try {
-    main = typeof require === 'function' ? require.resolve('@tensorflow/tfjs-backend-wasm') : req.resolve('@tensorflow/tfjs-backend-wasm');
+    // CommonJS builds have require.resolve; ES module builds (a bundler's require shim has no
+    // resolve) resolve from the working directory.
+    main = typeof require === 'function' && typeof require.resolve === 'function'
+      ? require.resolve('@tensorflow/tfjs-backend-wasm') : req.resolve('@tensorflow/tfjs-backend-wasm');
   } catch (e) {
     throw new ThreadedWasmSetupError(`cannot resolve @tensorflow/tfjs-backend-wasm (${String(e)})`);
   }

@@ -56,8 +56,16 @@ function port(server: http.Server): number {
   return addr.port;
 }
 
+export interface OpenPageOptions {
+  /** The global the page defines once it is ready (default 'mrcnnTest'). */
+  readyGlobal?: string;
+  /** esbuild aliases, e.g. '@mrcnn/engine' to its TypeScript sources. */
+  alias?: Record<string, string>;
+}
+
 /** Opens `entry` (a TS module, bundled as an iife) in a fresh headless Chromium profile. */
-export async function openChromiumPage(entry: string): Promise<ChromiumPage> {
+export async function openChromiumPage(entry: string, opts: OpenPageOptions = {}): Promise<ChromiumPage> {
+  const readyGlobal = opts.readyGlobal ?? 'mrcnnTest';
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: install it with 'apt-get install -y chromium'`);
   }
@@ -65,6 +73,7 @@ export async function openChromiumPage(entry: string): Promise<ChromiumPage> {
     entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error',
     // Node-only set-up paths (threaded wasm under Node) import these lazily and never run in a page.
     external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+    alias: opts.alias ?? {},
   });
   const server = await serve(built.outputFiles[0].text);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-chromium-'));
@@ -83,7 +92,7 @@ export async function openChromiumPage(entry: string): Promise<ChromiumPage> {
     page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
     await page.goto(`http://127.0.0.1:${port(server)}/`);
-    await page.waitForFunction(() => 'mrcnnTest' in self);
+    await page.waitForFunction((g) => g in self, readyGlobal);
     return { page, console: lines, close };
   } catch (e) {
     await close();
