@@ -3,6 +3,7 @@ import os
 
 import numpy as np
 import torch
+from PIL import Image
 
 from pipeline import run_0049
 from postprocess import paste_all
@@ -17,6 +18,19 @@ MEDIUM_KEEP = ('image_rgb', 'im_data', 'im_info', 'rpn_logits_P2', 'rpn_logits_P
                'raw_masks_sel', 'pasted_masks')
 LIGHT_KEEP = ('im_info', 'proposals', 'proposal_scores', 'classes', 'scores', 'boxes', 'raw_masks_sel',
               'pasted_masks')
+# Portrait images, where window != fit: both policies keep im_data (preprocessing parity). The fit
+# im_data (448x480) alone is ~1.45 MB gzipped, so the decoded source image_rgb goes to the window golden
+# only (meta.image_rgb_in names it) and the fit golden keeps just the RPN logits of P3..P6.
+PORTRAIT_FIT_KEEP = ('im_data', 'im_info', 'rpn_logits_P3', 'rpn_logits_P4', 'rpn_logits_P5', 'rpn_logits_P6',
+                     'proposals', 'proposal_scores', 'proposal_rpn_level', 'proposal_roi_levels', 'classes',
+                     'scores', 'boxes', 'det_roi_levels', 'raw_masks_sel', 'pasted_masks')
+PORTRAIT_WINDOW_KEEP = ('image_rgb', 'im_data') + LIGHT_KEEP
+
+
+def is_portrait(image_path):
+    """Taller than wide: the only images where the `window` policy differs from `fit`."""
+    with Image.open(image_path) as im:
+        return im.height > im.width
 
 
 def fixed_rois(hp, wp):
@@ -68,9 +82,12 @@ def golden_tensors(model, image_path, policy, full_masks=False):
     return tensors, meta
 
 
-def write_golden(model, image_path, policy, out_dir, compress=True, full_masks=False, drop=(), keep=None):
-    """keep: names to keep (None = all); drop: names to remove. meta['dropped'] lists what is missing."""
+def write_golden(model, image_path, policy, out_dir, compress=True, full_masks=False, drop=(), keep=None,
+                 extra_meta=None):
+    """keep: names to keep (None = all); drop: names to remove. meta['dropped'] lists what is missing;
+    extra_meta is merged into meta."""
     tensors, meta = golden_tensors(model, image_path, policy, full_masks)
+    meta.update(extra_meta or {})
     dropped = [n for n in tensors if n in drop or (keep is not None and n not in keep)]
     for name in dropped:
         del tensors[name]

@@ -19,7 +19,8 @@ import torch  # noqa: E402
 
 from config import make_config  # noqa: E402
 from export import export_dump, export_pth  # noqa: E402
-from goldens import LIGHT_KEEP, MEDIUM_KEEP, RICH_DROP, write_golden  # noqa: E402
+from goldens import (LIGHT_KEEP, MEDIUM_KEEP, PORTRAIT_FIT_KEEP, PORTRAIT_WINDOW_KEEP, RICH_DROP,  # noqa: E402
+                     is_portrait, write_golden)
 from model import MaskRCNN0049, count_params  # noqa: E402
 from weights_init import init_0049_  # noqa: E402
 
@@ -33,28 +34,36 @@ def build_0049(k, **overrides):
 
 
 def committed_tier(img, pol):
-    """K=8 committed goldens: astronaut_fit rich, other fit goldens medium, window goldens light
-    (for landscape images window == fit, byte for byte)."""
+    """K=8 committed goldens: astronaut_fit rich; window goldens light where window == fit byte for byte
+    (landscape and square images); portrait goldens (window != fit) PORTRAIT_*_KEEP, the decoded source in
+    the window golden only; the rest medium."""
     if (img, pol) == ('astronaut.png', 'fit'):
         return {'drop': RICH_DROP}
+    if is_portrait(os.path.join(IMAGES, img)):
+        stem = os.path.splitext(img)[0]
+        return {'keep': PORTRAIT_FIT_KEEP if pol == 'fit' else PORTRAIT_WINDOW_KEEP,
+                'extra_meta': {'image_rgb_in': f'{stem}_window'}}
     return {'keep': MEDIUM_KEEP if pol == 'fit' else LIGHT_KEEP}
 
 
-def gen_0049(k, out, images, policies, compress, pth_gz, full_masks_for=(), tiers=False, onnx=True, **overrides):
+def gen_0049(k, out, images, policies, compress, pth_gz, full_masks_for=(), tiers=False, onnx=True, weights=True,
+             **overrides):
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
     model, card, unique = build_0049(k, **overrides)
     meta = {'config': '0049', 'width_div': k, 'seed': model.cfg.seed, 'params_card_rule': card,
             'params_unique': unique, 'config_values': model.cfg.as_meta()}
-    export_dump(model, os.path.join(out, 'weights_0049'), meta, compress=compress)
-    export_pth(model, os.path.join(out, 'model_0049.pth'), gz=pth_gz)
-    if onnx:
+    if weights:
+        export_dump(model, os.path.join(out, 'weights_0049'), meta, compress=compress)
+        export_pth(model, os.path.join(out, 'model_0049.pth'), gz=pth_gz)
+    if weights and onnx:
         try:
             from onnx_export import export_onnx
             export_onnx(model, os.path.join(out, 'model_0049.onnx'), gz=pth_gz)
         except Exception as e:  # noqa: BLE001 - report and continue; ONNX is optional
             print(f'[0049 K={k}] ONNX export failed: {e}')
-    print(f'[0049 K={k}] weights in {time.time() - t0:.1f}s')
+    print(f'[0049 K={k}] model{" + weight files" if weights else " (weight files not written)"} in '
+          f'{time.time() - t0:.1f}s')
     summary = {}
     for img in images:
         for pol in policies:
@@ -77,6 +86,8 @@ def main():
     ap.add_argument('--policies', nargs='*', default=['fit', 'window'])
     ap.add_argument('--k1-cache', action='store_true', help='full-size cache into .cache/oracle/k1')
     ap.add_argument('--no-onnx', action='store_true')
+    ap.add_argument('--goldens-only', action='store_true',
+                    help='K=8: write only the goldens of --images, not the weight files (.pth, dump, ONNX)')
     ap.add_argument('--tv-onnx', action='store_true', help="also torchvision's own ONNX export (not committed)")
     ap.add_argument('--pre-nms', type=int, default=None, help='proposals kept per level before NMS')
     ap.add_argument('--post-nms', type=int, default=None, help='proposals kept per level after NMS')
@@ -93,7 +104,7 @@ def main():
     t0 = time.time()
     if a.k1_cache:
         out = a.out or os.path.join(REPO, '.cache', 'oracle', 'k1')
-        imgs = a.images or ['astronaut.png', 'chelsea.png', 'rocket.jpg']
+        imgs = a.images or ['astronaut.png', 'chelsea.png', 'rocket.jpg', 'phone.jpg']
         if a.config in ('all', '0049'):
             gen_0049(1, out, imgs, a.policies, compress=False, pth_gz=False,
                      full_masks_for=[(i, p) for i in imgs for p in a.policies], onnx=not a.no_onnx, **ov)
@@ -105,9 +116,9 @@ def main():
         k = a.width_div
         if a.config in ('all', '0049'):
             out = a.out or os.path.join(REPO, 'test', 'fixtures', f'oracle-k{k}')
-            imgs = a.images or ['astronaut.png', 'chelsea.png']
+            imgs = a.images or ['astronaut.png', 'chelsea.png', 'phone.jpg']
             gen_0049(k, out, imgs, a.policies, compress=True, pth_gz=True, tiers=a.out is None,
-                     onnx=not a.no_onnx, **ov)
+                     onnx=not a.no_onnx, weights=not a.goldens_only, **ov)
         if a.config in ('all', 'torchvision'):
             from torchvision_ref import gen_torchvision
             out = a.out or os.path.join(REPO, 'test', 'fixtures', f'oracle-tv-k{k}')
