@@ -13,7 +13,7 @@ export function roiAlignBenchMarkdown(r: RoiAlignBenchResult, command: string): 
     `log-uniform 8..400 px; sampling ratio 2, aligned = false, 0049 level mapping. Times include the`,
     `read-back of the output; median of ${r.runs} runs after ${r.warmup} warm-up(s).`,
     '',
-    `${r.date}, Node ${r.node}, tfjs ${r.tfjs}. Command: \`${command}\``,
+    `${r.date}, ${r.node.startsWith('v') ? `Node ${r.node}` : r.node}, tfjs ${r.tfjs}. Command: \`${command}\``,
     '',
     '| backend | case | kernel ms | stock ms | stock / kernel | max abs diff |',
     '|---|---|---:|---:|---:|---:|',
