@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backends';
-import { EngineArgumentError } from './errors';
+import { EngineArgumentError, EngineBackendError } from './errors';
 import { runGolden } from './__tests__/golden_run';
 import { loadRoIAlignGoldens } from './__tests__/roi_align_goldens';
 
@@ -51,5 +51,15 @@ describe('initBackend (Node)', () => {
     const info = await initBackend('wasm', { threads: 1 });
     expect(info.threads).toBe(1);
     expect(info.wasmBinary).toBe('tfjs-backend-wasm-simd.wasm');
+  });
+
+  it('webgl in Node: a typed error naming the backend (Node has no WebGL)', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await expect(initBackend('webgl')).rejects.toThrow(EngineBackendError);
+      await expect(initBackend('webgl')).rejects.toThrow(/'webgl'/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { withBrowserLogicalCores } from './backend_setup/browser_logical_cores';
-import { EngineArgumentError } from './errors';
+import { EngineArgumentError, EngineBackendError } from './errors';
 import { registerCpuKernels } from './kernels/cpu/register_all_kernels';
 import { registerWasmKernels } from './kernels/wasm/register_all_kernels';
 import { isSharedMemory, RoIAlignWasmModule } from './kernels/wasm/roi_align_module';
@@ -66,8 +66,14 @@ function isInitialised(name: EngineBackendName): boolean {
 }
 
 async function switchTo(name: EngineBackendName): Promise<void> {
-  const ok = await tf.setBackend(name);
-  if (!ok || tf.getBackend() !== name) throw new Error(`initBackend: tfjs could not initialise the '${name}' backend`);
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (e) {
+    // e.g. tfjs-backend-webgl registers no 'webgl' backend outside a browser
+    throw new EngineBackendError(`initBackend: tfjs could not initialise the '${name}' backend: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!ok || tf.getBackend() !== name) throw new EngineBackendError(`initBackend: tfjs could not initialise the '${name}' backend (see tfjs's warning above)`);
   await tf.ready();
 }
 
@@ -123,7 +129,7 @@ async function initWasm(opts: InitBackendOptions): Promise<EnabledBackend> {
   registerWasmKernels(roiAlign);
   await withBrowserLogicalCores(2 * threads, () => switchTo('wasm'));
   const backend = tf.backend();
-  if (!isWasmBackend(backend)) throw new Error('initBackend: the wasm backend is not a tfjs-backend-wasm BackendWasm');
+  if (!isWasmBackend(backend)) throw new EngineBackendError('initBackend: the wasm backend is not a tfjs-backend-wasm BackendWasm');
   const memory = wasmBackendMemory(backend);
   await roiAlign.prepare(memory);
   const sharedMemory = isSharedMemory(memory);

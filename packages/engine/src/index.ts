@@ -3,7 +3,7 @@
  * Nothing here registers kernels or switches backends on import: call `initBackend` (or the
  * `register*Kernels` functions) explicitly.
  */
-export { EngineArgumentError } from './errors';
+export { EngineArgumentError, EngineBackendError } from './errors';
 export { MultiLevelRoIAlign, RoIAreaMode, MAX_ROI_LEVELS } from './kernel_names';
 export type { MultiLevelRoIAlignAttrs } from './kernel_names';
 export { DEFAULT_ROI_ALIGN_0049, levelAreaThresholds, roiLevelIndex, roiMappingArea } from './roi_align_attrs';

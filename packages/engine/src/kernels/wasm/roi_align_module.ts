@@ -4,6 +4,7 @@
  * copied. One instance per memory object; growth replaces memory.buffer, not the Memory object.
  */
 import { ROI_ALIGN_SHARED_WASM_BASE64, ROI_ALIGN_WASM_BASE64 } from './roi_align_binary';
+import { EngineBackendError } from '../../errors';
 
 /** The C entry point (pointers are byte offsets into the shared memory). */
 export type MultiLevelRoIAlignFn = (rois: number, numRois: number, out: number, channels: number,
@@ -23,7 +24,7 @@ export function isSharedMemory(memory: WebAssembly.Memory): boolean {
 
 function entryPoint(instance: WebAssembly.Instance): MultiLevelRoIAlignFn {
   const fn = instance.exports.multi_level_roi_align;
-  if (typeof fn !== 'function') throw new Error('roi_align.wasm: export multi_level_roi_align missing');
+  if (typeof fn !== 'function') throw new EngineBackendError('roi_align.wasm: export multi_level_roi_align missing');
   return (...args) => { fn(...args); };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { EngineBackendError } from '../../errors';
 
 export function isWasmBackend(b: object): b is BackendWasm {
   return 'dataIdMap' in b && 'makeOutput' in b && 'wasm' in b;
@@ -29,7 +30,7 @@ export function wasmBackendMemory(backend: BackendWasm): WebAssembly.Memory {
     ?? memoryAt(typeof m === 'object' && m !== null ? Reflect.get(m, 'asm') : undefined, 'memory')
     ?? memoryAt(typeof m === 'object' && m !== null ? Reflect.get(m, 'wasmExports') : undefined, 'memory');
   if (memory === undefined) {
-    throw new Error('tfjs-backend-wasm: cannot find the module memory (looked for backend.wasm.wasmMemory, '
+    throw new EngineBackendError('tfjs-backend-wasm: cannot find the module memory (looked for backend.wasm.wasmMemory, '
       + 'backend.wasm.asm.memory, backend.wasm.wasmExports.memory)');
   }
   return memory;
