@@ -5,6 +5,8 @@
 
 Progress lines go to stderr; the last stdout line is `RESULT <json>` with the fields of the
 harness's SubjectResult (loadMs, firstRunMs, runs, counts, memory, runtime).
+With --serve it answers the harness's line protocol instead (benchmarks/src/serve_protocol.ts):
+one JSON command per stdin line (load, run <image index>, finish), one `REPLY <json>` per command.
 """
 import argparse
 import json
@@ -37,6 +39,44 @@ def run_once(model, inp):
     return counts
 
 
+def load_model(pth, width_div):
+    model = MaskRCNN0049(make_config('0049', width_div)).eval()
+    model.load_state_dict(torch.load(pth, map_location='cpu'))
+    return model
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reply(obj):
+    print('REPLY ' + json.dumps(obj), flush=True)
+
+
+def serve(a, inputs):
+    model = None
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        cmd = json.loads(line)
+        try:
+            if cmd['op'] == 'load':
+                t0 = time.perf_counter()
+                model = load_model(a.pth, a.width_div)
+                reply({'ok': True, 'loadMs': (time.perf_counter() - t0) * 1000,
+                       'runtime': {'torch': torch.__version__, 'threads': torch.get_num_threads()}})
+            elif cmd['op'] == 'run':
+                inp = inputs[cmd['image'] % len(inputs)]
+                t0 = time.perf_counter()
+                counts = run_once(model, inp)
+                reply({'ok': True, 'image': inp['stem'], 'ms': (time.perf_counter() - t0) * 1000, 'counts': counts})
+            else:
+                reply({'ok': True, 'memory': {'peakRssMiB': peak_rss_mib()}})
+                return
+        except Exception as e:  # noqa: BLE001 - reported to the harness
+            reply({'ok': False, 'error': f'{type(e).__name__}: {e}'})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--oracle-dir', required=True)
@@ -46,6 +86,7 @@ def main():
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--serve', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     inputs = []
@@ -53,11 +94,13 @@ def main():
         t, _ = read_tensors(os.path.join(a.oracle_dir, stem))
         inputs.append({'stem': stem, 'im_data': torch.from_numpy(t['im_data'].copy()),
                        'im_info': torch.from_numpy(t['im_info'].copy())})
+    if a.serve:
+        serve(a, inputs)
+        return
     total = 2 + a.warmup + a.runs
     progress('load', 0, total)
     t0 = time.perf_counter()
-    model = MaskRCNN0049(make_config('0049', a.width_div)).eval()
-    model.load_state_dict(torch.load(a.pth, map_location='cpu'))
+    model = load_model(a.pth, a.width_div)
     load_ms = (time.perf_counter() - t0) * 1000
     progress('first run', 1, total)
     counts = {}
@@ -84,7 +127,7 @@ def main():
         progress(f'run {i + 1}/{a.runs} {ms / 1000:.2f} s', done, total)
     result = {
         'ok': True, 'loadMs': load_ms, 'firstRunMs': first_ms, 'runs': runs, 'counts': list(counts.values()),
-        'memory': {'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+        'memory': {'peakRssMiB': peak_rss_mib()},
         'runtime': {'torch': torch.__version__, 'threads': torch.get_num_threads()},
     }
     print('RESULT ' + json.dumps(result), flush=True)

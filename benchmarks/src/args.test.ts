@@ -3,7 +3,7 @@ import { planSubjects, SUBJECT_IDS } from './subjects/registry';
 
 describe('parseBenchArgs', () => {
   it('defaults to a full run that writes results', () => {
-    expect(parseBenchArgs([])).toEqual({ mode: 'full', write: true, timeoutS: 900, roiAlign: true, help: false });
+    expect(parseBenchArgs([])).toEqual({ mode: 'full', write: true, timeoutS: 900, roiAlign: true, sequential: false, help: false });
   });
   it('reads flags with separate and inline values', () => {
     const o = parseBenchArgs(['--quick', '--runs', '5', '--warmup=0', '--subjects', 'tfjs-wasm-t1,ort-web-t2', '--no-write', '--no-roi-align']);

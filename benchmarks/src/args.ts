@@ -13,6 +13,8 @@ export interface BenchOptions {
   timeoutS: number;
   /** Run the engine's RoIAlign micro-benchmark after the subjects. */
   roiAlign: boolean;
+  /** One subject after the other instead of interleaved rounds. */
+  sequential: boolean;
   help: boolean;
 }
 
@@ -37,6 +39,8 @@ oracle on the same weights and images; writes benchmarks/results/<date>-<host>[-
   --oracle-dir DIR     oracle folder (default .cache/oracle/k1 when present, else test/fixtures/oracle-k8)
   --out DIR            results folder (default benchmarks/results)
   --no-write           print the table only
+  --sequential         one subject after the other (default: all loaded, timed runs round-robin so
+                       a noisy machine's load falls on every subject alike; needs the memory of all)
   --no-roi-align       skip the engine's RoIAlign micro-benchmark (wasm; cpu too in --full)
   --timeout-s N        per-subject time limit (default 900)
 `;
@@ -54,7 +58,7 @@ function listArg(flag: string, v: string | undefined): string[] {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { mode: 'full', write: true, timeoutS: 900, roiAlign: true, help: false };
+  const o: BenchOptions = { mode: 'full', write: true, timeoutS: 900, roiAlign: true, sequential: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -70,6 +74,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--out': o.outDir = value(); break;
       case '--no-write': o.write = false; break;
       case '--no-roi-align': o.roiAlign = false; break;
+      case '--sequential': o.sequential = true; break;
       case '--timeout-s': o.timeoutS = intArg(flag, value(), 1); break;
       case '-h': case '--help': o.help = true; break;
       default: throw new BenchUsageError(`unknown option ${a}`);

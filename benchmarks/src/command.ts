@@ -10,7 +10,7 @@ import { BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './args';
 import { readImageInput, resolveInputs, RESULTS_DIR } from './inputs';
 import { renderMarkdown } from './report/markdown';
 import { renderSvg } from './report/svg';
-import { buildReport, BenchReport, ProgressLine, runAll } from './run_all';
+import { buildReport, BenchReport, ProgressLine, runAll, runAllInterleaved } from './run_all';
 import type { RoiAlignBenchResult } from './roi_align_step';
 import { runRoiAlignWorker } from './spawn_subject';
 import { planSubjects } from './subjects/registry';
@@ -63,11 +63,12 @@ export async function runBench(o: BenchOptions, io: BenchIO, command: string): P
   const specs = planSubjects({ mode: o.mode, only: o.subjects, runs: o.runs, warmup: o.warmup });
   const first = readImageInput(inputs, inputs.images[0]);
   const hw: [number, number] = [first.imDataShape[2], first.imDataShape[3]];
-  io.stderr.write(`bench (${o.mode}): ${specs.length} subjects, weights K=${inputs.widthDiv} from ${path.relative(process.cwd(), inputs.oracleDir) || '.'}, `
+  io.stderr.write(`bench (${o.mode}, ${o.sequential ? 'sequential' : 'interleaved'}): ${specs.length} subjects, weights K=${inputs.widthDiv} from ${path.relative(process.cwd(), inputs.oracleDir) || '.'}, `
     + `images ${inputs.images.join(', ')} at ${hw[0]}x${hw[1]}, ${os.cpus().length} cores\n`);
   if (inputs.widthDiv !== 1) io.stderr.write('note: full-size weights missing (npm run oracle makes .cache/oracle/k1); timing the K=8 fixtures\n');
   const line = progressLine(io.stderr);
-  const results = await runAll(specs, inputs, line, { timeoutMs: o.timeoutS * 1000 });
+  const schedule = o.sequential ? 'sequential' : 'interleaved';
+  const results = await (o.sequential ? runAll : runAllInterleaved)(specs, inputs, line, { timeoutMs: o.timeoutS * 1000 });
   let roiAlign: RoiAlignBenchResult | { error: string } | undefined;
   if (o.roiAlign) {
     const backends: Array<'wasm' | 'cpu'> = o.mode === 'quick' ? ['wasm'] : ['wasm', 'cpu'];
@@ -75,7 +76,7 @@ export async function runBench(o: BenchOptions, io: BenchIO, command: string): P
       (what, done, total) => line.update(`[roi-align] ${what} (${done}/${total})`), o.timeoutS * 1000);
     line.done(`[roi-align] ${'error' in roiAlign ? `FAILED ${roiAlign.error}` : 'done'}`);
   }
-  return buildReport(results, inputs, { command, mode: o.mode, startedAt, roiAlign }, hw);
+  return buildReport(results, inputs, { command, mode: o.mode, schedule, startedAt, roiAlign }, hw);
 }
 
 export async function runBenchCommand(argv: readonly string[], io: BenchIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { CHROMIUM } from '../../test/browser/chromium';
 import { analyze, Analysis } from './analysis';
+import { runInterleaved } from './interleave';
 import type { RoiAlignBenchResult } from './roi_align_step';
 import { hasOnnx } from './subjects/ort';
 import { hasPyTorch, runNodeSubject, runPyTorchSubject } from './spawn_subject';
@@ -23,6 +24,8 @@ export interface BenchReport {
   date: string;
   command: string;
   mode: string;
+  /** 'interleaved' (round-robin timed runs) or 'sequential'. */
+  schedule: 'interleaved' | 'sequential';
   machine: MachineInfo;
   inputs: BenchInputs & { inputHeight: number; inputWidth: number };
   subjects: SubjectResult[];
@@ -44,7 +47,7 @@ export function machineInfo(): MachineInfo {
 export interface ProgressLine { update(text: string): void; done(text: string): void }
 
 /** Why a subject cannot run here (undefined = it can). */
-async function unavailable(spec: SubjectSpec, inputs: BenchInputs, torchOk: () => Promise<boolean>): Promise<string | undefined> {
+export async function unavailable(spec: SubjectSpec, inputs: BenchInputs, torchOk: () => Promise<boolean>): Promise<string | undefined> {
   if ((spec.kind === 'ort-node' || spec.kind === 'ort-web') && !hasOnnx(inputs)) {
     return `skipped: no model_0049.onnx in ${inputs.oracleDir} (npm run oracle)`;
   }
@@ -53,10 +56,23 @@ async function unavailable(spec: SubjectSpec, inputs: BenchInputs, torchOk: () =
   return undefined;
 }
 
+/** Caches the (slow) python3-torch probe. */
+function torchProbe(): () => Promise<boolean> {
+  let torch: Promise<boolean> | undefined;
+  return () => (torch ??= hasPyTorch());
+}
+
+/** Interleaved (default): subjects loaded side by side, timed runs round-robin. */
+export function runAllInterleaved(specs: readonly SubjectSpec[], inputs: BenchInputs, line: ProgressLine,
+  opts: { timeoutMs: number }): Promise<SubjectResult[]> {
+  const torchOk = torchProbe();
+  return runInterleaved(specs, inputs, line, { timeoutMs: opts.timeoutMs, skip: (s) => unavailable(s, inputs, torchOk) });
+}
+
+/** Sequential: one subject after the other, each in a fresh process that exits when done. */
 export async function runAll(specs: readonly SubjectSpec[], inputs: BenchInputs, line: ProgressLine,
   opts: { timeoutMs: number }): Promise<SubjectResult[]> {
-  let torch: Promise<boolean> | undefined;
-  const torchOk = (): Promise<boolean> => (torch ??= hasPyTorch());
+  const torchOk = torchProbe();
   const results: SubjectResult[] = [];
   const t0 = Date.now();
   for (const [i, spec] of specs.entries()) {
@@ -87,13 +103,14 @@ export async function runAll(specs: readonly SubjectSpec[], inputs: BenchInputs,
   return results;
 }
 
-export function buildReport(results: SubjectResult[], inputs: BenchInputs, meta: { command: string; mode: string; roiAlign?: RoiAlignBenchResult | { error: string }; startedAt: number },
+export function buildReport(results: SubjectResult[], inputs: BenchInputs, meta: { command: string; mode: string; schedule: 'interleaved' | 'sequential'; roiAlign?: RoiAlignBenchResult | { error: string }; startedAt: number },
   inputHw: [number, number]): BenchReport {
   return {
     format: 'mrcnn-bench/1',
     date: new Date(meta.startedAt).toISOString(),
     command: meta.command,
     mode: meta.mode,
+    schedule: meta.schedule,
     machine: machineInfo(),
     inputs: { ...inputs, inputHeight: inputHw[0], inputWidth: inputHw[1] },
     subjects: results,

@@ -1,14 +1,17 @@
 /**
  * Child-process entry of one in-process subject: `node worker.js '<WorkerRequest JSON>'`.
  * Progress goes to stderr as `PROGRESS <json>` lines, the result to stdout as `RESULT <json>`.
+ * `node worker.js --serve '<WorkerRequest JSON>'` answers commands instead (interleaved runs).
  */
 import { ImageInput, readImageInput } from './inputs';
 import { BrowserRunner } from './subjects/browser';
-import { measureSubject, SubjectRunner } from './measure';
+import * as readline from 'readline';
+import { measureSubject, peakRssMiB, SubjectRunner } from './measure';
+import { FinishReply, LoadReply, Reply, REPLY_PREFIX, RunReply, ServeCommand } from './serve_protocol';
 import { isRoiAlignRequest, RoiAlignRequest, runRoiAlignStep } from './roi_align_step';
 import { OrtRunner } from './subjects/ort';
 import { TfjsRunner } from './subjects/tfjs';
-import { BenchInputs, SubjectResult, SubjectSpec, WorkerRequest } from './types';
+import { BenchInputs, MemoryFigures, SubjectResult, SubjectSpec, WorkerRequest } from './types';
 
 function runnerFor(spec: SubjectSpec, inputs: BenchInputs, images: readonly ImageInput[]): SubjectRunner {
   switch (spec.kind) {
@@ -29,11 +32,58 @@ export async function runWorker(req: WorkerRequest): Promise<SubjectResult> {
   }
 }
 
+/** `--serve`: load, run and finish on command (see serve_protocol.ts); exits after finish. */
+async function serve(req: WorkerRequest): Promise<void> {
+  const images = req.inputs.images.map((stem) => readImageInput(req.inputs, stem));
+  const runner = runnerFor(req.spec, req.inputs, images);
+  const reply = <T>(r: Reply<T>): void => { process.stdout.write(`${REPLY_PREFIX}${JSON.stringify(r)}\n`); };
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    const cmd = JSON.parse(line) as ServeCommand;
+    try {
+      if (cmd.op === 'load') {
+        const t0 = performance.now();
+        const runtime = await runner.load();
+        reply<LoadReply>({ ok: true, runtime, loadMs: performance.now() - t0 });
+      } else if (cmd.op === 'run') {
+        const input = images[cmd.image % images.length];
+        const t0 = performance.now();
+        const out = await runner.run(input);
+        const ms = out.ms ?? performance.now() - t0;
+        reply<RunReply>({ ok: true, image: input.stem, ms, stages: out.stages, counts: out.counts });
+      } else {
+        let profile: Record<string, number> | undefined;
+        const rois: Array<number | null> = [];
+        if (req.spec.profile && runner.profile) {
+          for (const input of images) {
+            const p = await runner.profile(input);
+            profile ??= p.profile;
+            rois.push(p.rois);
+          }
+        }
+        const memory: MemoryFigures = { peakRssMiB: peakRssMiB(), ...runner.memory() };
+        await runner.dispose();
+        reply<FinishReply>({ ok: true, memory, profile, rois });
+        process.exit(0);
+      }
+    } catch (e) {
+      reply({ ok: false, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  process.exit(0);
+}
+
 function progressLine(what: string, done: number, total: number): void {
   process.stderr.write(`PROGRESS ${JSON.stringify({ what, done, total })}\n`);
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--serve') {
+  serve(JSON.parse(process.argv[3] ?? '') as WorkerRequest).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+} else if (require.main === module) {
   const req = JSON.parse(process.argv[2] ?? '') as WorkerRequest | RoiAlignRequest;
   const work: Promise<unknown> = isRoiAlignRequest(req) ? runRoiAlignStep(req, progressLine) : runWorker(req);
   work.then((r) => {

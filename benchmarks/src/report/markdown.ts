@@ -15,7 +15,7 @@ export function renderMarkdown(r: BenchReport): string {
   const m = r.machine;
   const a = r.analysis;
   const out: string[] = [];
-  out.push(`### ${r.date.slice(0, 16).replace('T', ' ')} UTC · ${m.host} · ${r.mode}`);
+  out.push(`### ${r.date.slice(0, 16).replace('T', ' ')} UTC · ${m.host} · ${r.mode} · ${r.schedule}`);
   out.push('');
   out.push(`Machine: ${m.cpu}, ${m.cores} logical cores, ${m.memGiB} GiB, Node ${m.node}; load average at the end ${m.loadAvg.join(' / ')} (shared and noisy: compare ratios within one run, not absolute times across runs).`);
   out.push(`Weights: oracle seed, width divisor K=${r.inputs.widthDiv}${r.inputs.widthDiv === 1 ? ' (full size)' : ' (committed fixtures, NOT full size)'}; images ${r.inputs.images.join(', ')} at ${r.inputs.inputHeight}x${r.inputs.inputWidth}. Wall time ${r.wallSeconds} s.`);

@@ -21,7 +21,7 @@ const results: SubjectResult[] = [
 
 function report(): BenchReport {
   return {
-    format: 'mrcnn-bench/1', date: '2026-11-25T18:00:00.000Z', command: 'npm run bench -- --quick', mode: 'quick',
+    format: 'mrcnn-bench/1', date: '2026-11-25T18:00:00.000Z', command: 'npm run bench -- --quick', mode: 'quick', schedule: 'interleaved',
     machine: { host: 'h', cpu: 'cpu', cores: 2, memGiB: 8, node: 'v20', platform: 'linux x64', loadAvg: [1, 1, 1] },
     inputs: { oracleDir: '/o', widthDiv: 1, images: ['a_fit'], scratchDir: '/s', inputHeight: 320, inputWidth: 480 },
     subjects: results, analysis: analyze(results, 1, 320, 480, ['a_fit']), wallSeconds: 60,
