@@ -1,1 +1,28 @@
-export {};
+/**
+ * @mrcnn/model: instance-segmentation-security-0049 (Mask R-CNN ResNet50-FPN) as tfjs ops.
+ * Start with `load()` and `model.detect(image)`; see README.md.
+ */
+export { load, Model, BackendError, defaultModelPath } from './api';
+export type { BackendName, DetectOptions, DetectStage, ExecuteOutput, Instance, LoadOptions, StageName } from './api';
+export {
+  MrcnnError, ArgumentError, ImageDecodeError, ModelLoadError, ShapeMismatchError, DisposedError,
+} from './errors';
+export {
+  DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, ConfigError, resolveConfig, widthDivOverrides,
+} from './config';
+export type { DeepPartial, ModelConfig, ResizePolicy } from './config';
+export { COCO_LABELS, COCO_CATEGORY_IDS, labelOf } from './labels';
+export { loadWeights } from './io/load_weights';
+export type { LoadSourceOptions, LoadedWeights } from './io/load_weights';
+export { MaskRCNN } from './network/mask_rcnn';
+export { countParameters, expectedWeightShapes } from './network/weight_shapes';
+export { preprocess, prepareRgbTensor } from './preprocess/prepare';
+export type { PreparedInput, PreprocessOptions } from './preprocess/prepare';
+export { inputGeometry } from './preprocess/geometry';
+export type { InputGeometry } from './preprocess/geometry';
+export { decodeImage, readImageFile } from './preprocess/decode';
+export type { RgbImage } from './preprocess/decode';
+export type { ImageInput, PixelArray } from './preprocess/image_input';
+export { pasteMask } from './postprocess/paste';
+export { encodeRle, decodeRle, rleArea } from './postprocess/rle';
+export type { BinaryMask, CocoRle, RleCounts } from './postprocess/rle';

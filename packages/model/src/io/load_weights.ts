@@ -25,6 +25,8 @@ export interface LoadedWeights {
   config: ModelConfig;
   /** Where the weights came from, for messages. */
   source: string;
+  /** Class names from `userDefinedMetadata.labels`, background first (prepended when stored without it). */
+  labels?: string[];
 }
 
 function isNode(): boolean {
@@ -69,6 +71,17 @@ function configFrom(artifacts: tf.io.ModelArtifacts, source: string, options: Lo
   }
 }
 
+function labelsFrom(artifacts: tf.io.ModelArtifacts, source: string, config: ModelConfig): string[] | undefined {
+  const stored: unknown = artifacts.userDefinedMetadata?.['labels'];
+  if (stored === undefined) return undefined;
+  const n = config.numClasses;
+  if (!Array.isArray(stored) || (stored.length !== n && stored.length !== n - 1) || !stored.every((x) => typeof x === 'string')) {
+    throw new ModelLoadError(source, `userDefinedMetadata.labels must be ${n} strings (background first) or ${n - 1} (without it)`);
+  }
+  const names = stored as string[];
+  return names.length === n ? names : ['background', ...names];
+}
+
 /** Loads and validates weights + config from a path, URL or IOHandler. */
 export async function loadWeights(source: string | tf.io.IOHandler, options: LoadSourceOptions = {}): Promise<LoadedWeights> {
   const name = describe(source);
@@ -83,6 +96,7 @@ export async function loadWeights(source: string | tf.io.IOHandler, options: Loa
     throw new ModelLoadError(name, `loading failed: ${msg}`, { cause });
   }
   const config = configFrom(artifacts, name, options);
+  const labels = labelsFrom(artifacts, name, config);
   if (!artifacts.weightSpecs || !artifacts.weightData) throw new ModelLoadError(name, 'the artifacts carry no weights');
   const manifest = validateManifest([{ paths: ['weights.bin'], weights: artifacts.weightSpecs }], name);
   const have = weightDataByteLength(artifacts.weightData);
@@ -96,5 +110,5 @@ export async function loadWeights(source: string | tf.io.IOHandler, options: Loa
     const msg = cause instanceof Error ? cause.message : String(cause);
     throw new ModelLoadError(name, `cannot decode weights: ${msg}`, { cause });
   }
-  return { weights, config, source: name };
+  return labels === undefined ? { weights, config, source: name } : { weights, config, source: name, labels };
 }

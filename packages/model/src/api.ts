@@ -1,0 +1,312 @@
+/**
+ * The public API: `load()` → `Model` with `detect(image)` (instances in original-image pixels with
+ * full-resolution masks), `execute(imData, imInfo)` (the card's raw outputs) and `dispose()`.
+ *
+ * Ownership: images and tensors passed in are borrowed, never disposed; `execute` returns tensors
+ * that belong to the caller; `detect` returns plain objects only. Every call leaves
+ * `tf.memory().numTensors` as it found it (plus `execute`'s four outputs).
+ * Calls on one model run their network part one at a time, in call order (decoding and pasting of
+ * other calls overlap); the results equal those of sequential calls.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, MultiLevelRoIAlign } from '@mrcnn/engine';
+import type { EngineBackendName } from '@mrcnn/engine';
+import type { ModelConfig, ResizePolicy } from './config';
+import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
+import { LoadSourceOptions, loadWeights } from './io/load_weights';
+import { labelOf } from './labels';
+import { ExecuteOutput, MaskRCNN, StageName } from './network/mask_rcnn';
+import { pasteMask } from './postprocess/paste';
+import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
+import { assertFiniteTensor, ImageInput, toRgbTensor } from './preprocess/image_input';
+import { prepareRgbTensor } from './preprocess/prepare';
+
+export type { ExecuteOutput, StageName } from './network/mask_rcnn';
+
+export type BackendName = EngineBackendName;
+
+export interface LoadOptions extends LoadSourceOptions {
+  /**
+   * Backend to initialise and select (`initBackend` of @mrcnn/engine; this switches tfjs's global
+   * backend). Default: the current backend when it is cpu, wasm or webgl and its RoIAlign kernel is
+   * registered; otherwise 'wasm' in Node and 'webgl' in browsers is initialised.
+   */
+  backend?: BackendName;
+}
+
+/** Stages reported by `detect`'s `onStage`: the network's stages plus decoding and pasting. */
+export type DetectStage = 'decode' | 'preprocess' | StageName | 'paste';
+
+export interface DetectOptions {
+  /** Minimum score of a returned instance (default 0.5). */
+  scoreThreshold?: number;
+  /** At most this many instances, highest scores first (default: the config's 100). */
+  maxDetections?: number;
+  /** Resize policy (default: the config's `input.resizePolicy`, 'fit' for 0049). */
+  policy?: ResizePolicy;
+  /** Also return each mask as compressed COCO RLE (default false). */
+  rle?: boolean;
+  /** Mask probability threshold of the paste (default 0.5). */
+  maskThreshold?: number;
+  /** Apply a JPEG's EXIF orientation (default true). */
+  exifOrientation?: boolean;
+  /** Called after each stage with its wall time in milliseconds. */
+  onStage?: (stage: DetectStage, ms: number) => void;
+}
+
+/** One detected object. */
+export interface Instance {
+  /** Contiguous class id, 1..numClasses-1. */
+  classId: number;
+  label: string;
+  score: number;
+  /** x1, y1, x2, y2 in original-image pixels (the network's box divided by the resize scale). */
+  box: [number, number, number, number];
+  /** Binary mask at the original image size, row-major, 0/1. */
+  mask: BinaryMask;
+  /** Present when `options.rle` is true. */
+  rle?: CocoRle;
+}
+
+/** Thrown when no backend can run the model. */
+export class BackendError extends MrcnnError {
+  constructor(readonly backend: string, message: string, options?: { cause?: unknown }) {
+    super(`backend ${backend}: ${message}`, options);
+  }
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/** The embedded default model's model.json (Node only). */
+export function defaultModelPath(): string {
+  if (!isNode()) throw new ArgumentError('source', 'there is no embedded default model in the browser: pass the model.json URL');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const path = require('path') as typeof import('path');
+  // src/api.ts and dist/api.js both sit one level below the package root.
+  return path.resolve(__dirname, '..', 'default-model', 'model.json');
+}
+
+async function selectBackend(requested: BackendName | undefined): Promise<string> {
+  const known: readonly string[] = ['cpu', 'wasm', 'webgl'];
+  if (requested !== undefined && !known.includes(requested)) {
+    throw new ArgumentError('options.backend', `expected cpu, wasm or webgl, got ${JSON.stringify(requested)}`);
+  }
+  const current = tf.engine().backendName;
+  const usable = current !== null && known.includes(current) && tf.getKernel(MultiLevelRoIAlign, current) !== undefined;
+  if (requested === undefined && usable) return current;
+  const name = requested ?? (isNode() ? 'wasm' : 'webgl');
+  try {
+    await initBackend(name);
+  } catch (cause) {
+    throw new BackendError(name, cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+  return name;
+}
+
+function checkOption(argument: string, value: number | undefined, ok: (v: number) => boolean, what: string): void {
+  if (value !== undefined && !(typeof value === 'number' && ok(value))) {
+    throw new ArgumentError(argument, `expected ${what}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function checkDetectOptions(o: DetectOptions): void {
+  checkOption('options.scoreThreshold', o.scoreThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  checkOption('options.maskThreshold', o.maskThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  checkOption('options.maxDetections', o.maxDetections, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+  if (o.policy !== undefined && o.policy !== 'fit' && o.policy !== 'window') {
+    throw new ArgumentError('options.policy', `expected 'fit' or 'window', got ${JSON.stringify(o.policy)}`);
+  }
+  if (o.onStage !== undefined && typeof o.onStage !== 'function') throw new ArgumentError('options.onStage', 'expected a function');
+}
+
+/** A loaded model. Create with `load()`; release with `dispose()`. */
+export class Model {
+  readonly config: ModelConfig;
+  /** Class names, index = class id, 0 = background. */
+  readonly labels: readonly string[];
+  /** The tfjs backend selected at load time. */
+  readonly backend: string;
+  private readonly net: MaskRCNN;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private disposed = false;
+
+  /** Use `load()`; this takes ownership of `net` (and its weights). */
+  constructor(net: MaskRCNN, labels: readonly string[], backend: string) {
+    this.net = net;
+    this.config = net.config;
+    this.labels = Object.freeze([...labels]);
+    this.backend = backend;
+  }
+
+  private alive(what: string): void {
+    if (this.disposed) throw new DisposedError(`Model.${what}`);
+  }
+
+  /** Runs `fn` after every earlier queued call has finished (the network part of calls). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /** Counts a public call in flight; the weights of a disposed model go when the last call ends. */
+  private async tracked<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    this.alive(what);
+    this.pending++;
+    try {
+      return await fn();
+    } finally {
+      this.pending--;
+      if (this.pending === 0 && this.disposed) this.net.dispose();
+    }
+  }
+
+  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage?: (s: StageName, ms: number) => void): Promise<ExecuteOutput> {
+    return this.exclusive(async () => {
+      this.net.onStage = onStage;
+      try {
+        return await this.net.execute(imData, imInfo);
+      } finally {
+        this.net.onStage = undefined;
+      }
+    });
+  }
+
+  /**
+   * The network as the card defines it. imData: [1, 3, H, W] float32, channels in the config's
+   * order (BGR for 0049), no mean subtracted, zero padded with H, W multiples of `padMultiple`;
+   * imInfo: [1, 3] = processed height, width, scale. Outputs (the caller disposes them): classes
+   * int32 [100] (0 = empty row), scores [100], boxes [100, 4] x1y1x2y2 in processed-image pixels
+   * (divide by imInfo's scale for original pixels, as OpenVINO's demo does), rawMasks
+   * [100, numClasses, 28, 28].
+   */
+  execute(imData: tf.Tensor4D, imInfo: tf.Tensor2D): Promise<ExecuteOutput> {
+    return this.tracked('execute', () => this.executeChecked(imData, imInfo));
+  }
+
+  private async executeChecked(imData: tf.Tensor4D, imInfo: tf.Tensor2D): Promise<ExecuteOutput> {
+    if (!(imData instanceof tf.Tensor) || imData.rank !== 4 || imData.dtype !== 'float32') {
+      throw new ShapeMismatchError('imData', 'a float32 Tensor4D [1,3,H,W]',
+        imData instanceof tf.Tensor ? `${imData.dtype} ${shapeString(imData.shape)}` : typeof imData);
+    }
+    if (!(imInfo instanceof tf.Tensor) || imInfo.rank !== 2 || imInfo.shape[0] !== 1 || imInfo.shape[1] !== 3) {
+      throw new ShapeMismatchError('imInfo', 'a Tensor2D [1,3]', imInfo instanceof tf.Tensor ? shapeString(imInfo.shape) : typeof imInfo);
+    }
+    await assertFiniteTensor(imData, 'imData');
+    await assertFiniteTensor(imInfo, 'imInfo');
+    return this.runNetwork(imData, imInfo);
+  }
+
+  /** Detects instances in an image (see `ImageInput` for the accepted forms). */
+  detect(image: ImageInput, options: DetectOptions = {}): Promise<Instance[]> {
+    return this.tracked('detect', () => this.detectChecked(image, options));
+  }
+
+  private async detectChecked(image: ImageInput, options: DetectOptions): Promise<Instance[]> {
+    checkDetectOptions(options);
+    const report = options.onStage;
+    let t0 = performance.now();
+    const lap = (stage: DetectStage): void => {
+      const t = performance.now();
+      report?.(stage, t - t0);
+      t0 = t;
+    };
+    const { rgb, owned } = await toRgbTensor(image, { exifOrientation: options.exifOrientation });
+    let prepared: ReturnType<typeof prepareRgbTensor>;
+    try {
+      await assertFiniteTensor(rgb, 'image');
+      lap('decode');
+      prepared = prepareRgbTensor(rgb, options.policy ?? this.config.input.resizePolicy, this.config.input);
+    } finally {
+      if (owned) rgb.dispose();
+    }
+    lap('preprocess');
+    const { imData, imInfo, geometry } = prepared;
+    let out: ExecuteOutput;
+    try {
+      out = await this.runNetwork(imData, imInfo, report);
+    } finally {
+      tf.dispose([imData, imInfo]);
+    }
+    t0 = performance.now();
+    try {
+      const rows = await this.selectRows(out, options);
+      const instances = await this.pasteRows(out, rows, geometry.scale, geometry.originalWidth, geometry.originalHeight, options);
+      lap('paste');
+      return instances;
+    } finally {
+      tf.dispose([out.classes, out.scores, out.boxes, out.rawMasks]);
+    }
+  }
+
+  private async selectRows(out: ExecuteOutput, options: DetectOptions): Promise<number[]> {
+    const [classes, scores] = await Promise.all([out.classes.data(), out.scores.data()]);
+    const threshold = options.scoreThreshold ?? 0.5;
+    const max = options.maxDetections ?? this.config.detection.maxDetections;
+    const rows: number[] = [];
+    for (let i = 0; i < classes.length; i++) if (classes[i] > 0 && scores[i] >= threshold) rows.push(i);
+    rows.sort((a, b) => scores[b] - scores[a] || a - b);
+    return rows.slice(0, max);
+  }
+
+  private async pasteRows(out: ExecuteOutput, rows: number[], scale: number, width: number, height: number,
+    options: DetectOptions): Promise<Instance[]> {
+    if (rows.length === 0) return [];
+    const [classes, scores, boxes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data()]);
+    const [n, k, mh, mw] = out.rawMasks.shape;
+    const flat = rows.map((r) => r * k + classes[r]);
+    const heat = tf.tidy(() => tf.gather(tf.reshape(out.rawMasks, [n * k, mh * mw]), tf.tensor1d(flat, 'int32')));
+    let maps: Float32Array;
+    try {
+      maps = (await heat.data()) as Float32Array;
+    } finally {
+      heat.dispose();
+    }
+    return rows.map((r, j) => {
+      const classId = classes[r];
+      const box: [number, number, number, number] = [
+        boxes[r * 4] / scale, boxes[r * 4 + 1] / scale, boxes[r * 4 + 2] / scale, boxes[r * 4 + 3] / scale];
+      const mask = pasteMask(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
+        { threshold: options.maskThreshold ?? 0.5 });
+      const inst: Instance = { classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, mask };
+      if (options.rle) inst.rle = encodeRle(mask);
+      return inst;
+    });
+  }
+
+  /**
+   * Releases the weights; later calls throw DisposedError. Calls already in flight finish first
+   * (the weights go when the last one ends). Idempotent.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.pending === 0) this.net.dispose();
+  }
+}
+
+function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] {
+  if (stored !== undefined) return stored;
+  // 81 classes without stored names: the card's COCO order; otherwise generic names.
+  return Array.from({ length: config.numClasses }, (_, i) => (config.numClasses === 81 ? labelOf(i) : i === 0 ? 'background' : `class ${i}`));
+}
+
+/**
+ * Loads a model: `source` is a model.json path or directory (Node), an http(s) URL, a registered
+ * tfjs scheme (indexeddb://…) or a tfjs IOHandler; without it, the embedded default model (Node).
+ */
+export async function load(source?: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
+  const backend = await selectBackend(options.backend);
+  const { weights, config, labels } = await loadWeights(source ?? defaultModelPath(), options);
+  let net: MaskRCNN;
+  try {
+    net = new MaskRCNN(weights, config, { ownsWeights: true });
+  } catch (e) {
+    tf.dispose(Object.values(weights));
+    throw e;
+  }
+  return new Model(net, labelsFor(config, labels), backend);
+}
