@@ -1,0 +1,217 @@
+/**
+ * `mrcnn detect <image|dir...>`: per image an overlay PNG and an instances JSON; per directory one
+ * COCO results JSON (bbox + segm RLE), overlays under <out>/<dir name>/, a checkpoint that lets an
+ * interrupted run resume, all on a pool of worker threads with a progress bar on stderr.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defaultModelPath } from '../api';
+import type { BackendName } from '../api';
+import { MrcnnError } from '../errors';
+import {
+  choiceOption, CommandIO, EXIT_OK, EXIT_RUNTIME, numberOption, parseArgs, UsageError,
+} from './args';
+import { CocoResult, cocoResults, imageIdOf, ResultConvention } from './coco_results';
+import { DetectSettings, ImageResult, Job, writeFileAtomic } from './job';
+import { readModelFile } from './model_file';
+import { FatalWorkerError, JobOutcome, runPool } from './pool';
+import { ProgressBar } from './progress';
+
+export const DETECT_USAGE = `Usage: mrcnn detect <image|dir...> [options]
+
+Detects instances in PNG/JPEG images. For each image file: <out>/<name>.png (overlay: masks,
+boxes, labels, scores) and <out>/<name>.json (instances, masks as COCO RLE). For each directory:
+<out>/<dir>.results.json (COCO results: bbox + segmentation RLE) and overlays in <out>/<dir>/;
+a directory run resumes where it stopped (checkpoint <out>/<dir>.done.jsonl).
+
+Options:
+  --model <dir|model.json>   model to use (default: the embedded default model)
+  --backend wasm|cpu         tfjs backend (default wasm)
+  --out <dir>                output directory (default mrcnn-output)
+  --score <0..1>             minimum score (default 0.5)
+  --policy fit|window        resize policy (default: the model's, fit)
+  --max-detections <n>       at most n instances per image (default 100)
+  --workers <n>              worker threads (default: min(images, CPU cores))
+  --no-overlay               directories: skip the overlay PNGs
+  --restart                  directories: ignore the checkpoint, start over
+  --quiet                    no progress output
+  -h, --help                 this help
+
+Exit codes: 0 all images done; 1 runtime error (model cannot load, an image failed: the
+others are still written); 2 usage error.
+`;
+
+const IMAGE_EXT = /\.(png|jpe?g)$/i;
+
+interface ImageSet {
+  /** Directory path, or undefined for images named on the command line. */
+  dir?: string;
+  name: string;
+  files: string[];
+}
+
+interface Checkpoint {
+  path: string;
+  done: Map<string, ImageResult>;
+}
+
+function listInputs(positionals: string[]): ImageSet[] {
+  const loose: string[] = [];
+  const sets: ImageSet[] = [];
+  const names = new Set<string>();
+  for (const p of positionals) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new MrcnnError(`${p}: no such file or directory`);
+    }
+    if (stat.isDirectory()) {
+      const files = fs.readdirSync(p).filter((f) => IMAGE_EXT.test(f)).sort().map((f) => path.join(p, f));
+      let name = path.basename(path.resolve(p));
+      for (let k = 2; names.has(name); k++) name = `${path.basename(path.resolve(p))}_${k}`;
+      names.add(name);
+      sets.push({ dir: p, name, files });
+    } else {
+      loose.push(p);
+    }
+  }
+  if (loose.length > 0) sets.unshift({ name: '', files: loose });
+  return sets;
+}
+
+/** Output stem of each loose file: its base name, suffixed _2, _3… on collisions. */
+function uniqueStems(files: string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const stem = path.basename(f).replace(/\.[^.]*$/, '');
+    const n = (seen.get(stem) ?? 0) + 1;
+    seen.set(stem, n);
+    return n === 1 ? stem : `${stem}_${n}`;
+  });
+}
+
+function checkpointHeader(model: string, s: DetectSettings): string {
+  return JSON.stringify({ checkpoint: 'mrcnn-detect/1', model: path.resolve(model), ...s });
+}
+
+function readCheckpoint(file: string, header: string, restart: boolean, log: (m: string) => void): Checkpoint {
+  const cp: Checkpoint = { path: file, done: new Map() };
+  if (!restart && fs.existsSync(file)) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    if (lines[0] === header) {
+      for (const line of lines.slice(1)) {
+        try {
+          const e = JSON.parse(line) as { file: string; result: ImageResult };
+          cp.done.set(e.file, e.result);
+        } catch {
+          // A line cut by an interruption: that image runs again.
+        }
+      }
+      if (cp.done.size > 0) log(`resuming: ${cp.done.size} image(s) already done (${file})`);
+      return cp;
+    }
+    log(`${file}: written with other settings or model, starting over`);
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${header}\n`);
+  return cp;
+}
+
+export async function runDetectCommand(argv: readonly string[], io: CommandIO): Promise<number> {
+  const args = parseArgs(argv, {
+    model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
+    policy: { type: 'string' }, 'max-detections': { type: 'string' }, workers: { type: 'string' },
+    'no-overlay': { type: 'boolean' }, restart: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+  });
+  if (args.flags.help) {
+    io.stdout.write(DETECT_USAGE);
+    return EXIT_OK;
+  }
+  if (args.positionals.length === 0) throw new UsageError('detect needs at least one image or directory');
+  const backend = choiceOption<BackendName>(args, 'backend', ['wasm', 'cpu'], 'wasm');
+  const score = numberOption(args, 'score', 0.5, 0, 1);
+  const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
+  const workersOpt = args.values.workers === undefined ? undefined : numberOption(args, 'workers', 1, 1, 64, true);
+  const outDir = args.values.out ?? 'mrcnn-output';
+  const modelPath = args.values.model ?? defaultModelPath();
+  const modelFile = readModelFile(modelPath);
+  const policy = choiceOption(args, 'policy', ['fit', 'window'] as const, modelFile.config.input.resizePolicy);
+  const settings: DetectSettings = { scoreThreshold: score, policy, maxDetections };
+  const conv: ResultConvention = { numClasses: modelFile.config.numClasses, plusOne: modelFile.config.detection.boxPlusOne };
+  const sets = listInputs(args.positionals);
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const jobs: Job[] = [];
+  const setOf = new Map<number, { set: ImageSet; cp?: Checkpoint; file: string }>();
+  const total = sets.reduce((n, s) => n + s.files.length, 0);
+  const progress = new ProgressBar(io, total, args.flags.quiet === true);
+  const checkpoints = new Map<ImageSet, Checkpoint>();
+  for (const set of sets) {
+    if (set.dir === undefined) {
+      uniqueStems(set.files).forEach((stem, i) => {
+        const id = jobs.length;
+        jobs.push({ id, input: set.files[i], overlayPath: path.join(outDir, `${stem}.png`), jsonPath: path.join(outDir, `${stem}.json`) });
+        setOf.set(id, { set, file: set.files[i] });
+      });
+      continue;
+    }
+    const cp = readCheckpoint(path.join(outDir, `${set.name}.done.jsonl`), checkpointHeader(modelFile.jsonPath, settings),
+      args.flags.restart === true, (m) => progress.log(m));
+    checkpoints.set(set, cp);
+    for (const file of set.files) {
+      const base = path.basename(file);
+      if (cp.done.has(base)) {
+        progress.skip();
+        continue;
+      }
+      const id = jobs.length;
+      const overlayPath = args.flags['no-overlay'] ? undefined : path.join(outDir, set.name, `${base.replace(/\.[^.]*$/, '')}.png`);
+      jobs.push({ id, input: file, overlayPath });
+      setOf.set(id, { set, cp, file });
+    }
+  }
+  const failures: string[] = [];
+  const onDone = (job: Job, outcome: JobOutcome): void => {
+    const entry = setOf.get(job.id)!;
+    if (outcome.ok) {
+      if (entry.cp !== undefined) {
+        const base = path.basename(entry.file);
+        entry.cp.done.set(base, outcome.result);
+        fs.appendFileSync(entry.cp.path, `${JSON.stringify({ file: base, result: outcome.result })}\n`);
+      } else {
+        io.stdout.write(`${job.input}: ${outcome.result.instances.length} instance(s) -> ${job.overlayPath}, ${job.jsonPath}\n`);
+      }
+    } else {
+      failures.push(job.input);
+      progress.log(`error: ${job.input}: ${outcome.error}`);
+    }
+    progress.tick(outcome.ok);
+  };
+  const workers = workersOpt ?? Math.max(1, Math.min(jobs.length, os.cpus().length));
+  try {
+    await runPool(path.join(__dirname, 'worker.js'), { model: modelFile.jsonPath, backend, settings }, workers, jobs, onDone);
+  } catch (e) {
+    progress.finish();
+    if (e instanceof FatalWorkerError) throw new MrcnnError(`cannot run the model ${modelFile.jsonPath}: ${e.message}`);
+    throw e;
+  }
+  progress.finish();
+  for (const [set, cp] of checkpoints) {
+    const results: CocoResult[] = [];
+    set.files.forEach((file, i) => {
+      const r = cp.done.get(path.basename(file));
+      if (r !== undefined) results.push(...cocoResults(imageIdOf(path.basename(file), i + 1), r.instances, conv));
+    });
+    const out = path.join(outDir, `${set.name}.results.json`);
+    writeFileAtomic(out, JSON.stringify(results));
+    const ok = set.files.filter((f) => cp.done.has(path.basename(f))).length;
+    io.stdout.write(`${set.dir}: ${ok}/${set.files.length} image(s), ${results.length} instance(s) -> ${out}\n`);
+  }
+  if (failures.length > 0) {
+    io.stderr.write(`${failures.length} image(s) failed: ${failures.join(', ')}\n`);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,55 @@
+/** `mrcnn info <model>`: the config, parameter counts and the weight tensors of a model.json. */
+import { countParameters } from '../network/weight_shapes';
+import { CommandIO, EXIT_OK, parseArgs, UsageError } from './args';
+import { readModelFile } from './model_file';
+
+export const INFO_USAGE = `Usage: mrcnn info <model dir|model.json> [--json] [--tensors]
+
+Prints the architecture config stored in model.json, the parameter count (the model card's
+counting rule: the RPN head once per pyramid level, and unique parameters), shards and bytes,
+and with --tensors every weight (name, shape, dtype). Reads no weight shard.
+
+Options:
+  --json      machine-readable output (everything, one JSON object)
+  --tensors   list the weight tensors
+  -h, --help  this help
+
+Exit codes: 0 ok; 1 the model cannot be read; 2 usage error.
+`;
+
+export async function runInfoCommand(argv: readonly string[], io: CommandIO): Promise<number> {
+  const args = parseArgs(argv, { json: { type: 'boolean' }, tensors: { type: 'boolean' }, help: { type: 'boolean' } });
+  if (args.flags.help) {
+    io.stdout.write(INFO_USAGE);
+    return EXIT_OK;
+  }
+  if (args.positionals.length !== 1) throw new UsageError('info needs exactly one model directory or model.json');
+  const m = readModelFile(args.positionals[0]);
+  const shapes: Record<string, { shape: number[] }> = {};
+  for (const s of m.manifest.specs) shapes[s.name] = { shape: s.shape };
+  const params = countParameters(shapes, m.config);
+  const tensors = m.manifest.specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype, quantization: s.quantization?.dtype }));
+  const shards = m.manifest.groups.flatMap((g) => g.paths);
+  if (args.flags.json) {
+    io.stdout.write(`${JSON.stringify({ model: m.jsonPath, config: m.config, labels: m.labels, parameters: params,
+      bytes: m.manifest.byteLength, shards, tensors }, null, 1)}\n`);
+    return EXIT_OK;
+  }
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  const lines = [
+    `model:      ${m.jsonPath}`,
+    `name:       ${m.config.name}`,
+    `classes:    ${m.config.numClasses}${m.labels ? ` (labels stored: ${m.labels.slice(0, 6).join(', ')}${m.labels.length > 6 ? ', …' : ''})` : ''}`,
+    `input:      ${m.config.input.height}x${m.config.input.width} ${m.config.input.channelOrder}, pad to ${m.config.input.padMultiple}, policy ${m.config.input.resizePolicy}`,
+    `backbone:   ResNet [${m.config.backbone.blocks.join(',')}], stride on ${m.config.backbone.strideOn}, width/${m.config.backbone.widthDiv}; FPN ${m.config.fpn.channels} channels`,
+    `parameters: ${fmt(params.total)} (card rule), ${fmt(params.unique)} unique`,
+    `            ${Object.entries(params.byStage).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
+    `weights:    ${m.manifest.specs.length} tensors, ${fmt(m.manifest.byteLength)} bytes in ${shards.length} shard(s)`,
+    `config:     ${JSON.stringify(m.config)}`,
+  ];
+  if (args.flags.tensors) {
+    for (const t of tensors) lines.push(`  ${t.name} [${t.shape.join(',')}] ${t.dtype}${t.quantization ? ` (stored ${t.quantization})` : ''}`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,56 @@
+/**
+ * Worker thread of `mrcnn detect`: loads the model once, then runs the jobs the pool sends,
+ * answering each with its result or its error. A model that fails to load is reported as fatal.
+ */
+import { parentPort, workerData } from 'worker_threads';
+import { load, Model } from '../api';
+import type { BackendName } from '../api';
+import { DetectSettings, ImageResult, Job, runJob } from './job';
+
+export interface WorkerConfig {
+  model: string;
+  backend?: BackendName;
+  settings: DetectSettings;
+}
+
+export type ToWorker = { type: 'job'; job: Job } | { type: 'stop' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; result: ImageResult }
+  | { type: 'failed'; id: number; error: string }
+  | { type: 'fatal'; error: string };
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (port === null) throw new Error('cli/worker.js runs only as a worker thread');
+  const cfg = workerData as WorkerConfig;
+  const send = (m: FromWorker): void => port.postMessage(m);
+  let model: Model;
+  try {
+    model = await load(cfg.model, { backend: cfg.backend });
+  } catch (e) {
+    send({ type: 'fatal', error: describeError(e) });
+    return;
+  }
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'stop') {
+      model.dispose();
+      port.close();
+      return;
+    }
+    // Test hook: simulates a native crash of the worker on one image (see test/e2e/cli.test.ts).
+    const crashOn = process.env.MRCNN_TEST_WORKER_EXIT_ON;
+    if (crashOn !== undefined && crashOn !== '' && m.job.input.endsWith(crashOn)) process.exit(70);
+    runJob(model, m.job, cfg.settings).then(
+      (result) => send({ type: 'done', id: m.job.id, result }),
+      (e: unknown) => send({ type: 'failed', id: m.job.id, error: describeError(e) }),
+    );
+  });
+  send({ type: 'ready' });
+}
+
+void main();
