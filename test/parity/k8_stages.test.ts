@@ -18,8 +18,8 @@ import { describeParity, TestGroup } from './parity_suite';
  */
 function runs(backend: string, golden: string, group: TestGroup): boolean {
   if (backend !== 'cpu') return true;
-  if (group === 'stages' || group === 'proposals') return golden.endsWith('_fit');
-  return golden === 'astronaut_fit';
+  if (group === 'masks' || group === 'e2e') return golden === 'astronaut_fit';
+  return golden.endsWith('_fit');
 }
 
 describeParity({

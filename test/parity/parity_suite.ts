@@ -42,12 +42,15 @@ export interface ParityTolerances {
   mask: number;
   /** raw_masks end to end (our boxes). */
   maskEndToEnd: number;
-  /** Pasted masks: IoU ≥ pastedIoU, or at most pastedXor pixels different (tiny masks). */
+  /**
+   * Pasted masks: IoU ≥ pastedIoU, or at most pastedXor pixels different (tiny masks), or, when our
+   * box truncates to another integer box than the oracle's, IoU ≥ pastedIoU with the oracle's box.
+   */
   pastedIoU: number;
   pastedXor: number;
 }
 
-export type TestGroup = 'stages' | 'proposals' | 'masks' | 'e2e';
+export type TestGroup = 'backbone' | 'fpn' | 'rpn' | 'roiFeatures' | 'boxHead' | 'detections' | 'proposals' | 'masks' | 'e2e';
 
 export interface ParitySuite {
   title: string;
@@ -67,8 +70,13 @@ export interface ParitySuite {
    * zero features; such fixed_rois are checked to be zero in the golden and left out of the comparison.
    */
   negativeRoisGiveZeros?: boolean;
-  /** Stem of a golden holding `image_rgb` for a golden that lacks im_data (preprocessed by @mrcnn/model). */
+  /** Stem of a golden holding `image_rgb` for a golden that lacks it (default: the golden itself). */
   imageSource?: (golden: string) => string;
+  /**
+   * Whether a golden's network input is @mrcnn/model's preprocessing of `image_rgb` rather than its
+   * im_data (default: only when the golden has no im_data).
+   */
+  inputFromImage?: (golden: string) => boolean;
 }
 
 /** PARITY_REPORT=1 prints every measured error (to re-derive the tolerances after a change). */
@@ -103,14 +111,18 @@ function expectEndToEnd(e: EndToEnd, tol: ParityTolerances): void {
   expect(det.minIoU).toBeGreaterThanOrEqual(tol.detIoU);
   expect(e.maskMaxAbs).toBeLessThanOrEqual(tol.maskEndToEnd);
   expect(e.pastedCompared).toBe(det.expectedCount);
-  for (const r of e.pastedBelow) expect({ row: r.row, xorWithinTolerance: r.xor <= tol.pastedXor }).toEqual({ row: r.row, xorWithinTolerance: true });
+  // A mask under IoU pastedIoU passes if it is tiny (≤ pastedXor pixels off) or if only the paste's
+  // integer box moved (box truncation discontinuity) and our heatmap in the oracle's box has IoU ≥ pastedIoU.
+  for (const r of e.pastedBelow) {
+    const ok = r.xor <= tol.pastedXor || (r.boxShifted && r.iouOracleBox >= tol.pastedIoU);
+    expect({ ...r, ok }).toEqual({ ...r, ok: true });
+  }
 }
 
 /** The network input of a golden: its im_data, or @mrcnn/model's preprocessing of the source image. */
-function networkInput(d: TensorDump, suite: ParitySuite, golden: string): { imData: tf.Tensor4D; imInfo: tf.Tensor2D } {
-  if (d.has('im_data')) return { imData: goldenTensor(d, 'im_data') as tf.Tensor4D, imInfo: goldenTensor(d, 'im_info') as tf.Tensor2D };
-  if (!suite.imageSource) throw new Error(`${golden}: no im_data and no image source`);
-  const image = readTensorDump(suite.imageSource(golden)).get('image_rgb');
+function networkInput(d: TensorDump, suite: ParitySuite, golden: string, fromImage: boolean): { imData: tf.Tensor4D; imInfo: tf.Tensor2D } {
+  if (!fromImage) return { imData: goldenTensor(d, 'im_data') as tf.Tensor4D, imInfo: goldenTensor(d, 'im_info') as tf.Tensor2D };
+  const image = d.has('image_rgb') ? d.get('image_rgb') : readTensorDump(suite.imageSource!(golden)).get('image_rgb');
   const rgb = tf.tensor3d(Int32Array.from(image.data), image.shape as [number, number, number], 'int32');
   try {
     const p = prepareRgbTensor(rgb, d.meta.policy as 'fit' | 'window', suite.config.input);
@@ -142,7 +154,7 @@ export function describeParity(suite: ParitySuite): void {
     describe.each(suite.goldens.map((g) => [path.basename(g), g]))('%s', (golden, stem) => {
       const names = goldenNames(stem);
       const has = (n: string): boolean => names.has(n);
-      const fromImage = !has('im_data');
+      const fromImage = suite.inputFromImage?.(golden) ?? !has('im_data');
       let d: TensorDump;
       let s: StageInputs;
       let input: { imData: tf.Tensor4D; imInfo: tf.Tensor2D };
@@ -150,7 +162,7 @@ export function describeParity(suite: ParitySuite): void {
       beforeAll(() => {
         before = tf.memory().numTensors;
         d = readTensorDump(stem);
-        input = networkInput(d, suite, golden);
+        input = networkInput(d, suite, golden, fromImage);
         s = new StageInputs(model, d, input.imData);
       });
       afterAll(() => {
@@ -168,48 +180,48 @@ export function describeParity(suite: ParitySuite): void {
       const cs = ['C2', 'C3', 'C4', 'C5'].filter(has);
       const ps = ['P2', 'P3', 'P4', 'P5', 'P6'].filter(has);
       const maps = [...names].filter((n) => n.startsWith('rpn_'));
-      if (runs(backend, golden, 'stages')) {
-        if (cs.length > 0) {
-          it(`backbone from im_data: ${cs.join(', ')}`, async () => {
-            expectStats(await checkBackbone(s), cs, tol.backbone);
-          });
-        }
-        if (ps.length > 0) {
-          it(`FPN (${cs.length > 0 ? `oracle ${cs.join(', ')}` : 'our C2..C5'}): ${ps.join(', ')}`, async () => {
-            const r = await checkFpn(s);
-            expect(r.oracleInputs).toEqual(cs);
-            expectStats(r.stats, ps, tol.fpn);
-          });
-        }
-        if (maps.length > 0) {
-          it(`RPN head (${ps.length === 5 ? 'oracle' : 'our'} P2..P6): ${maps.length} maps`, async () => {
-            const r = await checkRpn(s);
-            expect(r.source).toBe(ps.length === 5 ? 'oracle' : 'ours');
-            expectStats(r.stats, maps, tol.rpn);
-          });
-        }
-        if (has('fixed_rois')) {
-          it(`RoIAlign features of fixed_rois (${ps.length === 5 ? 'oracle' : 'our'} P2..P5)`, async () => {
-            const r = await checkRoiFeatures(s, suite.negativeRoisGiveZeros ?? false);
-            report('roi features', r);
-            expect(r.zeroed).toBe(r.expectedZeroed);
-            expect(r.stats.maxAbs).toBeLessThanOrEqual(tol.roiFeats);
-          });
-        }
-        if (has('cls_logits')) {
-          it('box head on the oracle\'s proposals', async () => {
-            expectStats(await checkBoxHead(s), ['cls_logits', 'bbox_deltas'].filter(has), tol.logits);
-          });
-          it('detection output on the oracle\'s proposals and logits', async () => {
-            const det = await checkDetectionOutput(s, { minIoU: tol.detIoU, boxTol: tol.degenerateBox, plusOne: suite.plusOneIoU });
-            report('detections', { minIoU: det.minIoU, maxScoreDiff: det.maxScoreDiff, maxBoxDiff: det.maxBoxDiff });
-            expect(det.actualCount).toBe(det.expectedCount);
-            expect(det.match.unmatchedExpected).toEqual([]);
-            expect(det.match.unmatchedActual).toEqual([]);
-            expect(det.byCoords).toBe(0);
-            expect(det.maxScoreDiff).toBeLessThanOrEqual(tol.detScore);
-          });
-        }
+      if (cs.length > 0 && !fromImage && runs(backend, golden, 'backbone')) {
+        it(`backbone from im_data: ${cs.join(', ')}`, async () => {
+          expectStats(await checkBackbone(s), cs, tol.backbone);
+        });
+      }
+      if (ps.length > 0 && runs(backend, golden, 'fpn')) {
+        it(`FPN (${cs.length > 0 ? `oracle ${cs.join(', ')}` : 'our C2..C5'}): ${ps.join(', ')}`, async () => {
+          const r = await checkFpn(s);
+          expect(r.oracleInputs).toEqual(cs);
+          expectStats(r.stats, ps, tol.fpn);
+        });
+      }
+      if (maps.length > 0 && runs(backend, golden, 'rpn')) {
+        it(`RPN head (${ps.length === 5 ? 'oracle' : 'our'} P2..P6): ${maps.length} maps`, async () => {
+          const r = await checkRpn(s);
+          expect(r.source).toBe(ps.length === 5 ? 'oracle' : 'ours');
+          expectStats(r.stats, maps, tol.rpn);
+        });
+      }
+      if (has('fixed_rois') && runs(backend, golden, 'roiFeatures')) {
+        it(`RoIAlign features of fixed_rois (${ps.length === 5 ? 'oracle' : 'our'} P2..P5)`, async () => {
+          const r = await checkRoiFeatures(s, suite.negativeRoisGiveZeros ?? false);
+          report('roi features', r);
+          expect(r.zeroed).toBe(r.expectedZeroed);
+          expect(r.stats.maxAbs).toBeLessThanOrEqual(tol.roiFeats);
+        });
+      }
+      if (has('cls_logits') && runs(backend, golden, 'boxHead')) {
+        it('box head on the oracle\'s proposals', async () => {
+          expectStats(await checkBoxHead(s), ['cls_logits', 'bbox_deltas'].filter(has), tol.logits);
+        });
+      }
+      if (has('cls_logits') && runs(backend, golden, 'detections')) {
+        it('detection output on the oracle\'s proposals and logits', async () => {
+          const det = await checkDetectionOutput(s, { minIoU: tol.detIoU, boxTol: tol.degenerateBox, plusOne: suite.plusOneIoU });
+          report('detections', { minIoU: det.minIoU, maxScoreDiff: det.maxScoreDiff, maxBoxDiff: det.maxBoxDiff });
+          expect(det.actualCount).toBe(det.expectedCount);
+          expect(det.match.unmatchedExpected).toEqual([]);
+          expect(det.match.unmatchedActual).toEqual([]);
+          expect(det.byCoords).toBe(0);
+          expect(det.maxScoreDiff).toBeLessThanOrEqual(tol.detScore);
+        });
       }
       if (runs(backend, golden, 'proposals')) {
         it(`proposals from ${maps.length > 0 ? `${maps.length} oracle RPN maps` : 'the image'}: the same set up to ties`, async () => {

@@ -67,3 +67,71 @@ describe.each(['cpu'] as const)('MaskRCNN wiring on %s (synthetic K=8 weights)',
     bad['backbone.fpn.layer_blocks.0.bias'].dispose();
   });
 });
+
+describe('MaskRCNN public calls own exactly their outputs (cpu, synthetic K=8 weights, 64x96 input)', () => {
+  // Small counts keep the heads cheap on the cpu backend: 100 RoIs, 10 detections.
+  const cfg = resolveConfig({ ...widthDivOverrides(8), rpn: { postNmsTopN: 100 }, detection: { maxDetections: 10 } });
+  let weights: tf.NamedTensorMap;
+  let model: MaskRCNN;
+  let imData: tf.Tensor4D;
+  beforeAll(async () => {
+    await initBackend('cpu');
+    weights = syntheticWeights(cfg, 7);
+    model = new MaskRCNN(weights, cfg);
+    imData = tf.tidy(() => tf.mul(tf.randomUniform([1, 3, 64, 96], 0, 1, 'float32', 3), 255) as tf.Tensor4D);
+  });
+  afterAll(() => {
+    imData.dispose();
+    model.dispose();
+    Object.values(weights).forEach((t) => t.dispose());
+  });
+
+  /** Runs a call, checks numTensors grew by exactly its outputs, disposes them, checks it is back. */
+  async function owned<T>(call: () => T | Promise<T>, outputs: (o: T) => tf.Tensor[]): Promise<void> {
+    const before = tf.memory().numTensors;
+    const out = await call();
+    const ts = outputs(out);
+    expect(tf.memory().numTensors - before).toBe(ts.length);
+    tf.dispose(ts);
+    expect(tf.memory().numTensors).toBe(before);
+  }
+
+  it('normalize, backbone, fpn, rpn, proposals, roiFeatures, boxHead, detectionOutput, maskHead, execute', async () => {
+    const start = tf.memory().numTensors;
+    await owned(() => model.normalize(imData), (t) => [t]);
+    const x = model.normalize(imData);
+    await owned(() => model.backbone(x), (c) => [...c]);
+    const c = model.backbone(x);
+    await owned(() => model.fpn(c), (p) => [...p]);
+    const p = model.fpn(c);
+    await owned(() => model.rpn(p), (r) => r.flatMap((o) => [o.logits, o.deltas]));
+    const r = model.rpn(p);
+    await owned(() => model.proposals(r, 60, 90), (o) => [o.rois, o.scores]);
+    const props = await model.proposals(r, 60, 90);
+    expect(props.rois.shape[1]).toBe(4);
+    await owned(() => model.roiFeatures(p, props.rois), (t) => [t]);
+    await owned(() => model.boxHead(p, props.rois), (o) => [o.clsLogits, o.bboxDeltas]);
+    const box = model.boxHead(p, props.rois);
+    await owned(() => model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, 60, 90), (d) => [d.classes, d.scores, d.boxes]);
+    const det = await model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, 60, 90);
+    await owned(() => model.maskHead(p, det.boxes), (t) => [t]);
+    const imInfo = tf.tensor2d([[60, 90, 1]]);
+    await owned(() => model.execute(imData, imInfo), (o) => [o.classes, o.scores, o.boxes, o.rawMasks]);
+    tf.dispose([x, ...c, ...p, ...r.flatMap((o) => [o.logits, o.deltas]), props.rois, props.scores, box.clsLogits,
+      box.bboxDeltas, det.classes, det.scores, det.boxes, imInfo]);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('rejected inputs leak nothing and name the argument', async () => {
+    const before = tf.memory().numTensors;
+    const badInfo = tf.tensor2d([[60, 90]]);
+    await expect(model.execute(imData, badInfo)).rejects.toThrow(/imInfo/);
+    const zeroInfo = tf.tensor2d([[0, 90, 1]]);
+    await expect(model.execute(imData, zeroInfo)).rejects.toThrow(ShapeMismatchError);
+    const badData = tf.zeros([1, 3, 60, 96]) as tf.Tensor4D;
+    const info = tf.tensor2d([[60, 90, 1]]);
+    await expect(model.execute(badData, info)).rejects.toThrow(/imData/);
+    tf.dispose([badInfo, zeroInfo, badData, info]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

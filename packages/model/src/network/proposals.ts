@@ -5,7 +5,7 @@
  * then the top postNmsTopN over all levels by score (ties: level order, then rank).
  *
  * Sigmoid, top-k and the gather of the selected deltas run as tfjs ops; the k scores, indices and
- * deltas of a level are read back with one `await data()` round (here, in `generateProposals`), the
+ * deltas of all levels are read back in one `await data()` round (here, in `generateProposals`), the
  * only read-back of this stage, and decoding + NMS run on the CPU (box_coder.ts, nms.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -81,17 +81,19 @@ export async function generateProposals(rpn: readonly RpnLevelOutput[], anchorsC
   // The padded input size: the finest level's grid times its stride (inputs are multiples of 32).
   const inputH = rpn[0].logits.shape[1] * anchorsCfg.strides[0];
   const inputW = rpn[0].logits.shape[2] * anchorsCfg.strides[0];
-  for (let l = 0; l < rpn.length; l++) {
-    const t = levelTopK(rpn[l], cfg);
-    try {
-      const [scores, indices, deltas] = await Promise.all([t.scores.data(), t.indices.data(), t.deltas.data()]);
+  // Every level's top-k is queued first, then all are read back together: one round trip.
+  const tops: Array<ReturnType<typeof levelTopK>> = [];
+  try {
+    for (const out of rpn) tops.push(levelTopK(out, cfg));
+    const host = await Promise.all(tops.map((t) => Promise.all([t.scores.data(), t.indices.data(), t.deltas.data()])));
+    host.forEach(([scores, indices, deltas], l) => {
       const [, h, w] = rpn[l].logits.shape;
       const [sy, sx] = levelStrides(anchorsCfg, l, h, w, inputH, inputW);
       const anchors = levelAnchors(anchorsCfg, l, h, w, sy, sx);
       levels.push(levelNms(Float32Array.from(scores), Int32Array.from(indices), Float32Array.from(deltas), anchors, cfg, imH, imW));
-    } finally {
-      tf.dispose([t.scores, t.indices, t.deltas]);
-    }
+    });
+  } finally {
+    for (const t of tops) tf.dispose([t.scores, t.indices, t.deltas]);
   }
   const total = levels.reduce((s, l) => s + l.scores.length, 0);
   const allBoxes = new Float32Array(total * 4);
