@@ -141,6 +141,17 @@ describe('options, RLE, concurrency', () => {
   });
 });
 
+describe('memory over repeated detects (wasm)', () => {
+  it('keeps tensors, tensor bytes and the wasm heap flat after the first call', async () => {
+    const heap = (): number => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    const pixels = { width: 200, height: 150, data: new Uint8Array(200 * 150 * 3).map((_, i) => (i * 31) % 251) };
+    await model.detect(pixels, { scoreThreshold: 0 });
+    const first = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, heap: heap() };
+    for (let i = 0; i < 4; i++) await model.detect(pixels, { scoreThreshold: 0 });
+    expect({ tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, heap: heap() }).toEqual(first);
+  });
+});
+
 describe('typed errors (and no leaks on failure)', () => {
   it('rejects bad images, tensors and options', async () => {
     const before = tf.memory().numTensors;

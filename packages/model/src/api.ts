@@ -18,8 +18,8 @@ import { labelOf } from './labels';
 import { ExecuteOutput, MaskRCNN, StageName } from './network/mask_rcnn';
 import { pasteMask } from './postprocess/paste';
 import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
-import { assertFiniteTensor, ImageInput, toRgbTensor } from './preprocess/image_input';
-import { prepareRgbTensor } from './preprocess/prepare';
+import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
+import { PreparedInput, preparePixels, prepareRgbTensor } from './preprocess/prepare';
 
 export type { ExecuteOutput, StageName } from './network/mask_rcnn';
 
@@ -214,14 +214,20 @@ export class Model {
       report?.(stage, t - t0);
       t0 = t;
     };
-    const { rgb, owned } = await toRgbTensor(image, { exifOrientation: options.exifOrientation });
-    let prepared: ReturnType<typeof prepareRgbTensor>;
-    try {
-      await assertFiniteTensor(rgb, 'image');
+    const policy = options.policy ?? this.config.input.resizePolicy;
+    const src = await toImageSource(image, { exifOrientation: options.exifOrientation });
+    let prepared: PreparedInput;
+    if (src.kind === 'pixels') {
       lap('decode');
-      prepared = prepareRgbTensor(rgb, options.policy ?? this.config.input.resizePolicy, this.config.input);
-    } finally {
-      if (owned) rgb.dispose();
+      prepared = preparePixels(src.pixels, policy, this.config.input);
+    } else {
+      try {
+        await assertFiniteTensor(src.rgb, 'image');
+        lap('decode');
+        prepared = prepareRgbTensor(src.rgb, policy, this.config.input);
+      } finally {
+        if (src.owned) src.rgb.dispose();
+      }
     }
     lap('preprocess');
     const { imData, imInfo, geometry } = prepared;

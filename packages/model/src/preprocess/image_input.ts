@@ -76,17 +76,23 @@ export async function assertFiniteTensor(t: tf.Tensor, argument: string): Promis
   }
 }
 
-/** Int32 RGB tensor from RGB or RGBA bytes (the only full-resolution copy made). */
-export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
+/** 3 (RGB) or 4 (RGBA) bytes per pixel, from the data length; ArgumentError otherwise or below 1x1. */
+export function pixelChannels(p: PixelArray, argument = 'image'): 3 | 4 {
   const { width, height, data } = p;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new ArgumentError(argument, `size must be at least 1x1 integers, got ${width}x${height}`);
   }
   const n = width * height;
-  let channels: number;
-  if (data.length === n * 3) channels = 3;
-  else if (data.length === n * 4) channels = 4;
-  else throw new ArgumentError(argument, `data has ${data.length} bytes, expected ${width}x${height}x3 (RGB) or x4 (RGBA)`);
+  if (data.length === n * 3) return 3;
+  if (data.length === n * 4) return 4;
+  throw new ArgumentError(argument, `data has ${data.length} bytes, expected ${width}x${height}x3 (RGB) or x4 (RGBA)`);
+}
+
+/** Int32 RGB tensor from RGB or RGBA bytes (a full-resolution copy: prefer `preparePixels`). */
+export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
+  const { width, height, data } = p;
+  const channels = pixelChannels(p, argument);
+  const n = width * height;
   const values = new Int32Array(n * 3);
   if (channels === 3) {
     values.set(data);
@@ -102,6 +108,27 @@ export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
 
 function decodedToTensor(img: RgbImage): tf.Tensor3D {
   return pixelsToTensor(img);
+}
+
+/** An input as 8-bit pixels (files, bytes, pixel arrays) or as an RGB tensor (tensors, DOM sources). */
+export type ImageSource = { kind: 'pixels'; pixels: PixelArray } | ({ kind: 'tensor' } & RgbTensor);
+
+/** Decodes files and bytes to pixels; tensors are used as is, DOM sources read with fromPixels. */
+export async function toImageSource(image: ImageInput, options: DecodeOptions = {}): Promise<ImageSource> {
+  if (image instanceof tf.Tensor || isDomSource(image)) return { kind: 'tensor', ...(await toRgbTensor(image, options)) };
+  if (typeof image === 'string') {
+    if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
+      throw new ArgumentError('image', 'a file path needs Node; in the browser pass an HTMLImageElement, ImageBitmap or the encoded bytes');
+    }
+    return { kind: 'pixels', pixels: await readImageFile(image, options) };
+  }
+  if (image instanceof ArrayBuffer) return { kind: 'pixels', pixels: await decodeImage(new Uint8Array(image), undefined, options) };
+  if (image instanceof Uint8Array) return { kind: 'pixels', pixels: await decodeImage(image, undefined, options) };
+  if (isPixelArray(image)) {
+    pixelChannels(image);
+    return { kind: 'pixels', pixels: image };
+  }
+  throw new ArgumentError('image', 'expected a Tensor3D, ImageData/pixel array, DOM image source, encoded PNG/JPEG bytes or a file path');
 }
 
 /** Converts any accepted input to an RGB tensor; decoding is async, tensors are used as is. */

@@ -9,8 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { InputConfig, ResizePolicy } from '../config';
 import { DecodeOptions } from './decode';
 import { inputGeometry, InputGeometry } from './geometry';
-import { checkRgbTensor, ImageInput, toRgbTensor } from './image_input';
-import { resizeBilinearHalfPixel } from './resize';
+import {
+  assertFiniteTensor, checkRgbTensor, ImageInput, PixelArray, pixelChannels, toImageSource,
+} from './image_input';
+import { resizeBilinearHalfPixel, resizePixelsBilinear } from './resize';
 
 export interface PreparedInput {
   /** [1, 3, paddedHeight, paddedWidth] float32, channels in `input.channelOrder`. */
@@ -18,6 +20,19 @@ export interface PreparedInput {
   /** [1, 3] float32: resized height, resized width, scale. */
   imInfo: tf.Tensor2D;
   geometry: InputGeometry;
+}
+
+/** Channel order, bottom/right zero padding, NCHW of a resized RGB image (disposed here). */
+function finish(resized: tf.Tensor3D, g: InputGeometry, input: InputConfig): PreparedInput {
+  const imData = tf.tidy(() => {
+    let x: tf.Tensor3D = resized;
+    if (input.channelOrder === 'BGR') x = tf.reverse(x, 2);
+    x = tf.pad(x, [[0, g.paddedHeight - g.height], [0, g.paddedWidth - g.width], [0, 0]]);
+    return tf.expandDims(tf.transpose(x, [2, 0, 1]), 0) as tf.Tensor4D;
+  });
+  resized.dispose();
+  const imInfo = tf.tensor2d([[g.height, g.width, g.scale]], [1, 3], 'float32');
+  return { imData, imInfo, geometry: g };
 }
 
 /**
@@ -29,14 +44,18 @@ export function prepareRgbTensor(rgb: tf.Tensor3D, policy: ResizePolicy, input: 
   checkRgbTensor(rgb);
   const [h0, w0] = rgb.shape;
   const g = inputGeometry(h0, w0, policy, input);
-  const imData = tf.tidy(() => {
-    let x = resizeBilinearHalfPixel(rgb, g.height, g.width);
-    if (input.channelOrder === 'BGR') x = tf.reverse(x, 2);
-    x = tf.pad(x, [[0, g.paddedHeight - g.height], [0, g.paddedWidth - g.width], [0, 0]]);
-    return tf.expandDims(tf.transpose(x, [2, 0, 1]), 0) as tf.Tensor4D;
-  });
-  const imInfo = tf.tensor2d([[g.height, g.width, g.scale]], [1, 3], 'float32');
-  return { imData, imInfo, geometry: g };
+  return finish(resizeBilinearHalfPixel(rgb, g.height, g.width), g, input);
+}
+
+/**
+ * Preprocesses 8-bit RGB/RGBA pixels (decoded files, ImageData): the resize runs in JS on the
+ * bytes, so no full-resolution tensor is ever made; the result equals `prepareRgbTensor`'s.
+ */
+export function preparePixels(p: PixelArray, policy: ResizePolicy, input: InputConfig): PreparedInput {
+  const channels = pixelChannels(p);
+  const g = inputGeometry(p.height, p.width, policy, input);
+  const resized = resizePixelsBilinear(p.data, p.height, p.width, channels, g.height, g.width);
+  return finish(tf.tensor3d(resized, [g.height, g.width, 3], 'float32'), g, input);
 }
 
 export interface PreprocessOptions extends DecodeOptions {
@@ -46,10 +65,13 @@ export interface PreprocessOptions extends DecodeOptions {
 
 /** Decodes/reads any accepted image and preprocesses it; outputs belong to the caller. */
 export async function preprocess(image: ImageInput, input: InputConfig, options: PreprocessOptions = {}): Promise<PreparedInput> {
-  const { rgb, owned } = await toRgbTensor(image, options);
+  const policy = options.policy ?? input.resizePolicy;
+  const src = await toImageSource(image, options);
+  if (src.kind === 'pixels') return preparePixels(src.pixels, policy, input);
   try {
-    return prepareRgbTensor(rgb, options.policy ?? input.resizePolicy, input);
+    await assertFiniteTensor(src.rgb, 'image');
+    return prepareRgbTensor(src.rgb, policy, input);
   } finally {
-    if (owned) rgb.dispose();
+    if (src.owned) src.rgb.dispose();
   }
 }

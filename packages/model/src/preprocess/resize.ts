@@ -66,3 +66,42 @@ export function resizeBilinearHalfPixel(x: tf.Tensor3D, outH: number, outW: numb
     return out.shape[2] === c ? out : tf.reshape(out, [outH, outW, c]);
   });
 }
+
+/**
+ * The same resize on interleaved 8-bit pixels in plain JS (RGB or RGBA, alpha skipped), giving
+ * float32 RGB [outH, outW, 3] row-major — bit-identical to `resizeBilinearHalfPixel` (every
+ * product and sum rounded to float32 in the same order), without any full-resolution tensor.
+ */
+export function resizePixelsBilinear(data: Uint8Array | Uint8ClampedArray, inH: number, inW: number, channels: 3 | 4,
+  outH: number, outW: number): Float32Array {
+  const tw = linearTaps(inW, outW);
+  const th = linearTaps(inH, outH);
+  const out = new Float32Array(outH * outW * 3);
+  const rowCache = new Map<number, Float32Array>();
+  const lerpRow = (y: number): Float32Array => {
+    let row = rowCache.get(y);
+    if (row !== undefined) return row;
+    row = new Float32Array(outW * 3);
+    const base = y * inW * channels;
+    for (let x = 0; x < outW; x++) {
+      const a = base + tw.i0[x] * channels;
+      const b = base + tw.i1[x] * channels;
+      const w0 = tw.w0[x];
+      const w1 = tw.w1[x];
+      for (let c = 0; c < 3; c++) row[x * 3 + c] = f32(f32(data[a + c] * w0) + f32(data[b + c] * w1));
+    }
+    // Source rows are visited in ascending order: keep only the last few.
+    if (rowCache.size > 3) rowCache.delete(rowCache.keys().next().value as number);
+    rowCache.set(y, row);
+    return row;
+  };
+  for (let y = 0; y < outH; y++) {
+    const ra = lerpRow(th.i0[y]);
+    const rb = lerpRow(th.i1[y]);
+    const h0 = th.w0[y];
+    const h1 = th.w1[y];
+    const o = y * outW * 3;
+    for (let k = 0; k < outW * 3; k++) out[o + k] = f32(f32(ra[k] * h0) + f32(rb[k] * h1));
+  }
+  return out;
+}
