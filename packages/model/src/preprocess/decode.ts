@@ -44,7 +44,15 @@ export function dropToRgb(data: Uint8Array, pixels: number, channels: number): U
   return out;
 }
 
+/** Largest image decoded, in pixels (jpeg-js's default maxResolutionInMP, applied to PNG too). */
+export const MAX_DECODED_PIXELS = 100_000_000;
+
 async function decodePng(bytes: Uint8Array, source: string): Promise<RgbImage> {
+  // A 100-byte PNG may declare 20000x20000 pixels, which pngjs would allocate and fill (GBs, minutes).
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length >= 24 && view.getUint32(16) * view.getUint32(20) > MAX_DECODED_PIXELS) {
+    throw new ImageDecodeError(source, `PNG declares ${view.getUint32(16)}x${view.getUint32(20)} pixels, over the ${MAX_DECODED_PIXELS}-pixel limit`);
+  }
   const { PNG } = await import('pngjs');
   let png: { width: number; height: number; data: Uint8Array };
   try {
