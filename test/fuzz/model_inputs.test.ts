@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { decodeImage, loadWeights, LoadedWeights, MrcnnError } from '@mrcnn/model';
 import { mutantOf } from './mutations';
+import { pngMutantOf } from './png_mutations';
 import { budget, describeOutcome, fuzzProperty } from './property';
 import { DEFAULT_MODEL, jpegSeeds, pngSeeds } from './seeds';
 
@@ -94,6 +95,17 @@ describe('model inputs under fuzzing: MrcnnError only', () => {
       return img;
     }, isMrcnnError);
     log(describeOutcome('png', o));
+    expect(o.rejected).toBeGreaterThan(0);
+  });
+
+  it('PNG structure (IHDR fields, re-deflated scanlines, chunks; CRCs repaired): RGB or ImageDecodeError', async () => {
+    const o = await fuzzProperty('png-structure', pngMutantOf(pngSeeds().slice(0, 6)), budget(150), async (b) => {
+      const img = await decodeImage(b, 'fuzz.png');
+      if (img.data.length !== img.width * img.height * 3) throw new Error(`png: ${img.data.length} bytes for ${img.width}x${img.height}`);
+      return img;
+    }, isMrcnnError);
+    log(describeOutcome('png-structure', o));
+    expect(o.accepted).toBeGreaterThan(0);
     expect(o.rejected).toBeGreaterThan(0);
   });
 

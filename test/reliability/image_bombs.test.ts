@@ -1,0 +1,50 @@
+/**
+ * Decompression bombs: tiny PNG/JPEG files whose headers declare huge images are refused with an
+ * ImageDecodeError before anything is allocated (regression: a 100-byte PNG declaring
+ * 20000x20000 decoded for ~47 s into ~2.8 GB before decode.ts got its pixel limit).
+ */
+import { decodeImage, ImageDecodeError } from '@mrcnn/model';
+import { readChunks, writeChunks } from '../fuzz/png_mutations';
+import { jpegSeeds, pngSeeds } from '../fuzz/seeds';
+
+/** The first generated PNG seed (5x4 RGB) with IHDR width and height replaced. */
+function pngDeclaring(width: number, height: number): Uint8Array {
+  const chunks = readChunks(pngSeeds()[0]);
+  const ihdr = new DataView(chunks[0].data.buffer, chunks[0].data.byteOffset);
+  ihdr.setUint32(0, width);
+  ihdr.setUint32(4, height);
+  return writeChunks(chunks);
+}
+
+/** The first JPEG seed (8x8 baseline) with the SOF0 frame size replaced. */
+async function jpegDeclaring(width: number, height: number): Promise<Uint8Array> {
+  const b = Uint8Array.from((await jpegSeeds())[0]);
+  for (let i = 2; i + 9 < b.length; i++) {
+    if (b[i] === 0xff && b[i + 1] === 0xc0) {
+      b[i + 5] = height >> 8; b[i + 6] = height & 0xff;
+      b[i + 7] = width >> 8; b[i + 8] = width & 0xff;
+      return b;
+    }
+  }
+  throw new Error('no SOF0 marker in the JPEG seed');
+}
+
+describe('decompression bombs', () => {
+  it.each([[20000, 20000], [10001, 10000], [100_000_001, 1], [0xffffffff, 0xffffffff]])(
+    'a PNG declaring %ix%i pixels is refused by the pixel limit', async (w, h) => {
+      const png = pngDeclaring(w, h);
+      expect(png.length).toBeLessThan(200);
+      await expect(decodeImage(png, 'bomb.png')).rejects.toThrow(
+        new ImageDecodeError('bomb.png', `PNG declares ${w}x${h} pixels, over the 100000000-pixel limit`));
+    });
+
+  it('under the limit, a header that disagrees with the data is an ImageDecodeError; the intact file decodes', async () => {
+    await expect(decodeImage(pngDeclaring(10001, 2), 'wide.png')).rejects.toThrow(ImageDecodeError);
+    const ok = await decodeImage(pngDeclaring(5, 4), 'same.png');
+    expect([ok.width, ok.height, ok.data.length]).toEqual([5, 4, 60]);
+  });
+
+  it('a JPEG declaring 20000x20000 is refused (jpeg-js maxResolutionInMP = 100)', async () => {
+    await expect(decodeImage(await jpegDeclaring(20000, 20000), 'bomb.jpg')).rejects.toThrow(/^bomb\.jpg: invalid JPEG: maxResolutionInMP limit exceeded/);
+  });
+});
