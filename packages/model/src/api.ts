@@ -82,6 +82,9 @@ function isNode(): boolean {
 /** The embedded default model's model.json (Node only). */
 export function defaultModelPath(): string {
   if (!isNode()) throw new ArgumentError('source', 'there is no embedded default model in the browser: pass the model.json URL');
+  if (typeof __dirname !== 'string' || typeof require !== 'function') {
+    throw new ArgumentError('source', 'the embedded default model is found only from the CommonJS build: pass the path of @mrcnn/model/default-model');
+  }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const path = require('path') as typeof import('path');
   // src/api.ts and dist/api.js both sit one level below the package root.
