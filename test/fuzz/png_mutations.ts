@@ -108,7 +108,7 @@ export function pngMutantOf(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Arr
     fc.nat({ max: raws.length - 1 }).chain((i) => mutantOf([raws[i]], 4)).map((raw) => ({ kind: 'scanlines' as const, raw })),
   ) as fc.Arbitrary<PngEdit>, { minLength: 1, maxLength: 4 }))
     .map(([i, edits]) => {
-      let chunks = parsed[i].map((c) => ({ type: c.type, data: c.data.slice() }));
+      let chunks: Chunk[] = parsed[i].map((c) => ({ type: c.type, data: c.data.slice() }));
       for (const e of edits) chunks = applyPngEdit(chunks, e);
       return writeChunks(chunks);
     });
