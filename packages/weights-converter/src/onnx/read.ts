@@ -36,14 +36,14 @@ export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
 export function readOnnx(bytes: Uint8Array, file: string): OnnxReadResult {
   const model = decodeModel(bytes, file);
   const g = model.graph;
-  if (g === undefined || (g.initializer.length === 0 && g.node.length === 0)) throw new WeightsFormatError('ONNX model has no graph', { file });
+  if (g === undefined || g === null || (g.initializer.length === 0 && g.node.length === 0)) throw new WeightsFormatError('ONNX model has no graph', { file });
   const opset = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset !== 0 && opset < 11) throw new WeightsFormatError(`opset ${opset} is older than the supported 11`, { file });
   const consts = new Map<string, NamedTensor>();
   for (const t of g.initializer) consts.set(t.name, decodeTensor(t, file));
   for (const n of g.node) {
-    const v = n.attribute.find((a) => a.name === 'value' && a.t !== undefined);
-    if (n.opType === 'Constant' && v?.t !== undefined) consts.set(n.output[0], decodeTensor({ ...v.t, name: n.output[0] }, file));
+    const v = n.attribute.find((a) => a.name === 'value' && a.t !== undefined && a.t !== null);
+    if (n.opType === 'Constant' && v?.t !== undefined && v.t !== null) consts.set(n.output[0], decodeTensor({ ...v.t, name: n.output[0] }, file));
   }
   const producer = `${model.producerName} ${model.producerVersion}`.trim();
   let structural: unknown;

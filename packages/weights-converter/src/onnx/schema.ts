@@ -77,7 +77,7 @@ export interface TensorProto {
 }
 
 export interface AttributeProto {
-  name: string; f: number; i: number; s: Uint8Array; t?: TensorProto; ints: number[]; floats: number[]; type: number;
+  name: string; f: number; i: number; s: Uint8Array; t?: TensorProto | null; ints: number[]; floats: number[]; type: number;
 }
 
 export interface NodeProto {
@@ -89,7 +89,7 @@ export interface GraphProto {
 }
 
 export interface ModelProto {
-  irVersion: number; producerName: string; producerVersion: string; graph?: GraphProto;
+  irVersion: number; producerName: string; producerVersion: string; graph?: GraphProto | null;
   opsetImport: { domain: string; version: number }[];
 }
 

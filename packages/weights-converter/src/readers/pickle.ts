@@ -76,11 +76,18 @@ export function safeUnpickle(data: Uint8Array, file: string): PyValue {
   const u16 = (op: string): number => { need(2, op); const v = dv.getUint16(pos, true); pos += 2; return v; };
   const u32 = (op: string): number => { need(4, op); const v = dv.getUint32(pos, true); pos += 4; return v; };
   const bytes = (n: number, op: string): Uint8Array => { need(n, op); const b = data.subarray(pos, pos + n); pos += n; return b; };
-  const text = (n: number, op: string): string => td.decode(bytes(n, op));
+  const utf8 = (b: Uint8Array, op: string): string => {
+    try {
+      return td.decode(b);
+    } catch {
+      throw new WeightsFormatError('string is not valid UTF-8', { file, op });
+    }
+  };
+  const text = (n: number, op: string): string => utf8(bytes(n, op), op);
   const line = (op: string): string => {
     const end = data.indexOf(0x0a, pos);
     if (end < 0) throw new WeightsFormatError('pickle is truncated', { file, op });
-    const s = td.decode(data.subarray(pos, end));
+    const s = utf8(data.subarray(pos, end), op);
     pos = end + 1;
     return s;
   };

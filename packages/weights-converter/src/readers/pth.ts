@@ -9,6 +9,7 @@ import { NamedTensor, WeightMap, numElements } from '../types';
 import { float32At } from '../util/bytes';
 import { halfToFloat } from '../util/half';
 import { safeUnpickle } from './pickle';
+import { checkZipDirectory } from './zip_directory';
 import { PyDict, PyValue, StorageDType, StorageRef, TensorRef } from './pickle_values';
 
 const ELEMENT_BYTES: Record<StorageDType, number> = {
@@ -35,6 +36,7 @@ function unzip(bytes: Uint8Array, file: string): Record<string, Uint8Array> {
     }
     throw new WeightsFormatError('not a PyTorch zip checkpoint', { file });
   }
+  checkZipDirectory(bytes, file);
   let total = 0;
   const guard = (f: UnzipFileInfo): boolean => {
     total += f.originalSize;
