@@ -1,7 +1,7 @@
 /**
  * Short fuzzing budget for `npm test`: mutated .pth / ONNX / IR inputs are read or refused with a
- * typed ConverterError, never another exception. `npm run fuzz:converter [-- runs seed]` runs a
- * longer budget (dist/fuzz/run.js).
+ * typed ConverterError, never another exception. `node packages/weights-converter/dist/fuzz/run.js
+ * [runs] [seed]` runs a longer budget (test/fuzz holds the project-wide fast-check fuzzing, `npm run fuzz`).
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
