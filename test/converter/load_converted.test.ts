@@ -39,6 +39,29 @@ describe('model package loads converter output', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('loads over http (tf.io.http, as a browser does) with the same weights as from the file system', async () => {
+    const { dir } = await convertToTemp(fixture('tiny_k16.pth'), { quantize: 'fp16', maxShardBytes: 128 * 1024 });
+    const requested: string[] = [];
+    const fetchFunc = (async (input: RequestInfo | URL): Promise<Response> => {
+      const url = new URL(String(input));
+      requested.push(url.pathname);
+      const file = path.join(dir, decodeURIComponent(url.pathname.replace(/^\/models\/k16\//, '')));
+      if (!url.pathname.startsWith('/models/k16/') || !fs.existsSync(file)) return new Response('not found', { status: 404 });
+      return new Response(fs.readFileSync(file), { status: 200 });
+    }) as typeof fetch;
+    const before = tf.memory().numTensors;
+    const http = await loadWeights('http://weights.test/models/k16/model.json', { fetchFunc });
+    const disk = await loadWeights(dir);
+    expect(requested[0]).toBe('/models/k16/model.json');
+    expect(requested.length).toBeGreaterThan(2); // model.json + several shards
+    expect(http.config).toEqual(disk.config);
+    for (const [name, t] of Object.entries(disk.weights)) {
+      expect({ name, same: Buffer.from(http.weights[name].dataSync<'float32'>().buffer).equals(Buffer.from(t.dataSync<'float32'>().buffer)) }).toEqual({ name, same: true });
+    }
+    tf.dispose([...Object.values(http.weights), ...Object.values(disk.weights)]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses a truncated shard, a missing shard and a manifest with a wrong shape', async () => {
     const { dir } = await convertToTemp(fixture('tiny_k16.pth'), { maxShardBytes: 200 * 1024 });
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
