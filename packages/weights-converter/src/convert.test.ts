@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { convert } from './convert';
@@ -102,6 +103,24 @@ describe('convert', () => {
     await expect(convert(txt, out)).rejects.toThrow(/unknown input format/);
     await expect(convert(path.join(parent, 'nope.pth'), out)).rejects.toThrow(/cannot read input/);
     expect(fs.readdirSync(parent).sort()).toEqual(['cut.pth', 'missing.onnx', 'notes.txt']);
+  });
+
+  it('IR: converts FP32 xml+bin (.gz), reports the IR mean; a truncated .bin or missing .bin writes nothing', async () => {
+    const parent = tempDir('conv-ir-');
+    const out = path.join(parent, 'ok');
+    const s = await convert(fixture('oracle_k8_ir32.xml.gz'), out);
+    expect(s).toMatchObject({ format: 'ir', arch: '0049', widthDiv: 8, mappedBy: 'structure', tensors: 148 });
+    expect(s.notes.join('\n')).toMatch(/mean \[102\.9801, 115\.9465, 122\.7717\]/);
+    const { json } = readModelDir(out);
+    expect((json.userDefinedMetadata.mrcnn.input as { mean: number[] }).mean).toEqual([102.9801, 115.9465, 122.7717]);
+    const xml = path.join(parent, 'cut.xml');
+    fs.copyFileSync(fixture('oracle_k8_ir32.xml.gz'), `${xml}.gz`);
+    const bin = zlib.gunzipSync(fs.readFileSync(fixture('oracle_k8_ir32.bin.gz')));
+    fs.writeFileSync(path.join(parent, 'cut.bin.gz'), zlib.gzipSync(bin.subarray(0, bin.length - 4096)));
+    await expect(convert(`${xml}.gz`, path.join(parent, 'bad'))).rejects.toThrow(/past the end of the \.bin.*cut\.bin\.gz/);
+    fs.unlinkSync(path.join(parent, 'cut.bin.gz'));
+    await expect(convert(`${xml}.gz`, path.join(parent, 'bad'))).rejects.toThrow(/the IR's weights file cut\.bin\.gz is missing/);
+    expect(fs.readdirSync(parent).sort()).toEqual(['cut.xml.gz', 'ok']);
   });
 
   it('refuses a non-empty output directory unless overwrite, then replaces it whole', async () => {
