@@ -3,9 +3,24 @@
  * torchvision >= 0.13 names back to them.
  */
 
-/** Rewrites one torchvision >= 0.13 name to its legacy form; other names pass unchanged. */
+/** maskrcnn-benchmark (FPN Mask R-CNN) module prefixes -> canonical ones. */
+const MASKRCNN_BENCHMARK: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^backbone\.body\.stem\.(conv1|bn1)\./, 'backbone.body.$1.'],
+  [/^roi_heads\.box\.feature_extractor\.(fc6|fc7)\./, 'roi_heads.box_head.$1.'],
+  [/^roi_heads\.box\.predictor\.(cls_score|bbox_pred)\./, 'roi_heads.box_predictor.$1.'],
+  [/^roi_heads\.mask\.feature_extractor\.(mask_fcn\d+)\./, 'roi_heads.mask_head.$1.'],
+  [/^roi_heads\.mask\.predictor\.(conv5_mask|mask_fcn_logits)\./, 'roi_heads.mask_predictor.$1.'],
+];
+
+/**
+ * Rewrites one torchvision >= 0.13 or maskrcnn-benchmark name to the canonical (torchvision legacy)
+ * form; other names pass unchanged.
+ */
 export function canonicalName(name: string): string {
-  let m = /^backbone\.fpn\.(inner_blocks|layer_blocks)\.(\d+)\.0\.(weight|bias)$/.exec(name);
+  for (const [re, to] of MASKRCNN_BENCHMARK) if (re.test(name)) return name.replace(re, to);
+  let m = /^backbone\.fpn\.fpn_(inner|layer)(\d)\.(weight|bias)$/.exec(name);
+  if (m) return `backbone.fpn.${m[1]}_blocks.${Number(m[2]) - 1}.${m[3]}`;
+  m = /^backbone\.fpn\.(inner_blocks|layer_blocks)\.(\d+)\.0\.(weight|bias)$/.exec(name);
   if (m) return `backbone.fpn.${m[1]}.${m[2]}.${m[3]}`;
   m = /^rpn\.head\.conv\.0\.0\.(weight|bias)$/.exec(name);
   if (m) return `rpn.head.conv.${m[1]}`;
@@ -22,9 +37,9 @@ export function stripCommonPrefix(names: readonly string[]): string {
   return '';
 }
 
-/** Tensors that carry no weights and are dropped silently (BatchNorm2d's counter). */
+/** Tensors that carry no weights and are dropped silently (BatchNorm2d's counter, maskrcnn-benchmark's anchors). */
 export function isIgnoredName(name: string): boolean {
-  return name.endsWith('.num_batches_tracked');
+  return name.endsWith('.num_batches_tracked') || name.startsWith('rpn.anchor_generator.');
 }
 
 export const BN_FIELDS = ['weight', 'bias', 'running_mean', 'running_var'] as const;
