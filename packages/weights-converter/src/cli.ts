@@ -13,12 +13,15 @@ export interface CommandIO {
   stderr: { write(s: string): unknown };
 }
 
-export const CONVERT_USAGE = `usage: mrcnn convert <input> -o <out-dir> [--quantize fp16|uint8] [--labels <labels.json|txt>] [--force] [--quiet]
+export const CONVERT_USAGE = `usage: mrcnn convert <input> -o <out-dir> [--quantize fp16|uint8] [--labels <labels.json|txt>]
+                     [--channel-order bgr|rgb] [--fold-std] [--force] [--quiet]
 
   <input>       PyTorch .pth, ONNX .onnx, or OpenVINO IR .xml (with its .bin beside it); .gz accepted
   -o, --out     output directory for model.json and its weight shards (written atomically)
   --quantize    store weights as fp16 or uint8 (affine per tensor); default float32
   --labels      class names (JSON array or one per line, background first), stored in model.json
+  --channel-order bgr|rgb   make the network take this channel order (reorders the first convolution)
+  --fold-std    fold the input std into the first convolution (the model divides by 1)
   --force       replace a non-empty output directory
   --quiet       no progress output
 `;
@@ -28,7 +31,10 @@ const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
 
 class UsageError extends Error {}
 
-interface Args { input: string; out: string; quantize?: Quantization; labels?: string; force: boolean; quiet: boolean }
+interface Args {
+  input: string; out: string; quantize?: Quantization; labels?: string; force: boolean; quiet: boolean;
+  channelOrder?: 'BGR' | 'RGB'; foldStd: boolean;
+}
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
   let input: string | undefined;
@@ -37,6 +43,8 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let labels: string | undefined;
   let force = false;
   let quiet = false;
+  let channelOrder: 'BGR' | 'RGB' | undefined;
+  let foldStd = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -51,6 +59,11 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       if (q !== 'fp16' && q !== 'uint8') throw new UsageError(`--quantize must be fp16 or uint8, got ${q}`);
       quantize = q;
     } else if (a === '--labels') labels = value();
+    else if (a === '--channel-order') {
+      const c = value().toUpperCase();
+      if (c !== 'BGR' && c !== 'RGB') throw new UsageError(`--channel-order must be bgr or rgb, got ${c.toLowerCase()}`);
+      channelOrder = c;
+    } else if (a === '--fold-std') foldStd = true;
     else if (a === '--force') force = true;
     else if (a === '--quiet') quiet = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
@@ -59,7 +72,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   }
   if (input === undefined) throw new UsageError('missing <input>');
   if (out === undefined) throw new UsageError('missing -o <out-dir>');
-  return { input, out, quantize, labels, force, quiet };
+  return { input, out, quantize, labels, force, quiet, channelOrder, foldStd };
 }
 
 export function readLabels(file: string): string[] {
@@ -113,7 +126,9 @@ export async function runConvertCommand(argv: readonly string[], io: CommandIO =
   };
   try {
     const labels = a.labels === undefined ? undefined : readLabels(a.labels);
-    const summary = await convert(a.input, a.out, { quantize: a.quantize, labels, overwrite: a.force, onProgress });
+    const summary = await convert(a.input, a.out, {
+      quantize: a.quantize, labels, overwrite: a.force, onProgress, channelOrder: a.channelOrder, foldStd: a.foldStd,
+    });
     io.stdout.write(formatSummary(summary));
     return 0;
   } catch (e) {

@@ -163,6 +163,25 @@ describe('runConvertCommand', () => {
     expect(json.userDefinedMetadata.labels!.length).toBe(91);
   });
 
+  it('--channel-order bgr --fold-std: torchvision stem reordered and divided by std, config follows', async () => {
+    const t = io();
+    const dir = path.join(tempDir('cli-'), 'm');
+    expect(await runConvertCommand([fixture('tiny_k32_tv.pth'), '-o', dir, '--channel-order', 'bgr', '--fold-std'], t.io)).toBe(0);
+    expect(t.out.join('')).toMatch(/note: input: BGR, mean \[103\.53, 116\.28, 123\.675\], std \[1, 1, 1\]/);
+    const { json, data } = readModelDir(dir);
+    expect(json.userDefinedMetadata.mrcnn.input).toMatchObject({ channelOrder: 'BGR', mean: [103.53, 116.28, 123.675], std: [1, 1, 1] });
+    const dec = tf.io.decodeWeights(data, json.weightsManifest[0].weights);
+    const got = dec['backbone.body.conv1.weight'];
+    const want = toTfjsWeightMap(readPth(readBytes(fixture('tiny_k32_tv.pth')), 'tiny_k32_tv.pth')).get('backbone.body.conv1.weight')!;
+    const g = got.dataSync();
+    const rgbStd = [58.395, 57.12, 57.375];
+    const cout = want.shape[3];
+    for (let p = 0; p < 49; p++) for (let i = 0; i < 3; i++) for (let o = 0; o < cout; o++) {
+      expect(g[(p * 3 + i) * cout + o]).toBe(Math.fround(want.data[(p * 3 + (2 - i)) * cout + o] / rgbStd[2 - i]));
+    }
+    tf.dispose(Object.values(dec));
+  });
+
   it('usage errors exit 2, conversion errors exit 1 with the typed error, --help exits 0', async () => {
     let t = io();
     expect(await runConvertCommand([fixture('tiny_k16.pth')], t.io)).toBe(2);

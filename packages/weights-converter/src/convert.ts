@@ -12,6 +12,7 @@ import { Progress, readInputFile } from './io/read_input';
 import { readIr } from './ir/read';
 import { readOnnx } from './onnx/read';
 import { readPth } from './readers/pth';
+import { changeInput } from './transform/input_fold';
 import { checkComplete } from './transform/required';
 import { detectArchitecture, Arch } from './transform/detect';
 import { toTfjsWeightMap } from './transform/to_tfjs';
@@ -28,6 +29,10 @@ export interface ConvertOptions {
   overwrite?: boolean;
   /** Shard size limit in bytes (default 4 MiB). */
   maxShardBytes?: number;
+  /** Make the network take this channel order (the stem's input channels are reversed when it differs). */
+  channelOrder?: 'BGR' | 'RGB';
+  /** Fold the input std into the stem's weights (the model then divides by 1). */
+  foldStd?: boolean;
 }
 
 export interface ConvertSummary {
@@ -95,7 +100,13 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
   } catch (e) {
     throw withFile(e, input);
   }
-  const config = configFor(info, src.input);
+  let config = configFor(info, src.input);
+  if (opts.channelOrder !== undefined || opts.foldStd === true) {
+    const changed = changeInput(tfjs, config.input, { channelOrder: opts.channelOrder, foldStd: opts.foldStd });
+    tfjs = changed.weights;
+    config = { ...config, input: { ...config.input, ...changed.input } };
+    src.notes.push(`input: ${changed.input.channelOrder}, mean [${changed.input.mean.join(', ')}], std [${changed.input.std.join(', ')}]`);
+  }
   if (opts.labels !== undefined && opts.labels.length !== info.numClasses && opts.labels.length !== info.numClasses - 1) {
     throw new WeightsFormatError(`${opts.labels.length} labels given, the weights have ${info.numClasses} classes: give ${info.numClasses} (background first) or ${info.numClasses - 1}`, { file: input });
   }
