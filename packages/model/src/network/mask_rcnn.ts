@@ -6,6 +6,12 @@
  * map is borrowed too (the caller, e.g. `load()`, disposes it, or calls `dispose()` here to do so).
  * Every stage runs in tf.tidy or disposes in try/finally, so a call leaves tf.memory().numTensors as
  * it was plus the returned tensors.
+ *
+ * Read-backs to the CPU (all `await t.data()`; no dataSync anywhere in the network), only where an
+ * algorithm needs host data: `execute` reads im_info (the clip size); `proposals` reads every level's
+ * top-k scores, indices and deltas in one round (decode + NMS on the CPU); `detectionOutput` reads the
+ * softmax probabilities, RoIs and deltas in one round (per-class NMS on the CPU). With `onStage` set,
+ * each stage also waits on a one-element probe of its output (timing only).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfig } from '../config';
