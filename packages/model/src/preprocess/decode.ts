@@ -47,12 +47,22 @@ export function dropToRgb(data: Uint8Array, pixels: number, channels: number): U
 /** Largest image decoded, in pixels (jpeg-js's default maxResolutionInMP, applied to PNG too). */
 export const MAX_DECODED_PIXELS = 100_000_000;
 
-async function decodePng(bytes: Uint8Array, source: string): Promise<RgbImage> {
-  // A 100-byte PNG may declare 20000x20000 pixels, which pngjs would allocate and fill (GBs, minutes).
+/**
+ * Refuses a PNG any of whose IHDR chunks (pngjs honours a repeated one) declares more than
+ * MAX_DECODED_PIXELS: a 100-byte file may declare 20000x20000, which pngjs would allocate and fill.
+ */
+function checkPngSize(bytes: Uint8Array, source: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length >= 24 && view.getUint32(16) * view.getUint32(20) > MAX_DECODED_PIXELS) {
-    throw new ImageDecodeError(source, `PNG declares ${view.getUint32(16)}x${view.getUint32(20)} pixels, over the ${MAX_DECODED_PIXELS}-pixel limit`);
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + view.getUint32(at)) {
+    if (view.getUint32(at + 4) !== 0x49484452 || at + 16 > bytes.length) continue; // 'IHDR'
+    const w = view.getUint32(at + 8);
+    const h = view.getUint32(at + 12);
+    if (w * h > MAX_DECODED_PIXELS) throw new ImageDecodeError(source, `PNG declares ${w}x${h} pixels, over the ${MAX_DECODED_PIXELS}-pixel limit`);
   }
+}
+
+async function decodePng(bytes: Uint8Array, source: string): Promise<RgbImage> {
+  checkPngSize(bytes, source);
   const { PNG } = await import('pngjs');
   let png: { width: number; height: number; data: Uint8Array };
   try {
