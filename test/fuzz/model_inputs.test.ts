@@ -64,7 +64,10 @@ function replaceAt(root: Json, picks: readonly number[], value: Json): Json {
 function structuralMutant(text: string): fc.Arbitrary<Uint8Array> {
   const root = JSON.parse(text) as Json;
   const odd = fc.constantFrom<Json>(-1, 0, 1e308, 2 ** 31, 2 ** 53, 0.5, '../../etc/passwd', '/abs.bin', 'C:/x.bin',
-    'a/../b.bin', '__proto__', [], {}, [2 ** 20, 2 ** 20, 2 ** 20], 'float16', 'uint8', 'string', 'complex64');
+    'a/../b.bin', '__proto__', [], {}, [2 ** 20, 2 ** 20, 2 ** 20], 'float16', 'uint8', 'string', 'complex64',
+    // own "__proto__" / "constructor" keys, as JSON.parse makes them (an object literal would set the prototype)
+    JSON.parse('{"__proto__": {"polluted": true, "numClasses": 3}}') as Json,
+    JSON.parse('{"constructor": {"prototype": {"polluted": true}}}') as Json);
   const value: fc.Arbitrary<Json> = fc.oneof(odd, fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>);
   return fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 7 }), value)
     .map(([picks, v]) => new TextEncoder().encode(JSON.stringify(replaceAt(root, picks, v))));

@@ -1,7 +1,8 @@
 /**
  * Decompression bombs: tiny PNG/JPEG files whose headers declare huge images are refused with an
- * ImageDecodeError before anything is allocated (regression: a 100-byte PNG declaring
- * 20000x20000 decoded for ~47 s into ~2.8 GB before decode.ts got its pixel limit).
+ * ImageDecodeError before anything is allocated (regressions: a 100-byte PNG declaring
+ * 20000x20000 decoded for ~47 s into ~2.8 GB before decode.ts got its pixel limit; a repeated
+ * IHDR got past a check of the first one only).
  */
 import { decodeImage, ImageDecodeError } from '@mrcnn/model';
 import { readChunks, writeChunks } from '../fuzz/png_mutations';
@@ -37,6 +38,17 @@ describe('decompression bombs', () => {
       await expect(decodeImage(png, 'bomb.png')).rejects.toThrow(
         new ImageDecodeError('bomb.png', `PNG declares ${w}x${h} pixels, over the 100000000-pixel limit`));
     });
+
+  it('a second IHDR declaring 3x2147483648 behind a small first one is refused (pngjs honours the last)', async () => {
+    // Regression (found by the png-structure fuzz target): only the first IHDR was checked, and
+    // pngjs, taking the second, ran the JS heap out of memory.
+    const chunks = readChunks(pngSeeds()[0]);
+    const second = { type: 'IHDR', data: chunks[0].data.slice() };
+    new DataView(second.data.buffer).setUint32(4, 0x80000000);
+    const png = writeChunks([chunks[0], second, ...chunks.slice(1)]);
+    await expect(decodeImage(png, 'twice.png')).rejects.toThrow(
+      new ImageDecodeError('twice.png', 'PNG declares 5x2147483648 pixels, over the 100000000-pixel limit'));
+  });
 
   it('under the limit, a header that disagrees with the data is an ImageDecodeError; the intact file decodes', async () => {
     await expect(decodeImage(pngDeclaring(10001, 2), 'wide.png')).rejects.toThrow(ImageDecodeError);
