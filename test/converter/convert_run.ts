@@ -3,8 +3,6 @@
  * with the model package's loader, run `execute` on a golden's im_data/im_info and compare the
  * detections with the oracle's.
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { convert, ConvertOptions, ConvertSummary } from '@mrcnn/weights-converter';
@@ -13,6 +11,9 @@ import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
 import { ModelConfig } from '../../packages/model/src/config';
 import { detectionsFrom, matchDetections, maskIoU } from '../helpers/compare';
 import { TensorDump } from '../helpers/tensor_dump';
+import { tempDir } from '../../packages/weights-converter/src/__tests__/fixtures';
+
+export { removeTempDirs } from '../../packages/weights-converter/src/__tests__/fixtures';
 
 export interface RunResult {
   classes: Int32Array;
@@ -22,8 +23,9 @@ export interface RunResult {
   masksSel: Float32Array;
 }
 
+/** Converts into `<temp>/model`; the temp directories go away with `removeTempDirs()` (afterAll). */
 export async function convertToTemp(input: string, opts: ConvertOptions = {}): Promise<{ dir: string; summary: ConvertSummary }> {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-e2e-')), 'model');
+  const dir = path.join(tempDir('mrcnn-e2e-'), 'model');
   const summary = await convert(input, dir, opts);
   return { dir, summary };
 }

@@ -6,13 +6,12 @@
  * the detections must match the oracle's.
  */
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '@mrcnn/engine';
 import { ORACLE_CACHE_K1, REPO_ROOT } from '../helpers/paths';
 import { readTensorDump } from '../helpers/tensor_dump';
-import { compareWithGolden, convertToTemp, runConverted } from './convert_run';
+import { tempDir } from '../../packages/weights-converter/src/__tests__/fixtures';
+import { compareWithGolden, convertToTemp, runConverted, removeTempDirs } from './convert_run';
 
 const PY = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 const golden = readTensorDump(path.join(ORACLE_CACHE_K1, 'astronaut_fit'));
@@ -20,7 +19,7 @@ const weights = readTensorDump(path.join(ORACLE_CACHE_K1, 'weights_0049'));
 const log = (msg: string): void => { process.stdout.write(`${msg}\n`); };
 
 function irFromPth(): string {
-  const stem = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-ir-k1-')), 'model_0049_ir');
+  const stem = path.join(tempDir('mrcnn-ir-k1-'), 'model_0049_ir');
   execFileSync(PY, [path.join(REPO_ROOT, 'tools', 'oracle', 'export_ir.py'), '--pth', path.join(ORACLE_CACHE_K1, 'model_0049.pth'),
     '--width-div', '1', '--out', stem], { stdio: 'inherit' });
   return `${stem}.xml`;
@@ -34,6 +33,7 @@ const CASES: ReadonlyArray<readonly [string, () => string]> = [
 
 describe('full-size conversion parity (K=1)', () => {
   beforeAll(async () => { await initBackend('cpu'); });
+  afterAll(removeTempDirs);
 
   it.each(CASES)('%s', async (label, input) => {
     const { dir, summary } = await convertToTemp(input());

@@ -11,7 +11,7 @@ import { initBackend } from '@mrcnn/engine';
 import { fixture } from '../../packages/weights-converter/src/__tests__/fixtures';
 import { ORACLE_K8 } from '../helpers/paths';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
-import { compareWithGolden, convertToTemp, runConverted } from './convert_run';
+import { compareWithGolden, convertToTemp, runConverted, removeTempDirs } from './convert_run';
 
 const ORACLE_TV_K8 = path.join(path.dirname(ORACLE_K8), 'oracle-tv-k8');
 const goldens = new Map<string, TensorDump>();
@@ -37,6 +37,7 @@ const CASES: ReadonlyArray<readonly [string, string, string, Arch, Tol]> = [
 
 describe('converted K=8 weights run like the oracle', () => {
   beforeAll(async () => { await initBackend('cpu'); });
+  afterAll(removeTempDirs);
 
   it.each(CASES)('%s', async (label, input, goldenDir, arch, tol) => {
     const { dir, summary } = await convertToTemp(input);

@@ -12,10 +12,11 @@ import { fixture, readBytes } from '../../packages/weights-converter/src/__tests
 import { loadWeights } from '../../packages/model/src/io/load_weights';
 import { ModelLoadError } from '../../packages/model/src/errors';
 import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
-import { convertToTemp } from './convert_run';
+import { convertToTemp, removeTempDirs } from './convert_run';
 
 describe('model package loads converter output', () => {
   beforeAll(async () => { await initBackend('cpu'); });
+  afterAll(removeTempDirs);
 
   it.each([[undefined, 0], ['fp16', 2 ** -11], ['uint8', 1 / 255]] as const)('quantize %s: config, names, shapes and values', async (q, rel) => {
     const { dir } = await convertToTemp(fixture('tiny_k32_tv.pth'), { quantize: q, maxShardBytes: 64 * 1024 });

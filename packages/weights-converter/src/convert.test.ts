@@ -9,7 +9,7 @@ import { readPth } from './readers/pth';
 import { onnxModelType } from './onnx/schema';
 import { toTfjsWeightMap } from './transform';
 import { OutputExistsError } from './writer/atomic_dir';
-import { fixture, readBytes, tempDir } from './__tests__/fixtures';
+import { fixture, readBytes, removeTempDirs, tempDir } from './__tests__/fixtures';
 import { runConvertCommand } from './cli';
 
 interface ModelJson {
@@ -26,6 +26,8 @@ function readModelDir(dir: string): { json: ModelJson; data: ArrayBuffer } {
 }
 
 const siblings = (dir: string): string[] => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith(`.${path.basename(dir)}`));
+
+afterAll(removeTempDirs);
 
 describe('convert', () => {
   beforeAll(async () => { await tf.setBackend('cpu'); });
