@@ -35,17 +35,22 @@ function deconv(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string): tf.Tensor4D
   return tf.reshape<tf.Rank.R4>(grid, [n, h * kh, wd * kw, out]);
 }
 
-/** The conv part on RoI features [N, s, s, C]; returns NHWC mask logits [N, 2s, 2s, K]. Call inside tf.tidy. */
-export function maskHeadOnFeatures(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
+/** convs + deconv on RoI features [N, s, s, C] → [N, 2s, 2s, M], before the 1x1 predictor. */
+function maskTower(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
   let x = feats;
   for (let i = 1; i <= cfg.convs; i++) x = conv(x, w, `${MASK_HEAD}.mask_fcn${i}`, { pad: 1, relu: true });
-  x = deconv(x, w, `${MASK_PREDICTOR}.conv5_mask`);
-  return conv(x, w, `${MASK_PREDICTOR}.mask_fcn_logits`);
+  return deconv(x, w, `${MASK_PREDICTOR}.conv5_mask`);
+}
+
+/** The conv part on RoI features [N, s, s, C]; returns NHWC mask logits [N, 2s, 2s, K]. Call inside tf.tidy. */
+export function maskHeadOnFeatures(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
+  return conv(maskTower(feats, w, cfg), w, `${MASK_PREDICTOR}.mask_fcn_logits`);
 }
 
 /** p: P2..P5 (extra levels ignored); boxes [N, 4]. Returns sigmoid masks [N, K, 2s, 2s]. Call inside tf.tidy. */
 export function maskHead(p: readonly tf.Tensor4D[], boxes: tf.Tensor2D, w: tf.NamedTensorMap,
   roi: RoiConfig, cfg: MaskConfig): tf.Tensor4D {
-  const logits = maskHeadOnFeatures(roiFeatures(p, boxes, roi, roi.maskOutputSize), w, cfg);
-  return tf.transpose(tf.sigmoid(logits), [0, 3, 1, 2]);
+  const x = maskTower(roiFeatures(p, boxes, roi, roi.maskOutputSize), w, cfg);
+  const masks = conv(x, w, `${MASK_PREDICTOR}.mask_fcn_logits`, { activation: 'sigmoid' });
+  return tf.transpose(masks, [0, 3, 1, 2]);
 }
