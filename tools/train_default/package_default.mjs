@@ -5,7 +5,7 @@
  *   labels.json (background + synthetic.CLASSES),
  *   demo.png + demo_instances.json (held-out synthetic image, seed --demo-seed, and its COCO annotations).
  *
- *   node tools/train_default/package_default.mjs [--pth .cache/train_default/model_final.pth] [--demo-seed 7]
+ *   node tools/train_default/package_default.mjs [--pth .cache/train_default/model_final.pth] [--demo-seed 13]
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleEntry, commandEntry, ROOT } from './bundle_src.mjs';
 
-const args = { pth: join(ROOT, '.cache/train_default/model_final.pth'), 'demo-seed': '7' };
+const args = { pth: join(ROOT, '.cache/train_default/model_final.pth'), 'demo-seed': '13' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
