@@ -38,6 +38,16 @@ function boxFc(name, rows, s, cin, cout) {
       { name: 'fused.matMul [R,K]x[K,O] (current)', run: ({ x, w, b }) => tf.fused.matMul({ a: tf.reshape(x, [rows, s * s * cin]), b: w, bias: b, activation: 'relu' }) },
       { name: 'matMul + add + relu', run: ({ x, w, b }) => tf.relu(tf.add(tf.matMul(tf.reshape(x, [rows, s * s * cin]), w), b)) },
       ...(s > 1 ? [{ name: `fused.conv2d ${s}x${s} VALID on [R,${s},${s},C]`, run: ({ x, w4, b }) => tf.reshape(tf.fused.conv2d({ x, filter: w4, strides: 1, pad: 'valid', bias: b, activation: 'relu' }), [rows, cout]) }] : []),
+      ...[2, 7, 14].filter((k) => (s * s * cin) % k === 0 && s > 1).map((k) => ({
+        name: `matMul with K split in ${k} slices (slices included), bias + relu on the sum`,
+        run: ({ x, w, b }) => {
+          const kk = (s * s * cin) / k;
+          const x2 = tf.reshape(x, [rows, s * s * cin]);
+          const parts = [];
+          for (let j = 0; j < k; j++) parts.push(tf.matMul(tf.slice(x2, [0, j * kk], [rows, kk]), tf.slice(w, [j * kk, 0], [kk, cout])));
+          return tf.relu(tf.add(tf.addN(parts), b));
+        },
+      })),
       { name: 'fused.conv2d 1x1 on [1,R,1,K]', run: ({ x, w1, b }) => tf.reshape(tf.fused.conv2d({ x: tf.reshape(x, [1, rows, 1, s * s * cin]), filter: w1, strides: 1, pad: 'valid', bias: b, activation: 'relu' }), [rows, cout]) },
     ],
   };
