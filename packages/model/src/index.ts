@@ -26,3 +26,4 @@ export type { ImageInput, PixelArray } from './preprocess/image_input';
 export { pasteMask } from './postprocess/paste';
 export { encodeRle, decodeRle, rleArea } from './postprocess/rle';
 export type { BinaryMask, CocoRle, RleCounts } from './postprocess/rle';
+export * from './eval';
