@@ -9,7 +9,13 @@ import type { TensorDump } from '../helpers/tensor_dump';
 /** The mask layer: one '0'/'1' character per pixel, 1 = drawn with a saturated colour. */
 export interface Overlay { width: number; height: number; coloured: string }
 
-export interface OverlayMatch { masks: number; coverage: number[]; unionIoU: number }
+export interface OverlayMatch {
+  masks: number;
+  coverage: number[];
+  unionIoU: number;
+  /** Fraction of the drawn pixels that lie on an expected mask (1 when nothing is drawn). */
+  precision: number;
+}
 
 export async function readOverlay(page: Page): Promise<Overlay> {
   return page.evaluate(() => {
@@ -42,12 +48,14 @@ export function overlayVsMasks(overlay: Overlay, masks: readonly ArrayLike<numbe
   });
   let inter = 0;
   let uni = 0;
+  let drawn = 0;
   for (let i = 0; i < n; i++) {
     const a = overlay.coloured[i] === '1';
+    if (a) drawn++;
     if (a && union[i] === 1) inter++;
     if (a || union[i] === 1) uni++;
   }
-  return { masks: masks.length, coverage, unionIoU: uni === 0 ? 1 : inter / uni };
+  return { masks: masks.length, coverage, unionIoU: uni === 0 ? 1 : inter / uni, precision: drawn === 0 ? 1 : inter / drawn };
 }
 
 /** The oracle's pasted masks of the detections with score >= `score` (original image size). */
@@ -61,7 +69,8 @@ export function oracleMasks(golden: TensorDump, score: number): Uint8Array[] {
 }
 
 export function describeOverlay(m: OverlayMatch): string {
-  return `coverage of each expected mask ${m.coverage.map((c) => c.toFixed(4)).join(', ')}; union IoU ${m.unionIoU.toFixed(4)}`;
+  return `coverage of each expected mask ${m.coverage.map((c) => c.toFixed(4)).join(', ')}; union IoU ${m.unionIoU.toFixed(4)}; ` +
+    `drawn pixels on expected masks ${m.precision.toFixed(4)}`;
 }
 
 /** Drops an image file (fetched by the page from its own origin) onto the demo's drop zone. */
