@@ -4,7 +4,7 @@
 // falls on all of them alike; every variant's output is read back and checked against the current
 // implementation (first variant). Reports wall time and process CPU time, as medians and as ratios
 // to the current implementation. Needs `npm run build` (reads packages/engine/dist).
-//   node benchmarks/levers/run.mjs [--rounds 5] [--cases fc6,fc7,maskconv,deconv,logits] [--json out.json]
+//   node benchmarks/levers/run.mjs [--rounds 5] [--cases fc6,fc7,maskconv,deconv,logits,maskhead] [--json out.json]
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +16,7 @@ const { initBackend } = require('../../packages/engine/dist/index.js');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const ROUNDS = Number(opt('rounds', '5'));
-const CASES = opt('cases', 'fc6,fc7,maskconv,deconv,logits').split(',');
+const CASES = opt('cases', 'fc6,fc7,maskconv,deconv,logits,maskhead').split(',');
 const JSON_OUT = opt('json', undefined);
 
 const R = 1000; // box-head RoIs
@@ -101,6 +101,26 @@ const cases = {
       { name: 'fused.matMul [N*784,128]x[128,81] + sigmoid + transpose', run: ({ x, w, b }) => tf.transpose(tf.reshape(tf.sigmoid(tf.fused.matMul({ a: tf.reshape(x, [N * 784, 128]), b: tf.reshape(w, [128, 81]), bias: b })), [N, 28, 28, 81]), [0, 3, 1, 2]) },
     ],
   },
+};
+
+// The whole mask head's layers (RoI features in), before vs after the applied levers.
+cases.maskhead = {
+  name: 'maskhead', gflop: cases.maskconv.gflop + cases.deconv.gflop + cases.logits.gflop,
+  what: `the mask head's layers on [${N},14,14,256]: 4 convs, deconv, 1x1 → 81, sigmoid, → NCHW`,
+  inputs: () => {
+    const a = cases.maskconv.inputs();
+    const d = cases.deconv.inputs();
+    const l = cases.logits.inputs();
+    return { conv: a, dec: d, log: l };
+  },
+  variants: [0, 1].map((k) => ({
+    name: k === 0 ? 'conv2dTranspose, separate sigmoid (before the levers)' : 'deconv as fused matMul, fused sigmoid (now in mask.ts)',
+    run: ({ conv, dec, log }) => {
+      const h = cases.maskconv.variants[0].run(conv);
+      const d = cases.deconv.variants[k === 0 ? 0 : 2].run({ ...dec, x: h });
+      return cases.logits.variants[k === 0 ? 0 : 1].run({ ...log, x: d });
+    },
+  })),
 };
 
 function timeOnce(run, inputs) {
