@@ -24,8 +24,8 @@ export function renderSvg(r: BenchReport): string {
   const width = 900;
   const barH = 22;
   const gap = 10;
-  const top = 40;
-  const legendH = 50;
+  const top = 44;
+  const legendH = 70;
   const plotW = width - left - 70;
   const max = Math.max(1, ...rows.map((d) => d.total.median));
   const scale = plotW / max;
@@ -33,7 +33,8 @@ export function renderSvg(r: BenchReport): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-  parts.push(`<text x="${left}" y="20" font-size="14">${esc(`Median network time per run (s; bars split by stage where reported, preprocess and paste added to the bar, not to the number) · ${r.inputs.images.length} image(s) ${r.inputs.inputHeight}x${r.inputs.inputWidth}, K=${r.inputs.widthDiv} · ${r.date.slice(0, 10)} ${r.machine.host}`)}</text>`);
+  parts.push(`<text x="10" y="16" font-size="14">${esc(`Median network time per run, s · ${r.inputs.images.length} image(s) ${r.inputs.inputHeight}x${r.inputs.inputWidth}, K=${r.inputs.widthDiv} · ${r.date.slice(0, 10)} ${r.machine.host} · ${r.mode}, ${r.schedule}`)}</text>`);
+  parts.push(`<text x="10" y="32" font-size="11" fill="#555">${esc('bars split by stage where the subject reports them; preprocess and paste are added to the bar, not to the number')}</text>`);
   rows.forEach((d, i) => {
     const y = top + i * (barH + gap);
     parts.push(`<text x="${left - 6}" y="${y + barH * 0.7}" text-anchor="end">${esc(d.id)}</text>`);
@@ -57,8 +58,8 @@ export function renderSvg(r: BenchReport): string {
   const used = new Set(rows.flatMap((d) => (Object.keys(d.stages).length > 0 ? [...Object.keys(d.stages), 'other'] : ['whole'])));
   const legend = [...STAGES, 'other', 'whole'].filter((n) => used.has(n));
   legend.forEach((name, i) => {
-    const x = left + (i % 5) * 140;
-    const y = ly + Math.floor(i / 5) * 18;
+    const x = 10 + (i % 4) * 200;
+    const y = ly + Math.floor(i / 4) * 18;
     parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${COLORS[name]}"/>`);
     parts.push(`<text x="${x + 16}" y="${y + 10}">${esc(label(name))}</text>`);
   });
