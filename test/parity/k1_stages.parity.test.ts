@@ -49,7 +49,7 @@ describeParity({
   title: '0049 K=1 parity',
   config: DEFAULT_0049_CONFIG,
   weightsStem: path.join(ORACLE_CACHE_K1, 'weights_0049'),
-  goldens: ['astronaut', 'chelsea', 'rocket'].flatMap((i) => ['fit', 'window'].map((p) => path.join(ORACLE_CACHE_K1, `${i}_${p}`))),
+  goldens: ['astronaut', 'chelsea', 'rocket', 'phone'].flatMap((i) => ['fit', 'window'].map((p) => path.join(ORACLE_CACHE_K1, `${i}_${p}`))),
   backends: ['wasm', 'cpu'],
   plusOneIoU: true,
   inputFromImage: (golden) => golden.endsWith('_window'),

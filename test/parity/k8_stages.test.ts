@@ -3,7 +3,8 @@
  * @mrcnn/weights-converter) with the PyTorch oracle's committed goldens (test/fixtures/oracle-k8), on
  * cpu and wasm. The golden tiers decide what each image checks: astronaut_fit (rich: C4, C5, P2..P6,
  * RPN maps, fixed RoIs, cls_logits), chelsea_fit (medium: RPN logits, cls_logits), *_window (light:
- * proposals and outputs; their input is @mrcnn/model's preprocessing of the image, window policy).
+ * proposals and outputs; their input is @mrcnn/model's preprocessing of the image, window policy),
+ * phone_fit / phone_window (portrait: the two policies differ, 448x480 and 320x480 im_data; light + im_data).
  * Every MaskRCNN call is leak-checked (stage_checks.ts `noLeak`), and each image's tests together
  * leave tf.memory().numTensors as they found it.
  */
@@ -26,7 +27,7 @@ describeParity({
   title: '0049 K=8 parity',
   config: resolveConfig(widthDivOverrides(8)),
   weightsStem: path.join(ORACLE_K8, 'weights_0049'),
-  goldens: ['astronaut_fit', 'chelsea_fit', 'astronaut_window', 'chelsea_window'].map((g) => path.join(ORACLE_K8, g)),
+  goldens: ['astronaut_fit', 'chelsea_fit', 'astronaut_window', 'chelsea_window', 'phone_fit', 'phone_window'].map((g) => path.join(ORACLE_K8, g)),
   backends: ['cpu', 'wasm'],
   plusOneIoU: true,
   runs,

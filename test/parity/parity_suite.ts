@@ -159,20 +159,12 @@ export function describeParity(suite: ParitySuite): void {
       let s: StageInputs;
       let input: { imData: tf.Tensor4D; imInfo: tf.Tensor2D };
       let before: number;
-      beforeAll(() => {
-        before = tf.memory().numTensors;
-        d = readTensorDump(stem);
-        input = networkInput(d, suite, golden, fromImage);
-        s = new StageInputs(model, d, input.imData);
-      });
-      afterAll(() => {
-        s.dispose();
-        tf.dispose([input.imData, input.imInfo]);
-        expect(tf.memory().numTensors).toBe(before);
-      });
+      // Hooks only where this backend runs a test of the golden (jest refuses hooks in an empty block).
+      let registered = 0;
+      const test: typeof it = ((name: string, fn: () => Promise<void>) => { registered += 1; return it(name, fn); }) as typeof it;
 
       if (fromImage) {
-        it('input: @mrcnn/model\'s preprocessing gives the oracle\'s im_info', async () => {
+        test('input: @mrcnn/model\'s preprocessing gives the oracle\'s im_info', async () => {
           expect(Array.from(await read(input.imInfo))).toEqual(Array.from(d.get('im_info').data));
           expect(input.imData.shape).toEqual([1, 3, suite.config.input.height, suite.config.input.width]);
         });
@@ -181,26 +173,26 @@ export function describeParity(suite: ParitySuite): void {
       const ps = ['P2', 'P3', 'P4', 'P5', 'P6'].filter(has);
       const maps = [...names].filter((n) => n.startsWith('rpn_'));
       if (cs.length > 0 && !fromImage && runs(backend, golden, 'backbone')) {
-        it(`backbone from im_data: ${cs.join(', ')}`, async () => {
+        test(`backbone from im_data: ${cs.join(', ')}`, async () => {
           expectStats(await checkBackbone(s), cs, tol.backbone);
         });
       }
       if (ps.length > 0 && runs(backend, golden, 'fpn')) {
-        it(`FPN (${cs.length > 0 ? `oracle ${cs.join(', ')}` : 'our C2..C5'}): ${ps.join(', ')}`, async () => {
+        test(`FPN (${cs.length > 0 ? `oracle ${cs.join(', ')}` : 'our C2..C5'}): ${ps.join(', ')}`, async () => {
           const r = await checkFpn(s);
           expect(r.oracleInputs).toEqual(cs);
           expectStats(r.stats, ps, tol.fpn);
         });
       }
       if (maps.length > 0 && runs(backend, golden, 'rpn')) {
-        it(`RPN head (${ps.length === 5 ? 'oracle' : 'our'} P2..P6): ${maps.length} maps`, async () => {
+        test(`RPN head (${ps.length === 5 ? 'oracle' : 'our'} P2..P6): ${maps.length} maps`, async () => {
           const r = await checkRpn(s);
           expect(r.source).toBe(ps.length === 5 ? 'oracle' : 'ours');
           expectStats(r.stats, maps, tol.rpn);
         });
       }
       if (has('fixed_rois') && runs(backend, golden, 'roiFeatures')) {
-        it(`RoIAlign features of fixed_rois (${ps.length === 5 ? 'oracle' : 'our'} P2..P5)`, async () => {
+        test(`RoIAlign features of fixed_rois (${ps.length === 5 ? 'oracle' : 'our'} P2..P5)`, async () => {
           const r = await checkRoiFeatures(s, suite.negativeRoisGiveZeros ?? false);
           report('roi features', r);
           expect(r.zeroed).toBe(r.expectedZeroed);
@@ -208,12 +200,12 @@ export function describeParity(suite: ParitySuite): void {
         });
       }
       if (has('cls_logits') && runs(backend, golden, 'boxHead')) {
-        it('box head on the oracle\'s proposals', async () => {
+        test('box head on the oracle\'s proposals', async () => {
           expectStats(await checkBoxHead(s), ['cls_logits', 'bbox_deltas'].filter(has), tol.logits);
         });
       }
       if (has('cls_logits') && runs(backend, golden, 'detections')) {
-        it('detection output on the oracle\'s proposals and logits', async () => {
+        test('detection output on the oracle\'s proposals and logits', async () => {
           const det = await checkDetectionOutput(s, { minIoU: tol.detIoU, boxTol: tol.degenerateBox, plusOne: suite.plusOneIoU });
           report('detections', { minIoU: det.minIoU, maxScoreDiff: det.maxScoreDiff, maxBoxDiff: det.maxBoxDiff });
           expect(det.actualCount).toBe(det.expectedCount);
@@ -224,7 +216,7 @@ export function describeParity(suite: ParitySuite): void {
         });
       }
       if (runs(backend, golden, 'proposals')) {
-        it(`proposals from ${maps.length > 0 ? `${maps.length} oracle RPN maps` : 'the image'}: the same set up to ties`, async () => {
+        test(`proposals from ${maps.length > 0 ? `${maps.length} oracle RPN maps` : 'the image'}: the same set up to ties`, async () => {
           const { cmp, oracleMaps } = maps.length > 0
             ? await checkProposals(s, tol.proposalScore, tol.proposalBox, tol.tie)
             : await checkProposals(s, tol.proposalScoreFromImage, tol.proposalBoxFromImage, tol.tie);
@@ -235,7 +227,7 @@ export function describeParity(suite: ParitySuite): void {
         });
       }
       if (runs(backend, golden, 'masks')) {
-        it(`mask head on the oracle's boxes (${ps.length === 5 ? 'oracle' : 'our'} P2..P5): every row's own-class mask`, async () => {
+        test(`mask head on the oracle's boxes (${ps.length === 5 ? 'oracle' : 'our'} P2..P5): every row's own-class mask`, async () => {
           const m = await checkMaskHead(s);
           report('masks', m);
           expect(m.rows).toBe(d.get('classes').shape[0]);
@@ -243,10 +235,23 @@ export function describeParity(suite: ParitySuite): void {
         });
       }
       if (runs(backend, golden, 'e2e')) {
-        it(`end to end from ${fromImage ? 'the image' : 'im_data'}: detections, raw and pasted masks`, async () => {
+        test(`end to end from ${fromImage ? 'the image' : 'im_data'}: detections, raw and pasted masks`, async () => {
           const e = await checkExecute(model, d, input.imData, input.imInfo,
             { minIoU: tol.detIoU, boxTol: tol.degenerateBox, plusOne: suite.plusOneIoU, maskMinIoU: tol.pastedIoU });
           expectEndToEnd(e, tol);
+        });
+      }
+      if (registered > 0) {
+        beforeAll(() => {
+          before = tf.memory().numTensors;
+          d = readTensorDump(stem);
+          input = networkInput(d, suite, golden, fromImage);
+          s = new StageInputs(model, d, input.imData);
+        });
+        afterAll(() => {
+          s.dispose();
+          tf.dispose([input.imData, input.imInfo]);
+          expect(tf.memory().numTensors).toBe(before);
         });
       }
     });
