@@ -63,6 +63,19 @@ function tfjsWasmDist() {
 
 const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
+/**
+ * Node built-ins as empty CommonJS modules in the browser bundle: Node-only code paths (file
+ * reading, CLI commands) import them, statically or lazily, and never run in a page.
+ */
+const nodeBuiltinStubs = {
+  name: 'node-builtin-stubs',
+  setup(build) {
+    const filter = new RegExp(`^(${nodeBuiltins.map((m) => m.replace(/[/:]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'node-builtin-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 async function buildStandaloneBrowserModule() {
   const outDir = join(pkgDir, 'dist', 'browser');
   rmSync(outDir, { recursive: true, force: true });
@@ -75,8 +88,7 @@ async function buildStandaloneBrowserModule() {
     platform: 'browser',
     target: TARGET,
     alias: workspaceSources,
-    // Node-only code paths (file reading, Node's wasm path) import these lazily and never run in a page.
-    external: nodeBuiltins,
+    plugins: [nodeBuiltinStubs],
     minify: true,
     sourcemap: true,
     legalComments: 'linked',
