@@ -58,7 +58,9 @@ describe('self-contained ES module build in a plain <script type="module">', () 
     const requests: string[] = [];
     chrome.page.on('request', (r) => requests.push(r.url()));
     await chrome.page.goto(`${origin}/browser/index.html`);
-    await chrome.page.waitForFunction(() => 'pageReady' in self);
+    await chrome.page.waitForFunction(() => 'pageReady' in self).catch((e: unknown) => {
+      throw new Error(`mrcnn.mjs did not load: ${String(e)}\npage console:\n${chrome?.console.join('\n')}`);
+    });
     const res = await chrome.page.evaluate(([shape, info]) => (self as unknown as {
       runK8(s: number[], i: number[]): Promise<{ classes: number[]; scores: number[]; boxes: number[]; simd: boolean; backend: string }>;
     }).runK8(shape, info), [golden.get('im_data').shape, Array.from(golden.get('im_info').data)]).catch((e: unknown) => {
