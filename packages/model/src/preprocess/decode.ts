@@ -47,17 +47,32 @@ export function dropToRgb(data: Uint8Array, pixels: number, channels: number): U
 /** Largest image decoded, in pixels (jpeg-js's default maxResolutionInMP, applied to PNG too). */
 export const MAX_DECODED_PIXELS = 100_000_000;
 
+/** Samples per pixel of each PNG colour type. */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Deflate cannot expand a stream by more than ~1032:1 (checked for images over 64 MiB of scanlines). */
+const MAX_DEFLATE_RATIO = 1032;
+
 /**
  * Refuses a PNG any of whose IHDR chunks (pngjs honours a repeated one) declares more than
- * MAX_DECODED_PIXELS: a 100-byte file may declare 20000x20000, which pngjs would allocate and fill.
+ * MAX_DECODED_PIXELS, or more scanline bytes than its IDAT data could inflate to: a 75-byte file
+ * may declare 20000x20000 or 2x33554434 pixels, which pngjs would allocate and fill.
  */
 function checkPngSize(bytes: Uint8Array, source: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headers: Array<[number, number, number]> = [];
+  let idatBytes = 0;
   for (let at = 8; at + 8 <= bytes.length; at += 12 + view.getUint32(at)) {
-    if (view.getUint32(at + 4) !== 0x49484452 || at + 16 > bytes.length) continue; // 'IHDR'
-    const w = view.getUint32(at + 8);
-    const h = view.getUint32(at + 12);
+    const type = view.getUint32(at + 4);
+    if (type === 0x49444154) idatBytes += view.getUint32(at); // 'IDAT'
+    if (type !== 0x49484452 || at + 18 > bytes.length) continue; // 'IHDR'
+    headers.push([view.getUint32(at + 8), view.getUint32(at + 12), bytes[at + 16] * (PNG_CHANNELS[bytes[at + 17]] ?? 1)]);
+  }
+  for (const [w, h, bitsPerPixel] of headers) {
     if (w * h > MAX_DECODED_PIXELS) throw new ImageDecodeError(source, `PNG declares ${w}x${h} pixels, over the ${MAX_DECODED_PIXELS}-pixel limit`);
+    const raw = h * (1 + Math.ceil((w * bitsPerPixel) / 8));
+    if (raw > 2 ** 26 && raw > MAX_DEFLATE_RATIO * idatBytes) {
+      throw new ImageDecodeError(source, `PNG declares ${w}x${h} pixels (${raw} scanline bytes), more than its ${idatBytes} bytes of image data can hold`);
+    }
   }
 }
 
