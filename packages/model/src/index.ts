@@ -26,4 +26,13 @@ export type { ImageInput, PixelArray } from './preprocess/image_input';
 export { pasteMask } from './postprocess/paste';
 export { encodeRle, decodeRle, rleArea } from './postprocess/rle';
 export type { BinaryMask, CocoRle, RleCounts } from './postprocess/rle';
-export * from './eval';
+// The pure COCO evaluator (no file system); the `mrcnn eval` command lives in ./eval/command (Node only).
+export * from './eval/types';
+export { CocoFormatError } from './eval/errors';
+export { evaluateCoco, evaluateDetections } from './eval/coco_eval';
+export type { CocoEvalOptions, CocoEvalResult } from './eval/coco_eval';
+export { summarize, STAT_NAMES } from './eval/summarize';
+export type { CocoStats, Summary } from './eval/summarize';
+export { segmentationToRle } from './eval/segmentation';
+export { mapClassesToCategories } from './eval/categories';
+export type { CategoryMapping } from './eval/categories';
