@@ -1,8 +1,11 @@
-/** Unit tests + parity on the committed small fixtures (`npm test`). */
+/**
+ * Unit tests + parity on the committed small fixtures (`npm test`): no Python, no browser.
+ * Browser tests: jest.browser.config.js; full-size parity: jest.parity.config.js.
+ */
 const base = require('./jest.base.config');
 
 module.exports = {
   ...base,
   testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/benchmarks/src/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.parity\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.parity\\.test\\.ts$', '\\.browser\\.test\\.ts$', '<rootDir>/test/browser/'],
 };
