@@ -17,9 +17,7 @@ the goldens. Export choices:
   per-RoI select of its own level (exact; costs 4x the RoIAlign work but avoids empty gathers).
 - Score sorting ties: onnxruntime's TopK/NMS prefer the lower index, like the oracle's stable sort.
 """
-import gzip
 import os
-import shutil
 import warnings
 from contextlib import contextmanager
 
@@ -30,6 +28,7 @@ from torchvision.models.detection._utils import _topk_min
 from torchvision.ops import FrozenBatchNorm2d, nms, roi_align
 
 from boxes import decode, make_anchors
+from export import gzip_replace
 from config import ANCHOR_HEIGHTS, ANCHOR_WIDTHS, MEAN_BGR, RPN_STRIDES
 
 OPSET = 11
@@ -173,12 +172,7 @@ def export_onnx(model, path, gz=False):
                           training=torch.onnx.TrainingMode.PRESERVE, input_names=['im_data', 'im_info'],
                           output_names=['classes', 'scores', 'boxes', 'raw_masks'])
     check_initializer_names(path, model)
-    if gz:
-        with open(path, 'rb') as f, gzip.GzipFile(path + '.gz', 'wb', compresslevel=9, mtime=0) as g:
-            shutil.copyfileobj(f, g)
-        os.remove(path)
-        return path + '.gz'
-    return path
+    return gzip_replace(path) if gz else path
 
 
 def check_initializer_names(path, model):

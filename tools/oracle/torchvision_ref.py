@@ -36,7 +36,7 @@ from torchvision.models.resnet import Bottleneck, ResNet
 from torchvision.ops import FrozenBatchNorm2d
 from torchvision.ops.feature_pyramid_network import LastLevelMaxPool
 
-from export import export_dump, export_pth
+from export import export_dump, export_pth, gzip_replace
 from goldens import fixed_rois
 from preprocess import load_rgb, preprocess
 from tensorio import write_tensors
@@ -257,16 +257,9 @@ def gen_torchvision(k, out, images, policies, compress, pth_gz, onnx):
 
 def export_torchvision_onnx(model, path, gz=False):
     """torchvision's own ONNX path (opset 11) of the whole model on a [3,320,480] 0..1 image input."""
-    import gzip
-    import shutil
     import warnings
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter('ignore')
         torch.onnx.export(model, ([torch.rand(3, *INPUT_HW)],), path, opset_version=11,
                           input_names=['image'], output_names=['boxes', 'labels', 'scores', 'masks'])
-    if gz:
-        with open(path, 'rb') as f, gzip.GzipFile(path + '.gz', 'wb', compresslevel=9, mtime=0) as g:
-            shutil.copyfileobj(f, g)
-        os.remove(path)
-        return path + '.gz'
-    return path
+    return gzip_replace(path) if gz else path
