@@ -69,6 +69,24 @@ export interface ParityStats {
   meanMaskIoU: number;
 }
 
+/**
+ * Each detection row's mask of its own class, [rows, 28, 28] flattened: the golden's raw_masks_sel
+ * (K=8 goldens), or selected from the full raw_masks [100, 81, 28, 28] (K=1 goldens).
+ */
+function ownClassMasks(golden: TensorDump): ArrayLike<number> | undefined {
+  if (golden.has('raw_masks_sel')) return golden.get('raw_masks_sel').data;
+  if (!golden.has('raw_masks')) return undefined;
+  const full = golden.get('raw_masks');
+  const [rows, classes, h, w] = full.shape;
+  const cls = golden.get('classes').data;
+  const out = new Float32Array(rows * h * w);
+  for (let i = 0; i < rows; i++) {
+    const src = (i * classes + cls[i]) * h * w;
+    for (let j = 0; j < h * w; j++) out[i * h * w + j] = full.data[src + j];
+  }
+  return out;
+}
+
 /** Detections of `r` against the golden's (classes, scores, boxes, raw_masks_sel), matched by class and IoU. */
 export function compareWithGolden(r: RunResult, golden: TensorDump, minIoU: number): ParityStats {
   // 0049 boxes use the legacy +1 convention (width = x2 - x1 + 1; tiny boxes may have x2 < x1):
@@ -77,7 +95,7 @@ export function compareWithGolden(r: RunResult, golden: TensorDump, minIoU: numb
   const exp = detectionsFrom(golden.get('classes').data, golden.get('scores').data, legacy(golden.get('boxes').data));
   const act = detectionsFrom(r.classes, r.scores, legacy(r.boxes));
   const m = matchDetections(act, exp, minIoU);
-  const gm = golden.has('raw_masks_sel') ? golden.get('raw_masks_sel').data : undefined;
+  const gm = ownClassMasks(golden);
   let iouSum = 0;
   let minIoUSeen = 1;
   let maxScoreDiff = 0;
