@@ -1,11 +1,12 @@
 /**
  * Input extremes on the K=8 oracle weights (wasm): a 1x1 image, a 4000x3000 image (and the peak
- * memory of its preprocessing: no full-resolution float tensor), NaN/±Infinity in tensors,
+ * memory of its preprocessing: no full-resolution float tensor), a 10000x10000 PNG from its bytes, NaN/±Infinity in tensors,
  * wrong ranks and dtypes — each a correct result or a typed error, with no tensor leaked.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, load, Model, MrcnnError, prepareRgbTensor, ShapeMismatchError } from '@mrcnn/model';
 import { writeK8Model } from '../e2e/helpers/k8_model';
@@ -68,6 +69,58 @@ describe('image sizes', () => {
     expect(tf.memory().numTensors).toBe(before.numTensors - 1);
     if (process.env.RELIABILITY_REPORT) process.stdout.write(`4000x3000 preprocess: extra peak ${(extraPeak / 2 ** 20).toFixed(1)} MiB `
       + `(${((100 * extraPeak) / fullResFloat).toFixed(1)} % of one full-res float32 tensor)\n`);
+  });
+});
+
+/** A 10000x10000 RGB PNG (8-bit, filter 0): a light square on a dark background, built with zlib. */
+function bigPng(side: number): Buffer {
+  const row = Buffer.alloc(1 + side * 3);
+  const crc = (buf: Buffer): number => {
+    let c = ~0;
+    for (const b of buf) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    }
+    return ~c >>> 0;
+  };
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const raw = Buffer.alloc(side * row.length);
+  for (let y = 0; y < side; y++) {
+    const inside = y >= side / 4 && y < (3 * side) / 4;
+    const off = y * row.length;
+    raw.fill(40, off + 1, off + row.length);
+    if (inside) raw.fill(220, off + 1 + (side / 4) * 3, off + 1 + ((3 * side) / 4) * 3);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('a 10000x10000 PNG', () => {
+  it('decodes, is resized from its bytes and detected: masks at full resolution, boxes inside the image', async () => {
+    const side = 10000;
+    const png = bigPng(side);
+    const before = tf.memory().numTensors;
+    const found = await model.detect(png, { scoreThreshold: 0, maxDetections: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(found.length).toBe(1);
+    const d = found[0];
+    expect([d.mask.width, d.mask.height, d.mask.data.length]).toEqual([side, side, side * side]);
+    // fit: s = min(320/10000, 480/10000) = 0.032 → 320x320; boxes are clipped to the resized image.
+    for (const v of d.box) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual((320 - 1) / 0.032 + 1e-2);
+    }
   });
 });
 
