@@ -7,7 +7,7 @@ import { withBrowserLogicalCores } from './backend_setup/browser_logical_cores';
 import { EngineArgumentError, EngineBackendError } from './errors';
 import { registerCpuKernels } from './kernels/cpu/register_all_kernels';
 import { registerWasmKernels } from './kernels/wasm/register_all_kernels';
-import { isSharedMemory, RoIAlignWasmModule } from './kernels/wasm/roi_align_module';
+import { EngineWasmModule, isSharedMemory } from './kernels/wasm/kernels_module';
 import { isWasmBackend, wasmBackendMemory } from './kernels/wasm/wasm_backend_access';
 import { registerWebGLKernels } from './kernels/webgl/register_all_kernels';
 
@@ -125,13 +125,13 @@ async function initWasm(opts: InitBackendOptions): Promise<EnabledBackend> {
       if (opts.threads !== undefined) wasm.setThreadsCount(opts.threads);
     }
   }
-  const roiAlign = await RoIAlignWasmModule.compile();
-  registerWasmKernels(roiAlign);
+  const kernels = await EngineWasmModule.compile();
+  registerWasmKernels(kernels);
   await withBrowserLogicalCores(2 * threads, () => switchTo('wasm'));
   const backend = tf.backend();
   if (!isWasmBackend(backend)) throw new EngineBackendError('initBackend: the wasm backend is not a tfjs-backend-wasm BackendWasm');
   const memory = wasmBackendMemory(backend);
-  await roiAlign.prepare(memory);
+  await kernels.prepare(memory);
   const sharedMemory = isSharedMemory(memory);
   const simd = sharedMemory || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const wasmBinary: WasmBinaryName = sharedMemory ? 'tfjs-backend-wasm-threaded-simd.wasm'

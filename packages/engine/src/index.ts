@@ -13,8 +13,16 @@ export { multiLevelRoIAlignImpl } from './kernels/cpu/multi_level_roi_align_impl
 export type { FeatureLevel } from './kernels/cpu/multi_level_roi_align_impl';
 export { registerCpuKernels } from './kernels/cpu/register_all_kernels';
 export { registerWasmKernels } from './kernels/wasm/register_all_kernels';
-export { RoIAlignWasmModule } from './kernels/wasm/roi_align_module';
+export { EngineWasmModule } from './kernels/wasm/kernels_module';
+export type { KernelEntries } from './kernels/wasm/kernels_module';
 export { registerWebGLKernels } from './kernels/webgl/register_all_kernels';
 export { initBackend } from './backends';
 export type { EngineBackendName, EnabledBackend, InitBackendOptions, WasmBinaryName } from './backends';
 export { ThreadedWasmSetupError } from './backend_setup/node_threaded_wasm';
+export {
+  WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS,
+} from './kernel_names';
+export type { WinogradOutputTransformAttrs } from './kernel_names';
+export { winogradConv2d, winogradFilter, winogradSupported } from './ops/winograd_conv2d';
+export type { WinogradConvOptions } from './ops/winograd_conv2d';
+export { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './kernels/cpu/winograd_impl';

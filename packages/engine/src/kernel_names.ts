@@ -46,3 +46,29 @@ export interface MultiLevelRoIAlignAttrs {
 
 /** The attrs as they travel through `runKernel` (a NamedAttrMap). */
 export type MultiLevelRoIAlignKernelAttrs = MultiLevelRoIAlignAttrs & NamedAttrMap;
+
+/**
+ * Winograd F(2x2, 3x3) for 3x3 stride-1 pad-1 convolutions (NHWC, float32): the input transform
+ * turns x [N, H, W, C] into WINOGRAD_POSITIONS matrices [T, C] (T = N·ceil(H/2)·ceil(W/2) tiles,
+ * row-major over (n, tileY, tileX)); after one matMul per position with the transformed filter the
+ * output transform gathers the 16 [T, Cout] products back into [N, H, W, Cout] (+ bias, relu).
+ */
+export const WinogradInputTransform = 'MrcnnWinogradInputTransform';
+export const WinogradOutputTransform = 'MrcnnWinogradOutputTransform';
+
+/** Tile positions of F(2x2, 3x3): a 4x4 input tile, one matrix each. */
+export const WINOGRAD_POSITIONS = 16;
+
+/** Input names of the output transform: `m0` .. `m15`, then the optional `bias` [Cout]. */
+export function winogradProductName(position: number): string {
+  return `m${position}`;
+}
+export const WINOGRAD_BIAS_NAME = 'bias';
+
+export interface WinogradOutputTransformAttrs {
+  /** The output map's height and width (= the input's: stride 1, pad 1). */
+  height: number;
+  width: number;
+  /** Applied after the bias. */
+  activation: 'linear' | 'relu';
+}

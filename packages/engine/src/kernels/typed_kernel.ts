@@ -17,7 +17,7 @@ export interface TypedKernel<B> {
   backendName: string;
   /** True when the backend instance is the kind this kernel was written for. */
   isBackend(backend: object): backend is B & object;
-  kernelFunc(args: TypedKernelArgs<B>): TensorInfo;
+  kernelFunc(args: TypedKernelArgs<B>): TensorInfo | TensorInfo[];
 }
 
 export function toKernelConfig<B>(kernel: TypedKernel<B>): KernelConfig {

@@ -6,13 +6,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { levelInputName, MultiLevelRoIAlign, ROI_INPUT_NAME, RoIAreaMode } from '../../kernel_names';
 import { levelAreaThresholds, resolveRoIAlignAttrs } from '../../roi_align_attrs';
 import { levelInputs, requireInput, TypedKernel } from '../typed_kernel';
-import { RoIAlignWasmModule } from './roi_align_module';
+import { EngineWasmModule } from './kernels_module';
 import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
 
 /** Bytes per level record, as `Level` in csrc/roi_align.c. */
 const LEVEL_BYTES = 32;
 
-export function multiLevelRoIAlignWasm(module: RoIAlignWasmModule): TypedKernel<BackendWasm> {
+export function multiLevelRoIAlignWasm(module: EngineWasmModule): TypedKernel<BackendWasm> {
   return {
     kernelName: MultiLevelRoIAlign,
     backendName: 'wasm',
@@ -26,7 +26,7 @@ export function multiLevelRoIAlignWasm(module: RoIAlignWasmModule): TypedKernel<
       const out = backend.makeOutput([numRois, a.outputSize, a.outputSize, channels], 'float32');
       if (numRois === 0) return out;
       const memory = wasmBackendMemory(backend);
-      const run = module.entryFor(memory);
+      const run = module.entryFor(memory).multiLevelRoIAlign;
       const thresholds = [0, ...levelAreaThresholds(a, feats.length)];
       const desc = backend.wasm._malloc(LEVEL_BYTES * feats.length);
       try {

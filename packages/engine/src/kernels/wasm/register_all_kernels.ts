@@ -1,8 +1,11 @@
 /** Registers @mrcnn/engine's wasm kernels (call once; never done on import). */
 import { registerTypedKernel } from '../typed_kernel';
+import { EngineWasmModule } from './kernels_module';
 import { multiLevelRoIAlignWasm } from './MultiLevelRoIAlign';
-import { RoIAlignWasmModule } from './roi_align_module';
+import { winogradInputTransformWasm, winogradOutputTransformWasm } from './WinogradTransforms';
 
-export function registerWasmKernels(roiAlign: RoIAlignWasmModule): void {
-  registerTypedKernel(multiLevelRoIAlignWasm(roiAlign));
+export function registerWasmKernels(kernels: EngineWasmModule): void {
+  registerTypedKernel(multiLevelRoIAlignWasm(kernels));
+  registerTypedKernel(winogradInputTransformWasm(kernels));
+  registerTypedKernel(winogradOutputTransformWasm(kernels));
 }

@@ -1,0 +1,47 @@
+/** Winograd F(2x2, 3x3) input and output transforms on the cpu backend (reference impl in place). */
+import { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, winogradProductName,
+} from '../../kernel_names';
+import { resolveWinogradOutputAttrs } from '../../winograd_attrs';
+import { requireInput, TypedKernel } from '../typed_kernel';
+import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './winograd_impl';
+
+function float32Values(backend: KernelBackend, t: TensorInfo, kernel: string): Float32Array {
+  const v = backend.readSync(t.dataId);
+  if (!(v instanceof Float32Array)) throw new Error(`${kernel}: expected float32 data`);
+  return v;
+}
+
+const isCpu = (b: object): b is KernelBackend => b instanceof KernelBackend;
+
+export const winogradInputTransformCpu: TypedKernel<KernelBackend> = {
+  kernelName: WinogradInputTransform,
+  backendName: 'cpu',
+  isBackend: isCpu,
+  kernelFunc({ inputs, backend }) {
+    const x = requireInput(inputs, 'x');
+    const [n, h, w, c] = x.shape;
+    const mats = winogradInputTransformImpl(float32Values(backend, x, WinogradInputTransform), n, h, w, c);
+    const shape = [winogradTiles(n, h, w), c];
+    return mats.map((m) => ({ dataId: backend.write(m, shape, 'float32'), shape, dtype: 'float32' as const }));
+  },
+};
+
+export const winogradOutputTransformCpu: TypedKernel<KernelBackend> = {
+  kernelName: WinogradOutputTransform,
+  backendName: 'cpu',
+  isBackend: isCpu,
+  kernelFunc({ inputs, backend, attrs }) {
+    const a = resolveWinogradOutputAttrs(attrs);
+    const m = Array.from({ length: WINOGRAD_POSITIONS }, (_, k) =>
+      float32Values(backend, requireInput(inputs, winogradProductName(k)), WinogradOutputTransform));
+    const [t, c] = requireInput(inputs, winogradProductName(0)).shape;
+    const bias = inputs[WINOGRAD_BIAS_NAME];
+    const n = t / winogradTiles(1, a.height, a.width);
+    const out = winogradOutputTransformImpl(m, bias ? float32Values(backend, bias, WinogradOutputTransform) : undefined,
+      n, a.height, a.width, c, a.activation === 'relu');
+    const shape = [n, a.height, a.width, c];
+    return { dataId: backend.write(out, shape, 'float32'), shape, dtype: 'float32' };
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * Winograd F(2x2, 3x3) convolution on cpu and wasm: against a float64 direct convolution written
+ * here, against tf.conv2d, wasm transforms against the TypeScript reference (bit for bit), chunked
+ * against unchunked, argument errors and tensor leaks.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backends';
+import { EngineArgumentError } from '../errors';
+import { WinogradInputTransform, WinogradOutputTransform, winogradProductName } from '../kernel_names';
+import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from '../kernels/cpu/winograd_impl';
+import { winogradConv2d, winogradFilter, winogradSupported } from './winograd_conv2d';
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** 3x3, stride 1, zero pad 1, NHWC x HWIO, in float64, + bias, relu. */
+function directConv(x: Float32Array, [n, h, w, ci]: number[], f: Float32Array, co: number, bias: Float32Array, relu: boolean): Float64Array {
+  const out = new Float64Array(n * h * w * co);
+  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let o = 0; o < co; o++) {
+    let s = bias[o];
+    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
+      const iy = y + ky - 1;
+      const ix = xx + kx - 1;
+      if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+      for (let c = 0; c < ci; c++) s += x[((b * h + iy) * w + ix) * ci + c] * f[((ky * 3 + kx) * ci + c) * co + o];
+    }
+    out[((b * h + y) * w + xx) * co + o] = relu && s < 0 ? 0 : s;
+  }
+  return out;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** [N, H, W, Cin, Cout]: odd sizes, 1x1 maps, batches, channel counts that are not multiples of 4. */
+const SHAPES = [[1, 8, 12, 8, 16], [2, 7, 5, 6, 4], [3, 1, 1, 4, 4], [1, 3, 2, 3, 5], [4, 14, 14, 16, 8]];
+
+describe.each(['cpu', 'wasm'] as const)('winogradConv2d on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+    expect(winogradSupported()).toBe(true);
+  });
+
+  it.each(SHAPES)('equals a float64 direct conv within 2e-6 relative (N=%i H=%i W=%i Cin=%i Cout=%i)', (n, h, w, ci, co) => {
+    const xs = values(n * h * w * ci, 1 + n + h);
+    const fs = values(9 * ci * co, 2 + w);
+    const bs = values(co, 3);
+    const before = tf.memory().numTensors;
+    const x = tf.tensor4d(xs, [n, h, w, ci]);
+    const filter = tf.tensor4d(fs, [3, 3, ci, co]);
+    const bias = tf.tensor1d(bs);
+    const u = winogradFilter(filter);
+    const y = winogradConv2d(x, u, { bias, activation: 'relu' });
+    const direct = tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', bias, activation: 'relu' });
+    expect(y.shape).toEqual([n, h, w, co]);
+    const exact = directConv(xs, [n, h, w, ci], fs, co, bs, true);
+    const scale = Math.max(1, ...Array.from(exact, Math.abs));
+    const errWino = maxAbsDiff(y.dataSync(), exact) / scale;
+    const errDirect = maxAbsDiff(direct.dataSync(), exact) / scale;
+    expect(errWino).toBeLessThan(2e-6);
+    expect(errDirect).toBeLessThan(2e-6);
+    expect(Array.from(y.dataSync()).some((v) => v > 0)).toBe(true);
+    tf.dispose([x, filter, bias, ...u, y, direct]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('hand case: a 2x2 map of ones, a filter of ones, no bias → every output sums its 4 neighbours', () => {
+    const x = tf.ones([1, 2, 2, 1]) as tf.Tensor4D;
+    const u = winogradFilter(tf.ones([3, 3, 1, 1]) as tf.Tensor4D);
+    const y = winogradConv2d(x, u);
+    expect(Array.from(y.dataSync())).toEqual([4, 4, 4, 4]);
+    tf.dispose([x, ...u, y]);
+  });
+
+  it('chunking over the batch gives the same values bit for bit', () => {
+    const x = tf.tensor4d(values(5 * 6 * 6 * 8, 9), [5, 6, 6, 8]);
+    const u = winogradFilter(tf.tensor4d(values(9 * 8 * 4, 10), [3, 3, 8, 4]));
+    const whole = winogradConv2d(x, u, { activation: 'relu' });
+    const chunked = winogradConv2d(x, u, { activation: 'relu', maxTransientBytes: 1 });
+    expect(Array.from(chunked.dataSync())).toEqual(Array.from(whole.dataSync()));
+    tf.dispose([x, ...u, whole, chunked]);
+  });
+
+  it('transform kernels equal the TypeScript reference bit for bit', () => {
+    const [n, h, w, c] = [2, 5, 7, 6];
+    const xs = values(n * h * w * c, 11);
+    const x = tf.tensor4d(xs, [n, h, w, c]);
+    const v = tf.engine().runKernel(WinogradInputTransform, { x }) as unknown as tf.Tensor2D[];
+    const ref = winogradInputTransformImpl(xs, n, h, w, c);
+    expect(v).toHaveLength(16);
+    v.forEach((vk, k) => {
+      expect(vk.shape).toEqual([winogradTiles(n, h, w), c]);
+      expect(Array.from(vk.dataSync())).toEqual(Array.from(ref[k]));
+    });
+    const bias = values(c, 12);
+    const inputs: tf.NamedTensorMap = { bias: tf.tensor1d(bias) };
+    v.forEach((vk, k) => { inputs[winogradProductName(k)] = vk; });
+    const out = tf.engine().runKernel(WinogradOutputTransform, inputs, { height: h, width: w, activation: 'relu' }) as tf.Tensor;
+    expect(Array.from(out.dataSync())).toEqual(Array.from(winogradOutputTransformImpl(ref, bias, n, h, w, c, true)));
+    tf.dispose([x, ...v, inputs.bias, out]);
+  });
+
+  it('rejects bad arguments with EngineArgumentError', () => {
+    const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    const u = winogradFilter(tf.zeros([3, 3, 3, 2]) as tf.Tensor4D);
+    const five = tf.zeros([5, 5, 3, 2]) as tf.Tensor4D;
+    try {
+      expect(() => winogradConv2d(x, u.slice(0, 15))).toThrow(EngineArgumentError);
+      expect(() => winogradConv2d(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D, u)).toThrow(/u takes 3 input channels, x has 2 channels/);
+      expect(() => winogradConv2d(x, u, { bias: tf.zeros([3]) as tf.Tensor1D })).toThrow(/bias must be \[2\]/);
+      expect(() => winogradFilter(five)).toThrow(/\[3, 3, in, out\]/);
+    } finally {
+      tf.dispose([x, ...u, five]);
+    }
+  });
+});
