@@ -36,7 +36,9 @@ describeParity({
   tol: {
     backbone: 1e-3, // C4, C5 from im_data: 1.9e-4
     fpn: 1e-4, // P2..P6 (oracle C4, C5 + our C2, C3): 2.8e-5
-    rpn: 1e-4, // logits/deltas from the oracle's P: 6.7e-6; from our P (chelsea): 4.4e-5
+    // logits/deltas from the oracle's P: 6.7e-6; from our P: 4.4e-5 with direct convs, 1.02e-4 on wasm
+    // (phone_fit P5), whose 3x3 convs run by Winograd F(2x2,3x3) (another float32 summation order).
+    rpn: 2e-4,
     roiFeats: 1e-4, // fixed_rois on the oracle's P2..P5: 1.7e-5
     logits: 1e-3, // cls_logits on the oracle's proposals: 8.7e-5 (chelsea: our P)
     proposalScore: 1e-5, // 6.0e-8

@@ -26,6 +26,7 @@ import { maskHead } from './roi_heads/mask';
 import { roiFeatures } from './roi_heads/roi_align';
 import { RpnLevelOutput, rpnHead } from './rpn_head';
 import { expectedWeightShapes } from './weight_shapes';
+import { defaultKernelPlan, KernelPlan, planWeights } from './kernel_plan';
 
 export type StageName = 'normalize' | 'backbone' | 'fpn' | 'rpn' | 'proposals' | 'boxHead' | 'detectionOutput' | 'maskHead';
 
@@ -37,6 +38,12 @@ export interface MaskRCNNOptions {
   onStage?: (name: StageName, ms: number) => void;
   /** Dispose the weight map in `dispose()` (default false: the weights stay the caller's). */
   ownsWeights?: boolean;
+  /**
+   * How the heavy layers run (kernel_plan.ts); default `defaultKernelPlan(current backend)`. The
+   * weights it derives are made here, once, and disposed with the model. When the model owns the
+   * weights, the originals they replace are disposed at once (memory).
+   */
+  kernels?: Partial<KernelPlan>;
 }
 
 export interface ExecuteOutput {
@@ -56,18 +63,31 @@ function disposeAll(ts: ReadonlyArray<tf.Tensor | undefined>): void {
 
 export class MaskRCNN {
   readonly config: ModelConfig;
+  /** The kernel plan in force (fixed at construction). */
+  readonly kernels: KernelPlan;
   onStage?: (name: StageName, ms: number) => void;
   private weights: tf.NamedTensorMap;
+  private derived: tf.NamedTensorMap;
   private readonly ownsWeights: boolean;
   private disposed = false;
 
   /** Checks every weight's presence and shape against the configuration (ShapeMismatchError). */
   constructor(weights: tf.NamedTensorMap, config: ModelConfig, options: MaskRCNNOptions = {}) {
     for (const [name, shape] of expectedWeightShapes(config)) weight(weights, name, shape);
-    this.weights = weights;
     this.config = config;
     this.onStage = options.onStage;
     this.ownsWeights = options.ownsWeights ?? false;
+    this.kernels = { ...defaultKernelPlan(tf.getBackend()), ...options.kernels };
+    const planned = planWeights(weights, config, this.kernels);
+    this.derived = planned.derived;
+    const map: tf.NamedTensorMap = { ...weights, ...planned.derived };
+    if (this.ownsWeights) {
+      for (const name of planned.replaced) {
+        map[name].dispose();
+        delete map[name];
+      }
+    }
+    this.weights = map;
   }
 
   private w(): tf.NamedTensorMap {
@@ -209,7 +229,8 @@ export class MaskRCNN {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.ownsWeights) disposeAll(Object.values(this.weights));
+    disposeAll(Object.values(this.ownsWeights ? this.weights : this.derived));
     this.weights = {};
+    this.derived = {};
   }
 }

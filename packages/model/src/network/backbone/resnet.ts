@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackboneConfig } from '../../config';
-import { conv } from '../layers';
+import { conv, step } from '../layers';
 
 export const BODY = 'backbone.body';
 
@@ -22,10 +22,10 @@ function bottleneck(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string, stride: 
   const s1 = strideOn === '1x1' ? stride : 1;
   const s3 = strideOn === '3x3' ? stride : 1;
   const a = conv(x, w, `${name}.conv1`, { stride: s1, relu: true });
-  const b = conv(a, w, `${name}.conv2`, { stride: s3, pad: 1, relu: true });
-  const c = conv(b, w, `${name}.conv3`);
+  const b = step(a, () => conv(a, w, `${name}.conv2`, { stride: s3, pad: 1, relu: true }));
+  const c = step(b, () => conv(b, w, `${name}.conv3`));
   const identity = hasDownsample ? conv(x, w, `${name}.downsample.0`, { stride }) : x;
-  return tf.relu(tf.add<tf.Tensor4D>(c, identity));
+  return step(c, () => tf.relu(tf.add<tf.Tensor4D>(c, identity)));
 }
 
 /** Stem: conv1 7x7/2 pad 3 + relu, max pool 3x3/2 pad 1 (PyTorch's symmetric paddings). */
@@ -36,12 +36,15 @@ export function stem(x: tf.Tensor4D, w: tf.NamedTensorMap): tf.Tensor4D {
 
 /** x: [1, H, W, 3] normalised input (NHWC). Call inside tf.tidy. */
 export function resnetBody(x: tf.Tensor4D, w: tf.NamedTensorMap, cfg: BackboneConfig): BackboneFeatures {
-  let h = stem(x, w);
+  let h = tf.tidy(() => stem(x, w));
   const outs: tf.Tensor4D[] = [];
   cfg.blocks.forEach((n, stage) => {
     const stride = stage === 0 ? 1 : 2;
     for (let i = 0; i < n; i++) {
-      h = bottleneck(h, w, `${BODY}.layer${stage + 1}.${i}`, i === 0 ? stride : 1, cfg.strideOn, i === 0);
+      const input = h;
+      // Each block in its own tidy; its input is freed unless it is a stage output (C2..C5).
+      h = step(input, () => bottleneck(input, w, `${BODY}.layer${stage + 1}.${i}`, i === 0 ? stride : 1, cfg.strideOn, i === 0),
+        outs.includes(input));
     }
     outs.push(h);
   });

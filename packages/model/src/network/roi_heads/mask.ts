@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MaskConfig, RoiConfig } from '../../config';
 import { ShapeMismatchError, shapeString } from '../../errors';
-import { conv, weight } from '../layers';
+import { conv, step, weight } from '../layers';
 import { roiFeatures } from './roi_align';
 
 export const MASK_HEAD = 'roi_heads.mask_head';
@@ -38,8 +38,12 @@ function deconv(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string): tf.Tensor4D
 /** convs + deconv on RoI features [N, s, s, C] → [N, 2s, 2s, M], before the 1x1 predictor. */
 function maskTower(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
   let x = feats;
-  for (let i = 1; i <= cfg.convs; i++) x = conv(x, w, `${MASK_HEAD}.mask_fcn${i}`, { pad: 1, relu: true });
-  return deconv(x, w, `${MASK_PREDICTOR}.conv5_mask`);
+  for (let i = 1; i <= cfg.convs; i++) {
+    const input = x;
+    x = step(input, () => conv(input, w, `${MASK_HEAD}.mask_fcn${i}`, { pad: 1, relu: true }), input === feats);
+  }
+  const last = x;
+  return step(last, () => deconv(last, w, `${MASK_PREDICTOR}.conv5_mask`), last === feats);
 }
 
 /** The conv part on RoI features [N, s, s, C]; returns NHWC mask logits [N, 2s, 2s, K]. Call inside tf.tidy. */
@@ -50,7 +54,8 @@ export function maskHeadOnFeatures(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg
 /** p: P2..P5 (extra levels ignored); boxes [N, 4]. Returns sigmoid masks [N, K, 2s, 2s]. Call inside tf.tidy. */
 export function maskHead(p: readonly tf.Tensor4D[], boxes: tf.Tensor2D, w: tf.NamedTensorMap,
   roi: RoiConfig, cfg: MaskConfig): tf.Tensor4D {
-  const x = maskTower(roiFeatures(p, boxes, roi, roi.maskOutputSize), w, cfg);
-  const masks = conv(x, w, `${MASK_PREDICTOR}.mask_fcn_logits`, { activation: 'sigmoid' });
-  return tf.transpose(masks, [0, 3, 1, 2]);
+  const feats = roiFeatures(p, boxes, roi, roi.maskOutputSize);
+  const x = step(feats, () => maskTower(feats, w, cfg));
+  const masks = step(x, () => conv(x, w, `${MASK_PREDICTOR}.mask_fcn_logits`, { activation: 'sigmoid' }));
+  return step(masks, () => tf.transpose(masks, [0, 3, 1, 2]));
 }

@@ -1,0 +1,118 @@
+/**
+ * The kernel plan (Winograd 3x3 convs, fc6 in column blocks) against the plain path on the same
+ * synthetic K=8 weights and image, on cpu (where both paths exist): same detections, raw masks within
+ * float32 reordering, derived weights made once and disposed with the model, originals replaced
+ * only when the model owns them.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@mrcnn/engine';
+import { resolveConfig, widthDivOverrides } from '../config';
+import { defaultKernelPlan, FC6, planWeights } from './kernel_plan';
+import { blockName, winogradName } from './layers';
+import { ExecuteOutput, MaskRCNN } from './mask_rcnn';
+import { syntheticWeights } from './__tests__/synthetic';
+
+const cfg = resolveConfig(widthDivOverrides(8));
+const PLAIN = { winograd: false, fc6Blocks: 1 };
+const FAST = { winograd: true, fc6Blocks: 8 };
+
+async function values(out: ExecuteOutput): Promise<{ classes: Int32Array; scores: Float32Array; boxes: Float32Array; masks: Float32Array }> {
+  const [classes, scores, boxes, masks] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data(), out.rawMasks.data()]);
+  tf.dispose(Object.values(out));
+  return { classes: classes as Int32Array, scores: scores as Float32Array, boxes: boxes as Float32Array, masks: masks as Float32Array };
+}
+
+/**
+ * Row of b for each row of a: same class, score within 1e-3, box within 0.1 px (rows with nearly
+ * equal scores may swap places between the two summation orders). -1 when none.
+ */
+function matchRows(a: { classes: Int32Array; scores: Float32Array; boxes: Float32Array }, b: typeof a): number[] {
+  const used = new Set<number>();
+  return Array.from(a.classes, (c, i) => {
+    for (let j = 0; j < b.classes.length; j++) {
+      if (used.has(j) || b.classes[j] !== c || Math.abs(b.scores[j] - a.scores[i]) > 1e-3) continue;
+      if (maxAbsDiff(a.boxes.subarray(4 * i, 4 * i + 4), b.boxes.subarray(4 * j, 4 * j + 4)) > 0.1) continue;
+      used.add(j);
+      return j;
+    }
+    return -1;
+  });
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('kernel plan on cpu (synthetic K=8 weights)', () => {
+  let weights: tf.NamedTensorMap;
+  beforeAll(async () => {
+    await initBackend('cpu');
+    weights = syntheticWeights(cfg);
+  });
+  afterAll(() => tf.dispose(Object.values(weights)));
+
+  it('defaults: both levers on wasm, neither on cpu and webgl', () => {
+    expect(defaultKernelPlan('wasm')).toMatchObject(FAST);
+    expect(defaultKernelPlan('cpu')).toMatchObject(PLAIN);
+    expect(defaultKernelPlan('webgl')).toMatchObject(PLAIN);
+  });
+
+  it('derives 16 Winograd filters for each 3x3 stride-1 conv and 8 fc6 blocks; res5 stays direct above the size limit', () => {
+    const { derived, replaced } = planWeights(weights, cfg, { ...FAST, winogradMaxWeights: 32 * 32 });
+    // K=8: res2..res4 3x3 are 8x8..32x32, res5 64x64 (excluded by the limit), FPN/RPN 32x32, mask 32→16, 16→16.
+    const convs = [3, 4, 6].reduce((a, b) => a + b, 0) + 4 + 1 + cfg.mask.convs;
+    expect(replaced).toHaveLength(convs + 1);
+    expect(replaced).not.toContain('backbone.body.layer4.0.conv2.weight');
+    expect(replaced).toContain('backbone.body.layer1.0.conv2.weight');
+    expect(replaced).toContain(`${FC6}.weight`);
+    expect(Object.keys(derived)).toHaveLength(16 * convs + 2 * 8);
+    expect(derived[winogradName('rpn.head.conv', 15)].shape).toEqual([32, 32]);
+    const w6 = weights[`${FC6}.weight`];
+    expect(derived[blockName(`${FC6}.weight`, 7)].shape).toEqual([w6.shape[0], w6.shape[1] / 8]);
+    tf.dispose(Object.values(derived));
+  });
+
+  it('gives the plain path\'s detections and raw masks within float32 reordering, and leaks nothing', async () => {
+    const imData = tf.tidy(() => tf.mul(tf.randomUniform([1, 3, 192, 256], 0, 1, 'float32', 3), 255) as tf.Tensor4D);
+    const imInfo = tf.tensor2d([[192, 256, 1]]);
+    const before = tf.memory().numTensors;
+    const plain = new MaskRCNN(weights, cfg, { kernels: PLAIN });
+    expect(tf.memory().numTensors).toBe(before);
+    const fast = new MaskRCNN(weights, cfg, { kernels: FAST });
+    const derivedCount = tf.memory().numTensors - before;
+    expect(derivedCount).toBeGreaterThan(16 * 10);
+    const a = await values(await plain.execute(imData, imInfo));
+    const b = await values(await fast.execute(imData, imInfo));
+    expect(tf.memory().numTensors).toBe(before + derivedCount);
+    expect(a.classes.some((c) => c > 0)).toBe(true);
+    // Matched within the K=8 parity tolerances (test/parity/k8_stages.test.ts: detScore, degenerateBox).
+    const match = matchRows(a, b);
+    expect(match.filter((j) => j < 0)).toEqual([]);
+    const k = a.masks.length / a.classes.length;
+    let masks = 0;
+    match.forEach((j, i) => { masks = Math.max(masks, maxAbsDiff(a.masks.subarray(i * k, (i + 1) * k), b.masks.subarray(j * k, (j + 1) * k))); });
+    const reordered = match.filter((j, i) => j !== i).length;
+    // eslint-disable-next-line no-console
+    console.log(`kernel plan vs plain path on cpu: ${reordered} rows reordered, raw masks max abs difference ${masks}`);
+    expect(masks).toBeLessThan(1e-2); // maskEndToEnd
+    fast.dispose();
+    plain.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(weights[`${FC6}.weight`].isDisposed).toBe(false);
+    tf.dispose([imData, imInfo]);
+  });
+
+  it('an owning model disposes the replaced originals at once and everything else on dispose()', () => {
+    const own = syntheticWeights(cfg, 7);
+    const before = tf.memory().numTensors;
+    const model = new MaskRCNN(own, cfg, { kernels: FAST, ownsWeights: true });
+    expect(own[`${FC6}.weight`].isDisposed).toBe(true);
+    expect(own['rpn.head.conv.weight'].isDisposed).toBe(true);
+    expect(own['rpn.head.conv.bias'].isDisposed).toBe(false);
+    model.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(before - Object.keys(own).length + 1);
+    expect(Object.values(own).every((t) => t.isDisposed)).toBe(true);
+  });
+});

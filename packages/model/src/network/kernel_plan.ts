@@ -1,0 +1,88 @@
+/**
+ * How the network's heaviest layers run on the current backend, and the weights derived for that
+ * at construction (once, not per call):
+ * - `winograd`: every 3x3 stride-1 convolution with at most `winogradMaxWeights` filter entries per
+ *   tap (in·out) runs as Winograd F(2x2, 3x3) through @mrcnn/engine's kernels, from 16 transformed
+ *   filters `${conv}.winograd{k}` [in, out]. res5's 512x512 convs are left direct: their maps are
+ *   tiny (10x15) and the transformed filters would cost 50 MB for ~15 ms.
+ * - `fc6Blocks`: fc6 (12544 → 1024) as that many column blocks `fc6.weight.block{j}`, concatenated:
+ *   each block (6.4 MB at 8) stays in cache while XNNPACK streams the 1000 RoIs past it, instead of
+ *   the whole 51 MB matrix streaming from memory for every row tile (1.7x faster on tfjs-wasm).
+ * Measured in benchmarks/README.md ("Levers"). Both change only the float32 summation order
+ * (parity tolerances unchanged: test/parity).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { winogradFilter, winogradSupported } from '@mrcnn/engine';
+import type { ModelConfig } from '../config';
+import { BODY } from './backbone/resnet';
+import { blockName, winogradName } from './layers';
+import { FPN } from './fpn';
+import { MASK_HEAD } from './roi_heads/mask';
+import { BOX_HEAD } from './roi_heads/box';
+import { RPN } from './rpn_head';
+
+export interface KernelPlan {
+  readonly winograd: boolean;
+  /** Largest in·out of a 3x3 conv that runs by Winograd (default 256·256). */
+  readonly winogradMaxWeights: number;
+  /** fc6 in this many column blocks (1 = one matMul). Must divide fc6's output size. */
+  readonly fc6Blocks: number;
+}
+
+/** wasm: both levers (they are what they were measured on); cpu and webgl: tfjs's own ops. */
+export function defaultKernelPlan(backend: string): KernelPlan {
+  return backend === 'wasm'
+    ? { winograd: true, winogradMaxWeights: 256 * 256, fc6Blocks: 8 }
+    : { winograd: false, winogradMaxWeights: 256 * 256, fc6Blocks: 1 };
+}
+
+export const FC6 = `${BOX_HEAD}.fc6`;
+
+/** The 3x3 stride-1 pad-1 convs of the network (stride-2 3x3s of torchvision's first blocks excluded). */
+function winogradConvs(weights: tf.NamedTensorMap, config: ModelConfig): string[] {
+  const names: string[] = [];
+  config.backbone.blocks.forEach((n, stage) => {
+    for (let i = 0; i < n; i++) {
+      if (config.backbone.strideOn === '3x3' && stage > 0 && i === 0) continue;
+      names.push(`${BODY}.layer${stage + 1}.${i}.conv2`);
+    }
+  });
+  for (let i = 0; i < 4; i++) names.push(`${FPN}.layer_blocks.${i}`);
+  names.push(`${RPN}.conv`);
+  for (let i = 1; i <= config.mask.convs; i++) names.push(`${MASK_HEAD}.mask_fcn${i}`);
+  return names.filter((n) => weights[`${n}.weight`]?.shape[0] === 3);
+}
+
+export interface PlannedWeights {
+  /** New tensors (owned by the model). */
+  readonly derived: tf.NamedTensorMap;
+  /** Original weights the derived ones replace (the model may dispose them when it owns them). */
+  readonly replaced: readonly string[];
+}
+
+export function planWeights(weights: tf.NamedTensorMap, config: ModelConfig, plan: KernelPlan): PlannedWeights {
+  const derived: tf.NamedTensorMap = {};
+  const replaced: string[] = [];
+  if (plan.winograd && winogradSupported()) {
+    for (const conv of winogradConvs(weights, config)) {
+      const w = weights[`${conv}.weight`] as tf.Tensor4D;
+      if (w.shape[2] * w.shape[3] > plan.winogradMaxWeights) continue;
+      winogradFilter(w).forEach((u, k) => { derived[winogradName(conv, k)] = u; });
+      replaced.push(`${conv}.weight`);
+    }
+  }
+  const w6 = weights[`${FC6}.weight`];
+  const b6 = weights[`${FC6}.bias`];
+  const [rows, cols] = w6?.rank === 2 ? w6.shape : [0, 0];
+  if (plan.fc6Blocks > 1 && w6 && b6 && rows !== undefined && cols !== undefined && cols % plan.fc6Blocks === 0) {
+    const width = cols / plan.fc6Blocks;
+    tf.tidy(() => {
+      for (let j = 0; j < plan.fc6Blocks; j++) {
+        derived[blockName(`${FC6}.weight`, j)] = tf.keep(tf.slice(w6, [0, j * width], [rows, width]));
+        derived[blockName(`${FC6}.bias`, j)] = tf.keep(tf.slice(b6, [j * width], [width]));
+      }
+    });
+    replaced.push(`${FC6}.weight`);
+  }
+  return { derived, replaced };
+}
