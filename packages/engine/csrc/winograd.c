@@ -56,12 +56,13 @@ static inline void input_tile_1(const float* d, float* v) {
 }
 
 /*
- * x: [n, h, w, c]; out: table of 16 offsets of [T, c] matrices, T = n * ceil(h/2) * ceil(w/2).
+ * x: [n, h, w, c]; out: table of `count` offsets of [T, c] matrices, T = n * ceil(h/2) * ceil(w/2),
+ * for the tile positions first .. first + count - 1 (a caller short of memory takes them in groups).
  */
 EXPORT("winograd_input_transform")
-void winograd_input_transform(const float* x, int n, int h, int w, int c, const int32_t* out) {
+void winograd_input_transform(const float* x, int n, int h, int w, int c, const int32_t* out, int first, int count) {
   float* v_out[16];
-  for (int k = 0; k < 16; k++) v_out[k] = (float*)(uintptr_t)out[k];
+  for (int k = 0; k < 16; k++) v_out[k] = (k >= first && k < first + count) ? (float*)(uintptr_t)out[k - first] : 0;
   const int th = (h + 1) / 2, tw = (w + 1) / 2;
   const int c4 = c & ~3;
   int64_t t = 0;
@@ -83,13 +84,13 @@ void winograd_input_transform(const float* x, int n, int h, int w, int c, const 
           v128_t d[16], v[16];
           for (int k = 0; k < 16; k++) d[k] = px[k] ? wasm_v128_load(px[k] + ch) : wasm_f32x4_splat(0.0f);
           input_tile(d, v);
-          for (int k = 0; k < 16; k++) wasm_v128_store(v_out[k] + row + ch, v[k]);
+          for (int k = 0; k < 16; k++) if (v_out[k]) wasm_v128_store(v_out[k] + row + ch, v[k]);
         }
         for (; ch < c; ch++) {
           float d[16], v[16];
           for (int k = 0; k < 16; k++) d[k] = px[k] ? px[k][ch] : 0.0f;
           input_tile_1(d, v);
-          for (int k = 0; k < 16; k++) v_out[k][row + ch] = v[k];
+          for (int k = 0; k < 16; k++) if (v_out[k]) v_out[k][row + ch] = v[k];
         }
       }
     }

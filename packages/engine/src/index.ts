@@ -23,6 +23,6 @@ export {
   WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS,
 } from './kernel_names';
 export type { WinogradOutputTransformAttrs } from './kernel_names';
-export { winogradConv2d, winogradFilter, winogradSupported } from './ops/winograd_conv2d';
+export { winogradConv2d, winogradFilter, winogradFilterValues, winogradSupported } from './ops/winograd_conv2d';
 export type { WinogradConvOptions } from './ops/winograd_conv2d';
 export { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './kernels/cpu/winograd_impl';

@@ -59,6 +59,15 @@ export const WinogradOutputTransform = 'MrcnnWinogradOutputTransform';
 /** Tile positions of F(2x2, 3x3): a 4x4 input tile, one matrix each. */
 export const WINOGRAD_POSITIONS = 16;
 
+/**
+ * Attributes of the input transform: the tile positions it outputs, `firstPosition` ..
+ * `firstPosition + numPositions - 1` (default all 16; a caller short of memory takes them in groups).
+ */
+export interface WinogradInputTransformAttrs {
+  firstPosition: number;
+  numPositions: number;
+}
+
 /** Input names of the output transform: `m0` .. `m15`, then the optional `bias` [Cout]. */
 export function winogradProductName(position: number): string {
   return `m${position}`;

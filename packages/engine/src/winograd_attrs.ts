@@ -1,6 +1,17 @@
 /** The Winograd output transform's attributes as they come back out of tfjs's untyped attr map. */
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
-import type { WinogradOutputTransformAttrs } from './kernel_names';
+import { WINOGRAD_POSITIONS } from './kernel_names';
+import type { WinogradInputTransformAttrs, WinogradOutputTransformAttrs } from './kernel_names';
+
+export function resolveWinogradInputAttrs(attrs: NamedAttrMap): WinogradInputTransformAttrs {
+  const first = attrs.firstPosition ?? 0;
+  const count = attrs.numPositions ?? WINOGRAD_POSITIONS;
+  if (typeof first !== 'number' || typeof count !== 'number' || !Number.isInteger(first) || !Number.isInteger(count)
+    || first < 0 || count < 1 || first + count > WINOGRAD_POSITIONS) {
+    throw new Error(`WinogradInputTransform: bad attrs ${JSON.stringify(attrs)}`);
+  }
+  return { firstPosition: first, numPositions: count };
+}
 
 export function resolveWinogradOutputAttrs(attrs: NamedAttrMap): WinogradOutputTransformAttrs {
   const { height, width, activation } = attrs;

@@ -8,7 +8,7 @@ import { initBackend } from '../backends';
 import { EngineArgumentError } from '../errors';
 import { WinogradInputTransform, WinogradOutputTransform, winogradProductName } from '../kernel_names';
 import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from '../kernels/cpu/winograd_impl';
-import { winogradConv2d, winogradFilter, winogradSupported } from './winograd_conv2d';
+import { winogradConv2d, winogradFilter, winogradFilterValues, winogradSupported } from './winograd_conv2d';
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -46,6 +46,25 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** [N, H, W, Cin, Cout]: odd sizes, 1x1 maps, batches, channel counts that are not multiples of 4. */
 const SHAPES = [[1, 8, 12, 8, 16], [2, 7, 5, 6, 4], [3, 1, 1, 4, 4], [1, 3, 2, 3, 5], [4, 14, 14, 16, 8]];
+
+describe('winogradFilterValues', () => {
+  it('hand case: a centre tap of 1 gives U = G[:,1] G[:,1]t with G[:,1] = [0, 1/2, -1/2, 0]', () => {
+    const g = new Float32Array(9);
+    g[4] = 1;
+    const col = [0, 0.5, -0.5, 0];
+    const u = winogradFilterValues(g, 1, 1).map((m) => m[0]);
+    expect(u).toEqual(col.flatMap((a) => col.map((b) => a * b + 0))); // + 0: no negative zeros
+  });
+
+  it('a corner tap g[0][0] = 2 lands on U[0][0] = 2 alone among the border positions', () => {
+    const g = new Float32Array(9);
+    g[0] = 2;
+    const u = winogradFilterValues(g, 1, 1).map((m) => m[0]);
+    expect(u[0]).toBe(2);
+    expect([u[3], u[12], u[15]]).toEqual([0, 0, 0]);
+    expect(u[5]).toBeCloseTo(0.5, 12);
+  });
+});
 
 describe.each(['cpu', 'wasm'] as const)('winogradConv2d on %s', (backend) => {
   beforeAll(async () => {

@@ -14,9 +14,6 @@ import {
   WinogradOutputTransformAttrs, winogradProductName,
 } from '../kernel_names';
 
-/** G of F(2x2, 3x3): U = G g Gt for each (in, out) pair. */
-const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
-
 function fail(op: string, message: string): never {
   throw new EngineArgumentError(`${op}: ${message}`);
 }
@@ -29,7 +26,9 @@ export function winogradSupported(backendName: string = tf.getBackend()): boolea
 
 /**
  * The 16 transformed filters U_k [Cin, Cout] (k = 4i + j) of a 3x3 filter [3, 3, Cin, Cout] (HWIO).
- * Done once per weight, e.g. at model load.
+ * Done once per weight, e.g. at model load, on the host (float64 sums of float32 taps, rounded
+ * once), so the backend's memory sees only the 16 results (no temporaries on a wasm heap that
+ * never shrinks).
  */
 export function winogradFilter(filter: tf.Tensor4D): tf.Tensor2D[] {
   if (!(filter instanceof tf.Tensor) || filter.rank !== 4 || filter.shape[0] !== 3 || filter.shape[1] !== 3) {
@@ -37,47 +36,67 @@ export function winogradFilter(filter: tf.Tensor4D): tf.Tensor2D[] {
   }
   if (filter.dtype !== 'float32') fail('winogradFilter', `filter must be float32, got ${filter.dtype}`);
   const [, , cin, cout] = filter.shape;
-  return tf.tidy(() => {
-    const g = tf.unstack(tf.reshape(filter, [9, cin, cout])) as tf.Tensor2D[];
-    const u: tf.Tensor2D[] = [];
-    for (let i = 0; i < 4; i++) {
-      for (let j = 0; j < 4; j++) {
-        const terms: tf.Tensor2D[] = [];
-        for (let a = 0; a < 3; a++) {
-          for (let b = 0; b < 3; b++) {
-            const coef = G[i][a] * G[j][b];
-            if (coef !== 0) terms.push(coef === 1 ? g[3 * a + b] : tf.mul(g[3 * a + b], coef));
-          }
-        }
-        u.push(terms.length === 1 ? tf.clone(terms[0]) : tf.addN(terms));
-      }
+  return winogradFilterValues(filter.dataSync() as Float32Array, cin, cout).map((u) => tf.tensor2d(u, [cin, cout]));
+}
+
+/**
+ * winogradFilter on values: g [3, 3, cin, cout] → 16 arrays [cin, cout]. Separable, as G g Gt:
+ * rows first (t = G g, 4x3), then columns (U = t Gt), in float64, rounded once to float32.
+ */
+export function winogradFilterValues(g: Float32Array, cin: number, cout: number): Float32Array[] {
+  const n = cin * cout;
+  const out = Array.from({ length: WINOGRAD_POSITIONS }, () => new Float32Array(n));
+  const t = new Float64Array(12);
+  for (let e = 0; e < n; e++) {
+    for (let b = 0; b < 3; b++) { // t = G g: G's rows are [1 0 0], [.5 .5 .5], [.5 -.5 .5], [0 0 1]
+      const g0 = g[b * n + e];
+      const g1 = g[(3 + b) * n + e];
+      const g2 = g[(6 + b) * n + e];
+      t[b] = g0;
+      t[3 + b] = 0.5 * (g0 + g1 + g2);
+      t[6 + b] = 0.5 * (g0 - g1 + g2);
+      t[9 + b] = g2;
     }
-    return u;
-  });
+    for (let i = 0; i < 4; i++) { // U = t Gt
+      const t0 = t[3 * i];
+      const t1 = t[3 * i + 1];
+      const t2 = t[3 * i + 2];
+      out[4 * i][e] = t0;
+      out[4 * i + 1][e] = 0.5 * (t0 + t1 + t2);
+      out[4 * i + 2][e] = 0.5 * (t0 - t1 + t2);
+      out[4 * i + 3][e] = t2;
+    }
+  }
+  return out;
 }
 
 export interface WinogradConvOptions {
   bias?: tf.Tensor1D;
   activation?: 'linear' | 'relu';
   /**
-   * Upper bound on the transient matrices (16 transformed inputs + 16 products) per chunk; a batch
-   * bigger than that runs in chunks of whole images. Default 128 MiB: 100 mask-head RoIs of 14x14,
-   * 256 → 128 channels (120 MB) run unchunked, since chunking (slices, concat, 4x the GEMM set-ups)
-   * cost most of the gain there (benchmarks/README.md).
+   * Upper bound on the transient matrices (transformed inputs + the 16 products). The transformed
+   * inputs are made in 1, 2, 4, 8 or 16 groups of tile positions (each group's GEMMs run before
+   * the next is made) so that one group plus the products fit; a batch whose products alone do not
+   * fit runs in chunks of whole images. Default 64 MiB: 100 mask-head RoIs of 14x14, 256 → 128
+   * channels take 4 groups (20 + 40 MB) and no chunks, which cost more (slices, concat, 4x the GEMM
+   * set-ups: benchmarks/levers/README.md).
    */
   maxTransientBytes?: number;
 }
 
-const DEFAULT_MAX_TRANSIENT_BYTES = 128 * 2 ** 20;
+const DEFAULT_MAX_TRANSIENT_BYTES = 80 * 2 ** 20;
 
-function runChunk(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvOptions): tf.Tensor4D {
+function runChunk(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvOptions, groups: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const v = tf.engine().runKernel(WinogradInputTransform, { x }) as unknown as tf.Tensor2D[];
     const inputs: tf.NamedTensorMap = {};
-    v.forEach((vk, k) => {
-      inputs[winogradProductName(k)] = tf.matMul(vk, u[k]);
-      vk.dispose(); // keeps the peak at one set of inputs + products
-    });
+    const per = WINOGRAD_POSITIONS / groups;
+    for (let g = 0; g < groups; g++) {
+      const v = tf.engine().runKernel(WinogradInputTransform, { x }, { firstPosition: g * per, numPositions: per }) as unknown as tf.Tensor2D[];
+      v.forEach((vk, i) => {
+        inputs[winogradProductName(g * per + i)] = tf.matMul(vk, u[g * per + i]);
+        vk.dispose(); // the peak stays at one group of inputs + the products
+      });
+    }
     if (opts.bias) inputs[WINOGRAD_BIAS_NAME] = opts.bias;
     const attrs: WinogradOutputTransformAttrs = { height: x.shape[1], width: x.shape[2], activation: opts.activation ?? 'linear' };
     return tf.engine().runKernel(WinogradOutputTransform, inputs, { ...attrs }) as tf.Tensor4D;
@@ -95,14 +114,19 @@ export function winogradConv2d(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: 
   if (uin !== cin) fail(op, `u takes ${uin} input channels, x has ${cin} channels`);
   if (opts.bias && (opts.bias.rank !== 1 || opts.bias.shape[0] !== cout)) fail(op, `bias must be [${cout}]`);
   if (!winogradSupported()) fail(op, `no Winograd kernels on backend '${tf.getBackend()}' (cpu and wasm have them)`);
-  const perImage = WINOGRAD_POSITIONS * Math.ceil(h / 2) * Math.ceil(w / 2) * (cin + cout) * 4;
-  const chunk = Math.max(1, Math.floor((opts.maxTransientBytes ?? DEFAULT_MAX_TRANSIENT_BYTES) / Math.max(1, perImage)));
-  if (n <= chunk) return runChunk(x, u, opts);
+  const budget = opts.maxTransientBytes ?? DEFAULT_MAX_TRANSIENT_BYTES;
+  const tileBytes = Math.ceil(h / 2) * Math.ceil(w / 2) * 4; // one position's matrix row per image and channel
+  const bytes = (images: number, groups: number): number => images * tileBytes * WINOGRAD_POSITIONS * (cin / groups + cout);
+  let chunk = n;
+  while (chunk > 1 && bytes(chunk, WINOGRAD_POSITIONS) > budget) chunk = Math.ceil(chunk / 2);
+  let groups = 1;
+  while (groups < WINOGRAD_POSITIONS && bytes(chunk, groups) > budget) groups *= 2;
+  if (chunk === n) return runChunk(x, u, opts, groups);
   return tf.tidy(() => {
     const parts: tf.Tensor4D[] = [];
     for (let b = 0; b < n; b += chunk) {
       const xs = tf.slice(x, [b, 0, 0, 0], [Math.min(chunk, n - b), h, w, cin]);
-      parts.push(runChunk(xs, u, opts));
+      parts.push(runChunk(xs, u, opts, groups));
       xs.dispose();
     }
     return tf.concat(parts, 0);

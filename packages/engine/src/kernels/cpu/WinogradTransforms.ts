@@ -3,7 +3,7 @@ import { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import {
   WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, winogradProductName,
 } from '../../kernel_names';
-import { resolveWinogradOutputAttrs } from '../../winograd_attrs';
+import { resolveWinogradInputAttrs, resolveWinogradOutputAttrs } from '../../winograd_attrs';
 import { requireInput, TypedKernel } from '../typed_kernel';
 import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './winograd_impl';
 
@@ -19,10 +19,12 @@ export const winogradInputTransformCpu: TypedKernel<KernelBackend> = {
   kernelName: WinogradInputTransform,
   backendName: 'cpu',
   isBackend: isCpu,
-  kernelFunc({ inputs, backend }) {
+  kernelFunc({ inputs, backend, attrs }) {
+    const { firstPosition, numPositions } = resolveWinogradInputAttrs(attrs);
     const x = requireInput(inputs, 'x');
     const [n, h, w, c] = x.shape;
-    const mats = winogradInputTransformImpl(float32Values(backend, x, WinogradInputTransform), n, h, w, c);
+    const mats = winogradInputTransformImpl(float32Values(backend, x, WinogradInputTransform), n, h, w, c)
+      .slice(firstPosition, firstPosition + numPositions);
     const shape = [winogradTiles(n, h, w), c];
     return mats.map((m) => ({ dataId: backend.write(m, shape, 'float32'), shape, dtype: 'float32' as const }));
   },

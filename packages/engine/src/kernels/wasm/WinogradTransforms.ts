@@ -8,7 +8,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import {
   WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, winogradProductName,
 } from '../../kernel_names';
-import { resolveWinogradOutputAttrs } from '../../winograd_attrs';
+import { resolveWinogradInputAttrs, resolveWinogradOutputAttrs } from '../../winograd_attrs';
 import { winogradTiles } from '../cpu/winograd_impl';
 import { requireInput, TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
@@ -27,15 +27,17 @@ export function winogradInputTransformWasm(module: EngineWasmModule): TypedKerne
     kernelName: WinogradInputTransform,
     backendName: 'wasm',
     isBackend: isWasmBackend,
-    kernelFunc({ inputs, backend }) {
+    kernelFunc({ inputs, backend, attrs }) {
+      const { firstPosition, numPositions } = resolveWinogradInputAttrs(attrs);
       const x = requireInput(inputs, 'x');
       const [n, h, w, c] = x.shape;
       const shape = [winogradTiles(n, h, w), c];
-      const outs = Array.from({ length: WINOGRAD_POSITIONS }, () => backend.makeOutput(shape, 'float32'));
+      const outs = Array.from({ length: numPositions }, () => backend.makeOutput(shape, 'float32'));
       if (shape[0] * c === 0) return outs;
       const table = offsetTable(backend, outs);
       try {
-        module.entryFor(wasmBackendMemory(backend)).winogradInputTransform(memoryOffset(backend, x), n, h, w, c, table);
+        module.entryFor(wasmBackendMemory(backend)).winogradInputTransform(memoryOffset(backend, x), n, h, w, c, table,
+          firstPosition, numPositions);
       } finally {
         backend.wasm._free(table);
       }

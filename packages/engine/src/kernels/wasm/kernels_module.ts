@@ -12,8 +12,8 @@ export interface KernelEntries {
   /** csrc/roi_align.c */
   multiLevelRoIAlign(rois: number, numRois: number, out: number, channels: number, outputSize: number,
     samplingRatio: number, aligned: number, legacyPlusOne: number, levels: number, numLevels: number): void;
-  /** csrc/winograd.c: x [n,h,w,c] → the 16 [T,c] matrices whose offsets are in the int32 table `out`. */
-  winogradInputTransform(x: number, n: number, h: number, w: number, c: number, out: number): void;
+  /** csrc/winograd.c: x [n,h,w,c] → tile positions first..first+count-1 as [T,c] matrices (offsets in the int32 table `out`). */
+  winogradInputTransform(x: number, n: number, h: number, w: number, c: number, out: number, first: number, count: number): void;
   /** csrc/winograd.c: 16 [T,c] GEMM results (offset table `m`) → out [n,h,w,c] (+ bias, relu). */
   winogradOutputTransform(m: number, bias: number, out: number, n: number, h: number, w: number, c: number, relu: number): void;
 }
