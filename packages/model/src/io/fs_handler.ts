@@ -44,6 +44,7 @@ export function fileSystemHandler(modelPath: string): tf.io.IOHandler {
       const buffers: ArrayBuffer[] = [];
       for (const [gi, group] of manifest.groups.entries()) {
         let groupBytes = 0;
+        const reads: Array<Promise<Buffer>> = [];
         for (const rel of group.paths) {
           const shardPath = path.resolve(dir, rel);
           let real: string;
@@ -55,9 +56,13 @@ export function fileSystemHandler(modelPath: string): tf.io.IOHandler {
           if (!real.startsWith(realDir + path.sep)) {
             throw new ModelLoadError(shardPath, `weight shard resolves outside the model directory ${realDir}`);
           }
-          const bytes = await fs.promises.readFile(real);
+          reads.push(fs.promises.readFile(real));
+        }
+        for (const bytes of await Promise.all(reads)) { // read in parallel
           groupBytes += bytes.byteLength;
-          buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+          // A large read owns its ArrayBuffer: use it as is (no copy); small ones may share a pool.
+          const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+          buffers.push(own ? bytes.buffer as ArrayBuffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
         }
         if (groupBytes !== group.byteLength) {
           throw new ModelLoadError(jsonPath, `weightsManifest[${gi}]: shards ${group.paths.join(', ')} hold ` +

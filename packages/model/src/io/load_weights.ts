@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, DeepPartial, ModelConfig, resolveConfig } from '../config';
 import { ModelLoadError } from '../errors';
 import { fileSystemHandler } from './fs_handler';
+import { decodeWeights } from './decode_weights';
 import { validateManifest, weightDataByteLength } from './manifest';
 
 export interface LoadSourceOptions {
@@ -105,7 +106,7 @@ export async function loadWeights(source: string | tf.io.IOHandler, options: Loa
   }
   let weights: tf.NamedTensorMap;
   try {
-    weights = tf.io.decodeWeights(artifacts.weightData, manifest.specs);
+    weights = decodeWeights(artifacts.weightData, manifest.specs);
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause);
     throw new ModelLoadError(name, `cannot decode weights: ${msg}`, { cause });

@@ -12,7 +12,7 @@
  * (parity tolerances unchanged: test/parity).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { winogradFilter, winogradSupported } from '@mrcnn/engine';
+import { winogradFilterValues, winogradSupported } from '@mrcnn/engine';
 import type { ModelConfig } from '../config';
 import { BODY } from './backbone/resnet';
 import { blockName, winogradName } from './layers';
@@ -56,19 +56,32 @@ function winogradConvs(weights: tf.NamedTensorMap, config: ModelConfig): string[
 export interface PlannedWeights {
   /** New tensors (owned by the model). */
   readonly derived: tf.NamedTensorMap;
-  /** Original weights the derived ones replace (the model may dispose them when it owns them). */
+  /** Original weights the derived ones replace (disposed already when `releaseReplaced`). */
   readonly replaced: readonly string[];
 }
 
-export function planWeights(weights: tf.NamedTensorMap, config: ModelConfig, plan: KernelPlan): PlannedWeights {
+/**
+ * Makes the plan's derived weights from the originals' values on the host. With `releaseReplaced`
+ * (the model owns its weights) each original is disposed before its replacements are created, so
+ * they reuse its memory: a wasm heap never shrinks, and making copies first would raise its peak.
+ */
+export function planWeights(weights: tf.NamedTensorMap, config: ModelConfig, plan: KernelPlan,
+  releaseReplaced = false): PlannedWeights {
   const derived: tf.NamedTensorMap = {};
   const replaced: string[] = [];
+  const take = (name: string): Float32Array => {
+    const t = weights[name];
+    const v = t.dataSync() as Float32Array;
+    const values = releaseReplaced ? v : v.slice(); // dataSync may alias backend memory (cpu)
+    if (releaseReplaced) t.dispose();
+    replaced.push(name);
+    return values;
+  };
   if (plan.winograd && winogradSupported()) {
     for (const conv of winogradConvs(weights, config)) {
-      const w = weights[`${conv}.weight`] as tf.Tensor4D;
-      if (w.shape[2] * w.shape[3] > plan.winogradMaxWeights) continue;
-      winogradFilter(w).forEach((u, k) => { derived[winogradName(conv, k)] = u; });
-      replaced.push(`${conv}.weight`);
+      const [, , cin, cout] = weights[`${conv}.weight`].shape as [number, number, number, number];
+      if (cin * cout > plan.winogradMaxWeights) continue;
+      winogradFilterValues(take(`${conv}.weight`), cin, cout).forEach((u, k) => { derived[winogradName(conv, k)] = tf.tensor2d(u, [cin, cout]); });
     }
   }
   const w6 = weights[`${FC6}.weight`];
@@ -76,13 +89,14 @@ export function planWeights(weights: tf.NamedTensorMap, config: ModelConfig, pla
   const [rows, cols] = w6?.rank === 2 ? w6.shape : [0, 0];
   if (plan.fc6Blocks > 1 && w6 && b6 && rows !== undefined && cols !== undefined && cols % plan.fc6Blocks === 0) {
     const width = cols / plan.fc6Blocks;
-    tf.tidy(() => {
-      for (let j = 0; j < plan.fc6Blocks; j++) {
-        derived[blockName(`${FC6}.weight`, j)] = tf.keep(tf.slice(w6, [0, j * width], [rows, width]));
-        derived[blockName(`${FC6}.bias`, j)] = tf.keep(tf.slice(b6, [j * width], [width]));
-      }
-    });
-    replaced.push(`${FC6}.weight`);
+    const bias = b6.dataSync();
+    const all = take(`${FC6}.weight`);
+    for (let j = 0; j < plan.fc6Blocks; j++) {
+      const block = new Float32Array(rows * width);
+      for (let r = 0; r < rows; r++) block.set(all.subarray(r * cols + j * width, r * cols + (j + 1) * width), r * width);
+      derived[blockName(`${FC6}.weight`, j)] = tf.tensor2d(block, [rows, width]);
+      derived[blockName(`${FC6}.bias`, j)] = tf.tensor1d(bias.slice(j * width, (j + 1) * width) as Float32Array);
+    }
   }
   return { derived, replaced };
 }

@@ -78,15 +78,10 @@ export class MaskRCNN {
     this.onStage = options.onStage;
     this.ownsWeights = options.ownsWeights ?? false;
     this.kernels = { ...defaultKernelPlan(tf.getBackend()), ...options.kernels };
-    const planned = planWeights(weights, config, this.kernels);
+    const planned = planWeights(weights, config, this.kernels, this.ownsWeights);
     this.derived = planned.derived;
     const map: tf.NamedTensorMap = { ...weights, ...planned.derived };
-    if (this.ownsWeights) {
-      for (const name of planned.replaced) {
-        map[name].dispose();
-        delete map[name];
-      }
-    }
+    if (this.ownsWeights) for (const name of planned.replaced) delete map[name]; // disposed by planWeights
     this.weights = map;
   }
 
