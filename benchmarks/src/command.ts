@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './args';
 import { readImageInput, resolveInputs, RESULTS_DIR } from './inputs';
+import { ensureTfjsModel } from './subjects/tfjs_model';
 import { renderMarkdown } from './report/markdown';
 import { renderSvg } from './report/svg';
 import { buildReport, BenchReport, ProgressLine, runAll, runAllInterleaved } from './run_all';
@@ -66,6 +67,10 @@ export async function runBench(o: BenchOptions, io: BenchIO, command: string): P
   io.stderr.write(`bench (${o.mode}, ${o.sequential ? 'sequential' : 'interleaved'}): ${specs.length} subjects, weights K=${inputs.widthDiv} from ${path.relative(process.cwd(), inputs.oracleDir) || '.'}, `
     + `images ${inputs.images.join(', ')} at ${hw[0]}x${hw[1]}, ${os.cpus().length} cores\n`);
   if (inputs.widthDiv !== 1) io.stderr.write('note: full-size weights missing (npm run oracle makes .cache/oracle/k1); timing the K=8 fixtures\n');
+  if (specs.some((s) => s.kind === 'tfjs')) {
+    const json = await ensureTfjsModel(inputs, (l) => io.stderr.write(`${l}\n`));
+    if (json === undefined) io.stderr.write('note: no ONNX export to convert; tfjs subjects load the canonical weight dump\n');
+  }
   const line = progressLine(io.stderr);
   const schedule = o.sequential ? 'sequential' : 'interleaved';
   const results = await (o.sequential ? runAll : runAllInterleaved)(specs, inputs, line, { timeoutMs: o.timeoutS * 1000 });

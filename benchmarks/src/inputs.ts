@@ -73,7 +73,7 @@ export interface ImageInput {
 
 /** im_data [1,3,H,W] and im_info [1,3] of one golden (and image_rgb when present). */
 export function readImageInput(inputs: BenchInputs, stem: string): ImageInput {
-  const d = readTensorDump(path.join(inputs.oracleDir, stem));
+  const d = readTensorDump(path.join(inputs.oracleDir, stem), ['im_data', 'im_info', 'image_rgb']); // not the stage goldens
   const imData = d.get('im_data');
   const imInfo = d.get('im_info');
   const out: ImageInput = { stem, imData: imData.data as Float32Array, imDataShape: imData.shape, imInfo: imInfo.data as Float32Array };

@@ -68,6 +68,7 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
     step(`run ${i + 1}/${spec.runs} ${(ms / 1000).toFixed(2)} s`);
   }
   let profile: Record<string, number> | undefined;
+  const peakOfRuns = peakRssMiB();
   if (profiled && runner.profile) {
     for (const input of images) {
       const p = await runner.profile(input);
@@ -77,7 +78,9 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
       step('profile');
     }
   }
-  const memory: MemoryFigures = { peakRssMiB: peakRssMiB(), ...runner.memory() };
+  const memory: MemoryFigures = {
+    peakRssMiB: peakOfRuns, ...(profile ? { peakRssWithProfileMiB: peakRssMiB() } : {}), ...runner.memory(),
+  };
   await runner.dispose();
   return { spec, ok: true, runtime, loadMs, firstRunMs, runs, counts: [...countsByImage.values()], memory, profile };
 }

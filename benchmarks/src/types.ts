@@ -64,8 +64,13 @@ export interface TimedRun {
 export interface Summary { median: number; min: number; max: number; n: number }
 
 export interface MemoryFigures {
-  /** Peak resident set size of the subject's process, MiB. */
+  /**
+   * Peak resident set size of the subject's process over load + first run + warm-ups + timed runs,
+   * MiB (read before the profile pass, which holds every stage's outputs at once: not a detect).
+   */
   peakRssMiB: number;
+  /** The same after the profile pass, when one ran. */
+  peakRssWithProfileMiB?: number;
   /** WebAssembly heap size after the runs, MiB (wasm subjects where readable). */
   wasmHeapMiB?: number;
   /** tf.memory() after loading and after the timed runs (outputs disposed): must be equal. */

@@ -55,6 +55,7 @@ async function serve(req: WorkerRequest): Promise<void> {
       } else {
         let profile: Record<string, number> | undefined;
         const rois: Array<number | null> = [];
+        const peakOfRuns = peakRssMiB();
         if (req.spec.profile && runner.profile) {
           for (const input of images) {
             const p = await runner.profile(input);
@@ -62,7 +63,9 @@ async function serve(req: WorkerRequest): Promise<void> {
             rois.push(p.rois);
           }
         }
-        const memory: MemoryFigures = { peakRssMiB: peakRssMiB(), ...runner.memory() };
+        const memory: MemoryFigures = {
+          peakRssMiB: peakOfRuns, ...(profile ? { peakRssWithProfileMiB: peakRssMiB() } : {}), ...runner.memory(),
+        };
         await runner.dispose();
         reply<FinishReply>({ ok: true, memory, profile, rois });
         process.exit(0);

@@ -40,22 +40,45 @@ export function tensorDumpExists(stem: string): boolean {
   return fs.existsSync(`${stem}.json`) && (fs.existsSync(`${stem}.bin`) || fs.existsSync(`${stem}.bin.gz`));
 }
 
-export function readTensorDump(stem: string): TensorDump {
+/** Reads only the byte ranges of `entries` from an uncompressed .bin (no whole-file buffer). */
+function readRanges(file: string, entries: readonly HeaderEntry[]): Map<string, Buffer> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const out = new Map<string, Buffer>();
+    for (const e of entries) {
+      const b = Buffer.alloc(e.byteLength);
+      if (fs.readSync(fd, b, 0, e.byteLength, e.offset) !== e.byteLength) throw new Error(`${file}: tensor ${e.name} is truncated`);
+      out.set(e.name, b);
+    }
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads a dump; with `names`, only those tensors (the others are neither read nor kept: a full-size
+ * golden holds hundreds of MB of stage tensors a benchmark input does not need).
+ */
+export function readTensorDump(stem: string, names?: readonly string[]): TensorDump {
   const header = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8')) as {
     format: string; meta?: Record<string, unknown>; tensors: HeaderEntry[];
   };
   if (header.format !== 'mrcnn-tensors/1') throw new Error(`${stem}.json: unknown format ${header.format}`);
-  const buf = fs.existsSync(`${stem}.bin`)
-    ? fs.readFileSync(`${stem}.bin`)
-    : zlib.gunzipSync(fs.readFileSync(`${stem}.bin.gz`));
+  const entries = names ? header.tensors.filter((e) => names.includes(e.name)) : header.tensors;
+  const plain = fs.existsSync(`${stem}.bin`);
+  const ranges = plain && names ? readRanges(`${stem}.bin`, entries) : undefined;
+  const buf = ranges ? undefined : plain ? fs.readFileSync(`${stem}.bin`) : zlib.gunzipSync(fs.readFileSync(`${stem}.bin.gz`));
   const tensors = new Map<string, DumpTensor>();
-  for (const e of header.tensors) {
+  for (const e of entries) {
     const n = e.shape.reduce((a, b) => a * b, 1);
     const bytesPer = e.dtype === 'uint8' ? 1 : 4;
-    if (n * bytesPer !== e.byteLength || e.offset + e.byteLength > buf.length) {
+    const src = ranges?.get(e.name);
+    if (n * bytesPer !== e.byteLength || (buf !== undefined && e.offset + e.byteLength > buf.length)) {
       throw new Error(`${stem}: tensor ${e.name} has inconsistent size`);
     }
-    tensors.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, data: view(buf, e) });
+    const data = src ? view(src, { ...e, offset: 0 }) : view(buf as Buffer, e);
+    tensors.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, data });
   }
   return {
     meta: header.meta ?? {},

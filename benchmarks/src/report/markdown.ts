@@ -26,7 +26,7 @@ export function renderMarkdown(r: BenchReport): string {
     : `Counts differ: ${a.counts.problems.join('; ')}`);
   out.push('');
   const refs = REFERENCES.filter((id) => a.derived.some((d) => d.id === id));
-  out.push(`| subject | network median s (min–max, n) | ${refs.map((id) => `× ${id}`).join(' | ')}${refs.length ? ' | ' : ''}cold s (load + 1st run) | cold / warm | GFLOP/s | peak RSS MiB | wasm heap MiB | detections / RoIs |`);
+  out.push(`| subject | network median s (min–max, n) | ${refs.map((id) => `× ${id}`).join(' | ')}${refs.length ? ' | ' : ''}cold s (load + 1st run) | cold / warm | GFLOP/s | peak RSS MiB (runs; + profile pass) | wasm heap MiB | detections / RoIs |`);
   out.push(`|---|---|${refs.map(() => '---|').join('')}---|---|---|---|---|---|`);
   for (const s of r.subjects) {
     const d = a.derived.find((x) => x.id === s.spec.id);
@@ -36,7 +36,7 @@ export function renderMarkdown(r: BenchReport): string {
     out.push(`| ${s.spec.id} | ${sec(d.total.median)} (${sec(d.total.min)}–${sec(d.total.max)}, ${d.total.n}) | `
       + refs.map((id) => (d.ratios[id] !== undefined ? `${fixed(d.ratios[id], 2)}` : '1')).join(' | ') + (refs.length ? ' | ' : '')
       + `${sec(d.coldMs)} (${sec(s.loadMs)} + ${sec(s.firstRunMs)}) | ${fixed(d.coldOverWarm, 2)} | ${fixed(d.gflops)} | `
-      + `${fixed(s.memory?.peakRssMiB, 0)} | ${heap === undefined ? '—' : fixed(heap, 0)} | ${counts} |`);
+      + `${fixed(s.memory?.peakRssMiB, 0)}${s.memory?.peakRssWithProfileMiB === undefined ? '' : ` (${fixed(s.memory.peakRssWithProfileMiB, 0)})`} | ${heap === undefined ? '—' : fixed(heap, 0)} | ${counts} |`);
   }
   const skipped = r.subjects.filter((s) => !s.ok);
   if (skipped.length > 0) {

@@ -2,11 +2,14 @@
  * This project on a tfjs backend (cpu, wasm) in Node: weights from the oracle's canonical dump
  * through @mrcnn/weights-converter's tfjs transform, `MaskRCNN.execute` with per-stage timing.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
 import { isWasmBackend, wasmBackendMemory } from '../../../packages/engine/src/kernels/wasm/wasm_backend_access';
 import { configFor } from './config';
+import { tfjsModelJson } from './tfjs_model';
+import { loadWeights } from '../../../packages/model/src/io/load_weights';
 import { STAGE_OF } from './stage_map';
 import { ExecuteOutput, MaskRCNN, StageName } from '../../../packages/model/src/network/mask_rcnn';
 import { pasteMask } from '../../../packages/model/src/postprocess/paste';
@@ -60,10 +63,17 @@ export class TfjsRunner implements SubjectRunner {
     }
     if (backend === 'wasm' && this.spec.simd && !enabled.simd) throw new Error('tfjs-backend-wasm: SIMD requested but the non-SIMD binary runs');
     const cfg = configFor(this.inputs.widthDiv);
-    const weights = toTensorMap(tfjsWeightArrays(path.join(this.inputs.oracleDir, 'weights_0049')));
+    const json = tfjsModelJson(this.inputs);
+    const fromJson = fs.existsSync(json);
+    // As `load()` does: the converter's model.json (see tfjs_model.ts), else the canonical dump.
+    const weights = fromJson ? (await loadWeights(json)).weights
+      : toTensorMap(tfjsWeightArrays(path.join(this.inputs.oracleDir, 'weights_0049')));
     this.model = new MaskRCNN(weights, cfg, { ownsWeights: true });
     this.afterLoad = memoryNow();
-    return { backend: enabled.backend, threads: enabled.threads, simd: enabled.simd, tfjs: tf.version_core };
+    return {
+      backend: enabled.backend, threads: enabled.threads, simd: enabled.simd, tfjs: tf.version_core,
+      weights: fromJson ? 'model.json converted from model_0049.onnx' : 'weights_0049 dump',
+    };
   }
 
   private tensors(input: ImageInput): [tf.Tensor4D, tf.Tensor2D] {
