@@ -1,6 +1,8 @@
 /**
  * Where the tfjs-wasm subject's resident memory goes: RSS, V8 heap, ArrayBuffers and the wasm heap
- * after each phase (backend init, weights read, tensors made, first and later runs).
+ * after each phase (backend init, weights read, tensors made, model with its kernel plan, the first
+ * run stage by stage, later runs). Env: KERNELS='{"winograd":false}' (a kernel plan),
+ * WARMUP_SIZE=64 (one run on a tiny image first: what packing the weights alone costs).
  *   node benchmarks/levers/build_probe.mjs && node benchmarks/levers/dist/memory_probe.js [threads] [runs]
  */
 import * as path from 'path';
@@ -13,8 +15,6 @@ import { tfjsWeightArrays, toTensorMap } from '../../test/parity/oracle_model';
 import { readImageInput, resolveInputs } from '../src/inputs';
 
 const MiB = 1 << 20;
-let live = 0;
-let peak = 0;
 let last = performance.now();
 function report(phase: string): void {
   const now = performance.now();
@@ -23,8 +23,7 @@ function report(phase: string): void {
   const m = process.memoryUsage();
   let heap = 0;
   try { heap = wasmBackendMemory(tf.backend()).buffer.byteLength; } catch { /* not wasm yet */ }
-  console.log(`${phase.padEnd(28)} rss ${(m.rss / MiB).toFixed(0).padStart(5)}  v8 ${(m.heapUsed / MiB).toFixed(0).padStart(4)}  arrayBuffers ${(m.arrayBuffers / MiB).toFixed(0).padStart(5)}  external ${(m.external / MiB).toFixed(0).padStart(5)}  wasm heap ${(heap / MiB).toFixed(0).padStart(5)}  tensors ${tf.memory().numTensors} ${(tf.memory().numBytes / MiB).toFixed(0)} MiB  js-malloc live ${(live / MiB).toFixed(0)} peak ${(peak / MiB).toFixed(0)}`);
-  peak = live;
+  console.log(`${phase.padEnd(28)} rss ${(m.rss / MiB).toFixed(0).padStart(5)}  v8 ${(m.heapUsed / MiB).toFixed(0).padStart(4)}  arrayBuffers ${(m.arrayBuffers / MiB).toFixed(0).padStart(5)}  external ${(m.external / MiB).toFixed(0).padStart(5)}  wasm heap ${(heap / MiB).toFixed(0).padStart(5)}  tensors ${tf.memory().numTensors} ${(tf.memory().numBytes / MiB).toFixed(0)} MiB`);
 }
 
 async function main(): Promise<void> {
@@ -33,13 +32,6 @@ async function main(): Promise<void> {
   const oracleDir = path.resolve('.cache/oracle/k1');
   console.log('start rss', (process.memoryUsage().rss / MiB).toFixed(0));
   await initBackend('wasm', { threads });
-  // Live bytes the backend mallocs from JS (tensor data; XNNPACK's own packs are malloc'd in C, unseen).
-  const w = (tf.backend() as unknown as { wasm: { _malloc(n: number): number; _free(p: number): void } }).wasm;
-  const sizes = new Map<number, number>();
-  const malloc = w._malloc.bind(w);
-  const free = w._free.bind(w);
-  w._malloc = (n: number) => { const p = malloc(n); sizes.set(p, n); live += n; peak = Math.max(peak, live); return p; };
-  w._free = (p: number) => { live -= sizes.get(p) ?? 0; sizes.delete(p); free(p); };
   report('backend');
   let arrays: ReturnType<typeof tfjsWeightArrays> | undefined = tfjsWeightArrays(path.join(oracleDir, 'weights_0049'));
   report('weights read');

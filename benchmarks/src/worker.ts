@@ -4,21 +4,22 @@
  * `node worker.js --serve '<WorkerRequest JSON>'` answers commands instead (interleaved runs).
  */
 import { ImageInput, readImageInput } from './inputs';
-import { BrowserRunner } from './subjects/browser';
 import * as readline from 'readline';
 import { measureSubject, peakRssMiB, SubjectRunner } from './measure';
 import { FinishReply, LoadReply, Reply, REPLY_PREFIX, RunReply, ServeCommand } from './serve_protocol';
 import { isRoiAlignRequest, RoiAlignRequest, runRoiAlignStep } from './roi_align_step';
-import { OrtRunner } from './subjects/ort';
-import { TfjsRunner } from './subjects/tfjs';
 import { BenchInputs, MemoryFigures, SubjectResult, SubjectSpec, WorkerRequest } from './types';
 
-function runnerFor(spec: SubjectSpec, inputs: BenchInputs, images: readonly ImageInput[]): SubjectRunner {
+/**
+ * The subject's runner. Each kind's runtime is imported only by its own worker (playwright-core
+ * alone adds ~60 MiB of resident memory to a process that never drives a browser).
+ */
+async function runnerFor(spec: SubjectSpec, inputs: BenchInputs, images: readonly ImageInput[]): Promise<SubjectRunner> {
   switch (spec.kind) {
-    case 'browser': return new BrowserRunner(spec, inputs, images);
-    case 'tfjs': return new TfjsRunner(spec, inputs);
+    case 'browser': return new (await import('./subjects/browser')).BrowserRunner(spec, inputs, images);
+    case 'tfjs': return new (await import('./subjects/tfjs')).TfjsRunner(spec, inputs);
     case 'ort-node':
-    case 'ort-web': return new OrtRunner(spec, inputs);
+    case 'ort-web': return new (await import('./subjects/ort')).OrtRunner(spec, inputs);
     default: throw new Error(`subject kind ${spec.kind} does not run in a Node worker`);
   }
 }
@@ -26,7 +27,7 @@ function runnerFor(spec: SubjectSpec, inputs: BenchInputs, images: readonly Imag
 export async function runWorker(req: WorkerRequest): Promise<SubjectResult> {
   const images = req.inputs.images.map((stem) => readImageInput(req.inputs, stem));
   try {
-    return await measureSubject(req.spec, runnerFor(req.spec, req.inputs, images), images, progressLine);
+    return await measureSubject(req.spec, await runnerFor(req.spec, req.inputs, images), images, progressLine);
   } catch (e) {
     return { spec: req.spec, ok: false, error: e instanceof Error ? e.message : String(e) };
   }
@@ -35,7 +36,7 @@ export async function runWorker(req: WorkerRequest): Promise<SubjectResult> {
 /** `--serve`: load, run and finish on command (see serve_protocol.ts); exits after finish. */
 async function serve(req: WorkerRequest): Promise<void> {
   const images = req.inputs.images.map((stem) => readImageInput(req.inputs, stem));
-  const runner = runnerFor(req.spec, req.inputs, images);
+  const runner = await runnerFor(req.spec, req.inputs, images);
   const reply = <T>(r: Reply<T>): void => { process.stdout.write(`${REPLY_PREFIX}${JSON.stringify(r)}\n`); };
   const rl = readline.createInterface({ input: process.stdin });
   for await (const line of rl) {
