@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_ROI_ALIGN_0049, MultiLevelRoIAlignAttrs } from '@mrcnn/engine';
+import { prng } from '../../packages/weights-converter/src/fuzz/mutate';
 
 export const IMAGE_H = 320;
 export const IMAGE_W = 480;
@@ -26,24 +27,12 @@ export function benchCases(channels: number): { channels: number; cases: RoiAlig
   };
 }
 
-/** A small deterministic generator (mulberry32), so every backend sees the same RoIs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * R RoIs x1,y1,x2,y2 inside [0, W - 32] x [0, H - 32] (so every sample point lies inside every
  * level's pixel grid, where cropAndResize and RoIAlign interpolate alike), sizes log-uniform 8..400 px.
  */
 export function benchRois(count: number, seed: number): Float32Array {
-  const r = rng(seed);
+  const r = prng(seed); // deterministic, so every backend sees the same RoIs
   const out = new Float32Array(count * 4);
   const logSize = (): number => Math.exp(Math.log(8) + r() * (Math.log(400) - Math.log(8)));
   const maxX = IMAGE_W - STRIDES[STRIDES.length - 1];

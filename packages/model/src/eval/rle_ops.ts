@@ -13,53 +13,58 @@ export function countsArea(rle: RleCounts): number {
   return a;
 }
 
+/**
+ * Walks two run lists (alternating runs of 0s and 1s, 0s first) side by side, calling
+ * `f(length, inA, inB)` for each piece where neither list changes value (pieces may be empty).
+ * The loop of pycocotools' rleMerge and rleIou.
+ */
+function walkRunPairs(A: readonly number[], B: readonly number[], f: (c: number, va: boolean, vb: boolean) => void): void {
+  let ca = A[0] ?? 0;
+  let cb = B[0] ?? 0;
+  let va = false;
+  let vb = false;
+  let a = 1;
+  let b = 1;
+  let ct = 1;
+  while (ct > 0) {
+    const c = Math.min(ca, cb);
+    f(c, va, vb);
+    ct = 0;
+    ca -= c;
+    if (!ca && a < A.length) {
+      ca = A[a++];
+      va = !va;
+    }
+    ct += ca;
+    cb -= c;
+    if (!cb && b < B.length) {
+      cb = B[b++];
+      vb = !vb;
+    }
+    ct += cb;
+  }
+}
+
 /** Union of masks of one size (`rleMerge(..., intersect = 0)`); sizes that differ give an empty 0x0 RLE. */
 export function rleUnion(rles: readonly RleCounts[]): RleCounts {
   if (rles.length === 0) return { size: [0, 0], counts: [] };
-  let [h, w] = rles[0].size;
+  const [h, w] = rles[0].size;
   let cnts = [...rles[0].counts];
   for (let i = 1; i < rles.length; i++) {
     const B = rles[i];
-    if (B.size[0] !== h || B.size[1] !== w) {
-      h = 0;
-      w = 0;
-      cnts = [];
-      break;
-    }
-    const A = cnts;
+    if (B.size[0] !== h || B.size[1] !== w) return { size: [0, 0], counts: [] };
     const out: number[] = [];
-    let ca = A[0] ?? 0;
-    let cb = B.counts[0] ?? 0;
-    let v = false;
-    let va = false;
-    let vb = false;
-    let a = 1;
-    let b = 1;
     let cc = 0;
-    let ct = 1;
-    while (ct > 0) {
-      const c = Math.min(ca, cb);
-      cc += c;
-      ct = 0;
-      ca -= c;
-      if (!ca && a < A.length) {
-        ca = A[a++];
-        va = !va;
-      }
-      ct += ca;
-      cb -= c;
-      if (!cb && b < B.counts.length) {
-        cb = B.counts[b++];
-        vb = !vb;
-      }
-      ct += cb;
-      const vp: boolean = v;
-      v = va || vb;
-      if (v !== vp || ct === 0) {
+    let v = false;
+    walkRunPairs(cnts, B.counts, (c, va, vb) => {
+      if ((va || vb) !== v) { // the union changes value: close the run so far
         out.push(cc);
         cc = 0;
+        v = !v;
       }
-    }
+      cc += c;
+    });
+    out.push(cc);
     cnts = out;
   }
   return { size: [h, w], counts: cnts };
@@ -113,35 +118,12 @@ export function bboxIou(dts: readonly BboxXywh[], gts: readonly BboxXywh[], iscr
 }
 
 function intersectionAndUnion(A: readonly number[], B: readonly number[]): [number, number] {
-  let ca = A[0] ?? 0;
-  let cb = B[0] ?? 0;
-  let va = false;
-  let vb = false;
-  let a = 1;
-  let b = 1;
   let i = 0;
   let u = 0;
-  let ct = 1;
-  while (ct > 0) {
-    const c = Math.min(ca, cb);
-    if (va || vb) {
-      u += c;
-      if (va && vb) i += c;
-    }
-    ct = 0;
-    ca -= c;
-    if (!ca && a < A.length) {
-      ca = A[a++];
-      va = !va;
-    }
-    ct += ca;
-    cb -= c;
-    if (!cb && b < B.length) {
-      cb = B[b++];
-      vb = !vb;
-    }
-    ct += cb;
-  }
+  walkRunPairs(A, B, (c, va, vb) => {
+    if (va || vb) u += c;
+    if (va && vb) i += c;
+  });
   return [i, u];
 }
 

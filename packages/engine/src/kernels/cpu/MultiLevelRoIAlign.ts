@@ -1,15 +1,10 @@
 /** MultiLevelRoIAlign on the cpu backend: reads the tensors' values in place, runs the reference impl. */
-import { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelBackend } from '@tensorflow/tfjs-core';
 import { levelInputName, MultiLevelRoIAlign, ROI_INPUT_NAME } from '../../kernel_names';
 import { resolveRoIAlignAttrs } from '../../roi_align_attrs';
 import { levelInputs, requireInput, TypedKernel } from '../typed_kernel';
+import { float32Values } from './float32_values';
 import { FeatureLevel, multiLevelRoIAlignImpl } from './multi_level_roi_align_impl';
-
-function float32Values(backend: KernelBackend, t: TensorInfo): Float32Array {
-  const v = backend.readSync(t.dataId);
-  if (!(v instanceof Float32Array)) throw new Error(`${MultiLevelRoIAlign}: expected float32 data`);
-  return v;
-}
 
 export const multiLevelRoIAlignCpu: TypedKernel<KernelBackend> = {
   kernelName: MultiLevelRoIAlign,
@@ -21,10 +16,10 @@ export const multiLevelRoIAlignCpu: TypedKernel<KernelBackend> = {
     const feats = levelInputs(inputs, levelInputName);
     const channels = feats[0].shape[3];
     const levels: FeatureLevel[] = feats.map((f) => ({
-      data: float32Values(backend, f), height: f.shape[1], width: f.shape[2],
+      data: float32Values(backend, f, MultiLevelRoIAlign), height: f.shape[1], width: f.shape[2],
     }));
     const numRois = rois.shape[0];
-    const out = multiLevelRoIAlignImpl(levels, channels, float32Values(backend, rois), numRois, a);
+    const out = multiLevelRoIAlignImpl(levels, channels, float32Values(backend, rois, MultiLevelRoIAlign), numRois, a);
     const shape = [numRois, a.outputSize, a.outputSize, channels];
     return { dataId: backend.write(out, shape, 'float32'), shape, dtype: 'float32' };
   },

@@ -1,17 +1,12 @@
 /** Winograd F(2x2, 3x3) input and output transforms on the cpu backend (reference impl in place). */
-import { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelBackend } from '@tensorflow/tfjs-core';
 import {
   WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, winogradProductName,
 } from '../../kernel_names';
 import { resolveWinogradInputAttrs, resolveWinogradOutputAttrs } from '../../winograd_attrs';
 import { requireInput, TypedKernel } from '../typed_kernel';
+import { float32Values } from './float32_values';
 import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './winograd_impl';
-
-function float32Values(backend: KernelBackend, t: TensorInfo, kernel: string): Float32Array {
-  const v = backend.readSync(t.dataId);
-  if (!(v instanceof Float32Array)) throw new Error(`${kernel}: expected float32 data`);
-  return v;
-}
 
 const isCpu = (b: object): b is KernelBackend => b instanceof KernelBackend;
 
