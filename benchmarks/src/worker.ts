@@ -46,7 +46,7 @@ async function serve(req: WorkerRequest): Promise<void> {
       if (cmd.op === 'load') {
         const t0 = performance.now();
         const runtime = await runner.load();
-        reply<LoadReply>({ ok: true, runtime, loadMs: performance.now() - t0 });
+        reply<LoadReply>({ ok: true, runtime, loadMs: runner.loadMs?.() ?? performance.now() - t0 });
       } else if (cmd.op === 'run') {
         const input = images[cmd.image % images.length];
         const t0 = performance.now();

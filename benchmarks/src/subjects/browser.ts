@@ -24,6 +24,13 @@ export class BrowserRunner implements SubjectRunner {
 
   constructor(private readonly spec: SubjectSpec, private readonly inputs: BenchInputs, private readonly images: readonly ImageInput[]) {}
 
+  private pageLoadMs?: number;
+
+  loadMs(): number {
+    if (this.pageLoadMs === undefined) throw new Error('browser subject: load() first');
+    return this.pageLoadMs;
+  }
+
   async load(): Promise<Record<string, string | number | boolean>> {
     const files = modelFiles(this.inputs.oracleDir, this.inputs.widthDiv);
     const served: Record<string, Served> = {
@@ -42,12 +49,14 @@ export class BrowserRunner implements SubjectRunner {
     this.server = await serveIsolated(memoryFiles(served), tfjsWasmBinaries());
     this.chrome = await launchChromium();
     const page = this.chrome.page;
+    const t0 = performance.now(); // what a page pays: navigation, backend init, weights (not the set-up above)
     await page.goto(`${this.server.origin}/`);
     await page.waitForFunction(() => 'mrcnnBench' in self);
     const backend = this.spec.backend ?? 'webgl';
     const info = await page.evaluate(([b, t]) => (self as unknown as BenchPageGlobal).mrcnnBench.init(b, t), [backend, this.spec.threads] as const);
     if (info.threads < this.spec.threads) throw new Error(`browser ${backend}: ${info.threads} thread(s), ${this.spec.threads} requested (isolated: ${info.isolated})`);
     this.afterLoad = await page.evaluate((list) => (self as unknown as BenchPageGlobal).mrcnnBench.load('/model/model.json', list), pageInputs);
+    this.pageLoadMs = performance.now() - t0;
     const chromium = /Chrome\/([\d.]+)/.exec(info.userAgent)?.[1] ?? 'unknown';
     return { backend: info.backend, threads: info.threads, simd: info.simd, isolated: info.isolated, chromium, ...(info.renderer ? { renderer: info.renderer } : {}) };
   }
