@@ -85,38 +85,12 @@ export const DEFAULT_TORCHVISION_CONFIG: ModelConfig = {
     ratios: [0.5, 1, 2],
     offset: 0,
   },
-  rpn: {
-    preNmsTopNPerLevel: 1000,
-    postNmsTopNPerLevel: 1000,
-    postNmsTopN: 1000,
-    nmsThreshold: 0.7,
-    minSize: 1e-3,
-    boxPlusOne: false,
-    clampLogWh: CLAMP_LOG_WH,
-    deltaWeights: [1, 1, 1, 1],
-  },
-  roi: {
-    boxOutputSize: 7,
-    maskOutputSize: 14,
-    samplingRatio: 2,
-    aligned: false,
-    canonicalScale: 224,
-    canonicalLevel: 4,
-    areaMode: 'plain',
-    strides: [4, 8, 16, 32],
-  },
+  // What differs from 0049 in the shared stages: box conventions (no +1), minimum sizes, RoI
+  // level area, detection order.
+  rpn: { ...DEFAULT_0049_CONFIG.rpn, minSize: 1e-3, boxPlusOne: false },
+  roi: { ...DEFAULT_0049_CONFIG.roi, areaMode: 'plain' },
   boxHead: { fcDim: 1024 },
-  detection: {
-    scoreThreshold: 0.05,
-    nmsThreshold: 0.5,
-    maxDetections: 100,
-    postNmsPerClass: 2000,
-    deltaWeights: [10, 10, 5, 5],
-    clampLogWh: CLAMP_LOG_WH,
-    boxPlusOne: false,
-    minSize: 1e-2,
-    ordering: 'score',
-  },
+  detection: { ...DEFAULT_0049_CONFIG.detection, boxPlusOne: false, minSize: 1e-2, ordering: 'score' },
   mask: { channels: 256, convs: 4 },
 };
 
