@@ -2,6 +2,7 @@
  * The timing protocol on real subjects with the committed K=8 oracle fixtures: this project on
  * wasm and onnxruntime-node on the oracle's ONNX export must both reproduce the oracle's counts.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +11,7 @@ import { ORACLE_K8, readImageInput } from './inputs';
 import { measureSubject } from './measure';
 import { runNodeSubject } from './spawn_subject';
 import { TfjsRunner } from './subjects/tfjs';
+import { ensureTfjsModel, tfjsModelJson } from './subjects/tfjs_model';
 import { BenchInputs, STAGES, SubjectSpec } from './types';
 
 const inputs: BenchInputs = { oracleDir: ORACLE_K8, widthDiv: 8, images: ['astronaut_fit'], scratchDir: path.join(os.tmpdir(), 'mrcnn-bench-test') };
@@ -43,6 +45,26 @@ describe('measureSubject', () => {
     expect(r.memory!.wasmHeapMiB).toBeGreaterThan(0);
     expect(progress[0]).toBe('load');
     expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it('tfjs wasm from the converter\'s model.json of the ONNX export (converted once, then cached): the oracle counts', async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-bench-convert-'));
+    const own: BenchInputs = { ...inputs, scratchDir: scratch };
+    try {
+      const log: string[] = [];
+      const json = await ensureTfjsModel(own, (l) => log.push(l));
+      expect(json).toBe(tfjsModelJson(own));
+      expect(fs.existsSync(json!)).toBe(true);
+      expect(await ensureTfjsModel(own, (l) => log.push(l))).toBe(json);
+      expect(log).toHaveLength(1); // the second call found the cache
+      const r = await measureSubject(spec({ id: 'tfjs-wasm-t1', profile: false }), new TfjsRunner(spec({}), own), images, () => undefined);
+      expect(r.ok).toBe(true);
+      expect(r.runtime).toMatchObject({ weights: 'model.json converted from model_0049.onnx' });
+      expect(r.counts).toEqual([{ detections: oracleDetections, detectionRows: 100, rois: null }]);
+      expect(tf.memory().numTensors).toBe(0);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   // onnxruntime-node's typed arrays come from outside jest's sandbox realm, so this subject runs
