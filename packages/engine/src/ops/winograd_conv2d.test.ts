@@ -116,7 +116,7 @@ describe.each(['cpu', 'wasm'] as const)('winogradConv2d on %s', (backend) => {
     const [n, h, w, c] = [2, 5, 7, 6];
     const xs = values(n * h * w * c, 11);
     const x = tf.tensor4d(xs, [n, h, w, c]);
-    const v = tf.engine().runKernel(WinogradInputTransform, { x }) as unknown as tf.Tensor2D[];
+    const v = tf.engine().runKernel(WinogradInputTransform, { x }) as tf.Tensor2D[];
     const ref = winogradInputTransformImpl(xs, n, h, w, c);
     expect(v).toHaveLength(16);
     v.forEach((vk, k) => {

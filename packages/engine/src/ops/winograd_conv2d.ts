@@ -91,7 +91,7 @@ function runChunk(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvO
     const inputs: tf.NamedTensorMap = {};
     const per = WINOGRAD_POSITIONS / groups;
     for (let g = 0; g < groups; g++) {
-      const v = tf.engine().runKernel(WinogradInputTransform, { x }, { firstPosition: g * per, numPositions: per }) as unknown as tf.Tensor2D[];
+      const v = tf.engine().runKernel(WinogradInputTransform, { x }, { firstPosition: g * per, numPositions: per }) as tf.Tensor2D[];
       v.forEach((vk, i) => {
         inputs[winogradProductName(g * per + i)] = tf.matMul(vk, u[g * per + i]);
         vk.dispose(); // the peak stays at one group of inputs + the products
