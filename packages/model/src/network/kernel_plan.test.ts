@@ -70,7 +70,8 @@ describe('kernel plan on cpu (synthetic K=8 weights)', () => {
     expect(Object.keys(derived)).toHaveLength(16 * convs + 2 * 8);
     expect(derived[winogradName('rpn.head.conv', 15)].shape).toEqual([32, 32]);
     const w6 = weights[`${FC6}.weight`];
-    expect(derived[blockName(`${FC6}.weight`, 7)].shape).toEqual([w6.shape[0], w6.shape[1] / 8]);
+    const [rows, cols] = w6.shape as [number, number];
+    expect(derived[blockName(`${FC6}.weight`, 7)].shape).toEqual([rows, cols / 8]);
     tf.dispose(Object.values(derived));
   });
 
