@@ -15,7 +15,7 @@ import type { ModelConfig, ResizePolicy } from './config';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
 import { LoadSourceOptions, loadWeights } from './io/load_weights';
 import { labelOf } from './labels';
-import { ExecuteOutput, MaskRCNN, StageName } from './network/mask_rcnn';
+import { ExecuteOutput, MaskRCNN, RowSelector, SelectedOutput, StageName } from './network/mask_rcnn';
 import { pasteMask } from './postprocess/paste';
 import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
 import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
@@ -167,11 +167,15 @@ export class Model {
     }
   }
 
-  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage?: (s: StageName, ms: number) => void): Promise<ExecuteOutput> {
+  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage?: (s: StageName, ms: number) => void): Promise<ExecuteOutput>;
+  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage: ((s: StageName, ms: number) => void) | undefined,
+    select: RowSelector): Promise<SelectedOutput>;
+  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage?: (s: StageName, ms: number) => void,
+    select?: RowSelector): Promise<ExecuteOutput | SelectedOutput> {
     return this.exclusive(async () => {
       this.net.onStage = onStage;
       try {
-        return await this.net.execute(imData, imInfo);
+        return select ? await this.net.executeSelected(imData, imInfo, select) : await this.net.execute(imData, imInfo);
       } finally {
         this.net.onStage = undefined;
       }
@@ -234,16 +238,18 @@ export class Model {
     }
     lap('preprocess');
     const { imData, imInfo, geometry } = prepared;
-    let out: ExecuteOutput;
+    const threshold = options.scoreThreshold ?? 0.5;
+    const max = options.maxDetections ?? this.config.detection.maxDetections;
+    let out: SelectedOutput;
     try {
-      out = await this.runNetwork(imData, imInfo, report);
+      // The mask head runs only on the rows this call returns (masks of a row do not depend on the others).
+      out = await this.runNetwork(imData, imInfo, report, (classes, scores) => selectRows(classes, scores, threshold, max));
     } finally {
       tf.dispose([imData, imInfo]);
     }
     t0 = performance.now();
     try {
-      const rows = await this.selectRows(out, options);
-      const instances = await this.pasteRows(out, rows, geometry.scale, geometry.originalWidth, geometry.originalHeight, options);
+      const instances = await this.pasteRows(out, geometry.scale, geometry.originalWidth, geometry.originalHeight, options);
       lap('paste');
       return instances;
     } finally {
@@ -251,22 +257,14 @@ export class Model {
     }
   }
 
-  private async selectRows(out: ExecuteOutput, options: DetectOptions): Promise<number[]> {
-    const [classes, scores] = await Promise.all([out.classes.data(), out.scores.data()]);
-    const threshold = options.scoreThreshold ?? 0.5;
-    const max = options.maxDetections ?? this.config.detection.maxDetections;
-    const rows: number[] = [];
-    for (let i = 0; i < classes.length; i++) if (classes[i] > 0 && scores[i] >= threshold) rows.push(i);
-    rows.sort((a, b) => scores[b] - scores[a] || a - b);
-    return rows.slice(0, max);
-  }
-
-  private async pasteRows(out: ExecuteOutput, rows: number[], scale: number, width: number, height: number,
+  /** Each selected row's heatmap of its class, pasted into the original image. */
+  private async pasteRows(out: SelectedOutput, scale: number, width: number, height: number,
     options: DetectOptions): Promise<Instance[]> {
+    const { rows } = out;
     if (rows.length === 0) return [];
     const [classes, scores, boxes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data()]);
     const [n, k, mh, mw] = out.rawMasks.shape;
-    const flat = rows.map((r) => r * k + classes[r]);
+    const flat = rows.map((r, j) => j * k + classes[r]);
     const heat = tf.tidy(() => tf.gather(tf.reshape(out.rawMasks, [n * k, mh * mw]), tf.tensor1d(flat, 'int32')));
     let maps: Float32Array;
     try {
@@ -295,6 +293,14 @@ export class Model {
     this.disposed = true;
     if (this.pending === 0) this.net.dispose();
   }
+}
+
+/** Rows detect() returns: a class, score ≥ threshold, best first (ties by row), at most `max`. */
+export function selectRows(classes: ArrayLike<number>, scores: ArrayLike<number>, threshold: number, max: number): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < classes.length; i++) if (classes[i] > 0 && scores[i] >= threshold) rows.push(i);
+  rows.sort((a, b) => scores[b] - scores[a] || a - b);
+  return rows.slice(0, max);
 }
 
 function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] {

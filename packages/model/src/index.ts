@@ -15,6 +15,7 @@ export { COCO_LABELS, COCO_CATEGORY_IDS, labelOf } from './labels';
 export { loadWeights } from './io/load_weights';
 export type { LoadSourceOptions, LoadedWeights } from './io/load_weights';
 export { MaskRCNN } from './network/mask_rcnn';
+export type { RowSelector, SelectedOutput } from './network/mask_rcnn';
 export { countParameters, expectedWeightShapes } from './network/weight_shapes';
 export { preprocess, prepareRgbTensor } from './preprocess/prepare';
 export type { PreparedInput, PreprocessOptions } from './preprocess/prepare';

@@ -135,3 +135,61 @@ describe('MaskRCNN public calls own exactly their outputs (cpu, synthetic K=8 we
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe.each(['cpu', 'wasm'] as const)('MaskRCNN.executeSelected on %s (synthetic K=8 weights, 64x96 input)', (backend) => {
+  const cfg = resolveConfig({ ...widthDivOverrides(8), rpn: { postNmsTopN: 100 }, detection: { maxDetections: 10 } });
+  let weights: tf.NamedTensorMap;
+  let model: MaskRCNN;
+  let imData: tf.Tensor4D;
+  let imInfo: tf.Tensor2D;
+  beforeAll(async () => {
+    await initBackend(backend);
+    weights = syntheticWeights(cfg, 7);
+    model = new MaskRCNN(weights, cfg); // on wasm with the kernel plan (Winograd, fc6 blocks)
+    imData = tf.tidy(() => tf.mul(tf.randomUniform([1, 3, 64, 96], 0, 1, 'float32', 3), 255) as tf.Tensor4D);
+    imInfo = tf.tensor2d([[60, 90, 1]]);
+  });
+  afterAll(() => {
+    tf.dispose([imData, imInfo]);
+    model.dispose();
+    Object.values(weights).forEach((t) => t.dispose());
+  });
+
+  it('gives the selected rows the masks execute gives them, the other outputs unchanged, and leaks nothing', async () => {
+    const full = await model.execute(imData, imInfo);
+    const before = tf.memory().numTensors;
+    const picked = [7, 0, 3];
+    const seen: number[] = [];
+    const sel = await model.executeSelected(imData, imInfo, (classes, scores) => {
+      seen.push(classes.length, scores.length);
+      return picked;
+    });
+    expect(seen).toEqual([10, 10]);
+    expect(sel.rows).toEqual(picked);
+    expect(sel.rawMasks.shape).toEqual([3, 81, 28, 28]);
+    expect(Array.from(await sel.classes.data())).toEqual(Array.from(await full.classes.data()));
+    expect(Array.from(await sel.boxes.data())).toEqual(Array.from(await full.boxes.data()));
+    const all = await full.rawMasks.data();
+    const some = await sel.rawMasks.data();
+    const per = 81 * 28 * 28;
+    picked.forEach((r, j) => {
+      expect(Array.from(some.subarray(j * per, (j + 1) * per))).toEqual(Array.from(all.subarray(r * per, (r + 1) * per)));
+    });
+    tf.dispose([sel.classes, sel.scores, sel.boxes, sel.rawMasks]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([full.classes, full.scores, full.boxes, full.rawMasks]);
+  });
+
+  it('no row selected: an empty rawMasks and no mask head; a row out of range: ShapeMismatchError, no leak', async () => {
+    const before = tf.memory().numTensors;
+    const stages: string[] = [];
+    model.onStage = (s) => stages.push(s);
+    const none = await model.executeSelected(imData, imInfo, () => []);
+    model.onStage = undefined;
+    expect(none.rawMasks.shape).toEqual([0, 81, 28, 28]);
+    expect(stages).not.toContain('maskHead');
+    tf.dispose([none.classes, none.scores, none.boxes, none.rawMasks]);
+    await expect(model.executeSelected(imData, imInfo, () => [10])).rejects.toThrow(ShapeMismatchError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -57,6 +57,15 @@ export interface ExecuteOutput {
   rawMasks: tf.Tensor4D;
 }
 
+/** `executeSelected`'s outputs: every detection row, and masks for the selected rows only. */
+export interface SelectedOutput extends ExecuteOutput {
+  /** The detection rows whose masks `rawMasks` holds, in that order: rawMasks [rows.length, K, 28, 28]. */
+  rows: number[];
+}
+
+/** Picks detection rows from the read-back classes and scores (e.g. score ≥ threshold, best first). */
+export type RowSelector = (classes: Int32Array, scores: Float32Array) => number[];
+
 function disposeAll(ts: ReadonlyArray<tf.Tensor | undefined>): void {
   for (const t of ts) t?.dispose();
 }
@@ -167,6 +176,21 @@ export class MaskRCNN {
    * imInfo [1, 3] (processed height, width, scale; only height/width are read, for clipping).
    */
   async execute(imData: tf.Tensor4D, imInfo: tf.Tensor2D): Promise<ExecuteOutput> {
+    return this.run(imData, imInfo);
+  }
+
+  /**
+   * `execute` with the mask head run only on the detection rows `select` picks (what `detect`
+   * keeps): the masks of those rows equal execute's (every row is computed on its own), at a
+   * fraction of the mask head's cost when few detections pass the threshold.
+   */
+  async executeSelected(imData: tf.Tensor4D, imInfo: tf.Tensor2D, select: RowSelector): Promise<SelectedOutput> {
+    return this.run(imData, imInfo, select);
+  }
+
+  private async run(imData: tf.Tensor4D, imInfo: tf.Tensor2D): Promise<ExecuteOutput>;
+  private async run(imData: tf.Tensor4D, imInfo: tf.Tensor2D, select: RowSelector): Promise<SelectedOutput>;
+  private async run(imData: tf.Tensor4D, imInfo: tf.Tensor2D, select?: RowSelector): Promise<ExecuteOutput | SelectedOutput> {
     this.w();
     if (imInfo.rank !== 2 || imInfo.shape[0] !== 1 || imInfo.shape[1] !== 3) {
       throw new ShapeMismatchError('imInfo', '[1,3]', shapeString(imInfo.shape));
@@ -208,13 +232,28 @@ export class MaskRCNN {
         () => this.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, imH, imW), (t) => t.boxes);
       disposeAll([props.rois, props.scores, box.clsLogits, box.bboxDeltas]);
       let rawMasks: tf.Tensor4D;
+      let rows: number[] | undefined;
       try {
-        rawMasks = await stage('maskHead', () => this.maskHead(p, det.boxes), (t) => t);
+        if (select === undefined) {
+          rawMasks = await stage('maskHead', () => this.maskHead(p, det.boxes), (t) => t);
+        } else {
+          const [classes, scores] = await Promise.all([det.classes.data(), det.scores.data()]);
+          const picked = select(classes as Int32Array, scores as Float32Array);
+          if (!picked.every((r) => Number.isInteger(r) && r >= 0 && r < classes.length)) {
+            throw new ShapeMismatchError('selected rows', `integers in [0, ${classes.length})`, JSON.stringify(picked));
+          }
+          rows = picked;
+          const { numClasses } = this.config;
+          const side = 2 * this.config.roi.maskOutputSize;
+          rawMasks = picked.length === 0 ? tf.zeros([0, numClasses, side, side])
+            : await stage('maskHead', () => tf.tidy(() => this.maskHead(p, tf.gather(det.boxes, tf.tensor1d(picked, 'int32')))), (t) => t);
+        }
       } catch (e) {
         disposeAll([det.classes, det.scores, det.boxes]);
         throw e;
       }
-      return { classes: det.classes, scores: det.scores, boxes: det.boxes, rawMasks };
+      const out = { classes: det.classes, scores: det.scores, boxes: det.boxes, rawMasks };
+      return rows === undefined ? out : { ...out, rows };
     } finally {
       disposeAll(live);
     }
