@@ -10,7 +10,8 @@
  * Read-backs to the CPU (all `await t.data()`; no dataSync anywhere in the network), only where an
  * algorithm needs host data: `execute` reads im_info (the clip size); `proposals` reads every level's
  * top-k scores, indices and deltas in one round (decode + NMS on the CPU); `detectionOutput` reads the
- * softmax probabilities, RoIs and deltas in one round (per-class NMS on the CPU). With `onStage` set,
+ * softmax probabilities, RoIs and deltas in one round (per-class NMS on the CPU); `executeSelected`
+ * (what detect() uses) also reads the 100 detection classes and scores to pick its rows. With `onStage` set,
  * each stage also waits on a one-element probe of its output (timing only).
  */
 import * as tf from '@tensorflow/tfjs-core';
