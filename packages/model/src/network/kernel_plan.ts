@@ -69,10 +69,10 @@ export function planWeights(weights: tf.NamedTensorMap, config: ModelConfig, pla
   releaseReplaced = false): PlannedWeights {
   const derived: tf.NamedTensorMap = {};
   const replaced: string[] = [];
+  /** The weight's values (only read here, so the cpu backend's own array serves as is). */
   const take = (name: string): Float32Array => {
     const t = weights[name];
-    const v = t.dataSync() as Float32Array;
-    const values = releaseReplaced ? v : v.slice(); // dataSync may alias backend memory (cpu)
+    const values = t.dataSync() as Float32Array;
     if (releaseReplaced) t.dispose();
     replaced.push(name);
     return values;
@@ -86,8 +86,8 @@ export function planWeights(weights: tf.NamedTensorMap, config: ModelConfig, pla
   }
   const w6 = weights[`${FC6}.weight`];
   const b6 = weights[`${FC6}.bias`];
-  const [rows, cols] = w6?.rank === 2 ? w6.shape : [0, 0];
-  if (plan.fc6Blocks > 1 && w6 && b6 && rows !== undefined && cols !== undefined && cols % plan.fc6Blocks === 0) {
+  const [rows, cols] = (w6?.rank === 2 ? w6.shape : [0, 0]) as [number, number];
+  if (plan.fc6Blocks > 1 && b6 && cols > 0 && cols % plan.fc6Blocks === 0) {
     const width = cols / plan.fc6Blocks;
     const bias = b6.dataSync();
     const all = take(`${FC6}.weight`);
