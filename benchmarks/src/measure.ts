@@ -43,6 +43,35 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [out, performance.now() - t0];
 }
 
+/** Loads the subject: what runs, and the load time (the runner's own figure when it times itself). */
+export async function loadSubject(runner: SubjectRunner): Promise<{ runtime: Record<string, string | number | boolean>; loadMs: number }> {
+  const [runtime, wall] = await timed(() => runner.load());
+  return { runtime, loadMs: runner.loadMs?.() ?? wall };
+}
+
+/**
+ * After the timed runs: the optional profile pass over the images (`onImage` after each, with the
+ * RoI count it found) and the memory figures, peak RSS of the runs read before the profile pass.
+ * Disposes the runner.
+ */
+export async function finishSubject(runner: SubjectRunner, images: readonly ImageInput[], profiled: boolean,
+  onImage: (input: ImageInput, rois: number | null) => void = () => undefined): Promise<{ profile?: Record<string, number>; memory: MemoryFigures }> {
+  let profile: Record<string, number> | undefined;
+  const peakOfRuns = peakRssMiB();
+  if (profiled && runner.profile) {
+    for (const input of images) {
+      const p = await runner.profile(input);
+      profile ??= p.profile;
+      onImage(input, p.rois);
+    }
+  }
+  const memory: MemoryFigures = {
+    peakRssMiB: peakOfRuns, ...(profile ? { peakRssWithProfileMiB: peakRssMiB() } : {}), ...runner.memory(),
+  };
+  await runner.dispose();
+  return { profile, memory };
+}
+
 export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, images: readonly ImageInput[],
   progress: ProgressFn): Promise<SubjectResult> {
   const profiled = spec.profile && runner.profile !== undefined;
@@ -56,8 +85,7 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
     return out;
   };
   progress('load', 0, total);
-  const [runtime, loadWall] = await timed(() => runner.load());
-  const loadMs = runner.loadMs?.() ?? loadWall;
+  const { runtime, loadMs } = await loadSubject(runner);
   step('first run');
   const [firstOut, firstWall] = await timed(() => run(images[0]));
   const firstRunMs = firstOut.ms ?? firstWall;
@@ -74,20 +102,10 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
     runs.push({ image: input.stem, ms, stages: out.stages });
     step(`run ${i + 1}/${spec.runs} ${(ms / 1000).toFixed(2)} s`);
   }
-  let profile: Record<string, number> | undefined;
-  const peakOfRuns = peakRssMiB();
-  if (profiled && runner.profile) {
-    for (const input of images) {
-      const p = await runner.profile(input);
-      if (profile === undefined) profile = p.profile;
-      const c = countsByImage.get(input.stem);
-      if (c && c.rois === null) c.rois = p.rois;
-      step('profile');
-    }
-  }
-  const memory: MemoryFigures = {
-    peakRssMiB: peakOfRuns, ...(profile ? { peakRssWithProfileMiB: peakRssMiB() } : {}), ...runner.memory(),
-  };
-  await runner.dispose();
+  const { profile, memory } = await finishSubject(runner, images, profiled, (input, rois) => {
+    const c = countsByImage.get(input.stem);
+    if (c && c.rois === null) c.rois = rois;
+    step('profile');
+  });
   return { spec, ok: true, runtime, loadMs, firstRunMs, runs, counts: [...countsByImage.values()], memory, profile };
 }

@@ -5,10 +5,10 @@
  */
 import { ImageInput, readImageInput } from './inputs';
 import * as readline from 'readline';
-import { measureSubject, peakRssMiB, SubjectRunner } from './measure';
+import { finishSubject, loadSubject, measureSubject, SubjectRunner } from './measure';
 import { FinishReply, LoadReply, Reply, REPLY_PREFIX, RunReply, ServeCommand } from './serve_protocol';
 import { isRoiAlignRequest, RoiAlignRequest, runRoiAlignStep } from './roi_align_step';
-import { BenchInputs, MemoryFigures, SubjectResult, SubjectSpec, WorkerRequest } from './types';
+import { BenchInputs, SubjectResult, SubjectSpec, WorkerRequest } from './types';
 
 /**
  * The subject's runner. Each kind's runtime is imported only by its own worker (playwright-core
@@ -44,9 +44,7 @@ async function serve(req: WorkerRequest): Promise<void> {
     const cmd = JSON.parse(line) as ServeCommand;
     try {
       if (cmd.op === 'load') {
-        const t0 = performance.now();
-        const runtime = await runner.load();
-        reply<LoadReply>({ ok: true, runtime, loadMs: runner.loadMs?.() ?? performance.now() - t0 });
+        reply<LoadReply>({ ok: true, ...(await loadSubject(runner)) });
       } else if (cmd.op === 'run') {
         const input = images[cmd.image % images.length];
         const t0 = performance.now();
@@ -54,20 +52,8 @@ async function serve(req: WorkerRequest): Promise<void> {
         const ms = out.ms ?? performance.now() - t0;
         reply<RunReply>({ ok: true, image: input.stem, ms, stages: out.stages, counts: out.counts });
       } else {
-        let profile: Record<string, number> | undefined;
         const rois: Array<number | null> = [];
-        const peakOfRuns = peakRssMiB();
-        if (req.spec.profile && runner.profile) {
-          for (const input of images) {
-            const p = await runner.profile(input);
-            profile ??= p.profile;
-            rois.push(p.rois);
-          }
-        }
-        const memory: MemoryFigures = {
-          peakRssMiB: peakOfRuns, ...(profile ? { peakRssWithProfileMiB: peakRssMiB() } : {}), ...runner.memory(),
-        };
-        await runner.dispose();
+        const { profile, memory } = await finishSubject(runner, images, req.spec.profile, (_input, r) => rois.push(r));
         reply<FinishReply>({ ok: true, memory, profile, rois });
         process.exit(0);
       }
