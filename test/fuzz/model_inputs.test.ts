@@ -73,6 +73,15 @@ function structuralMutant(text: string): fc.Arbitrary<Uint8Array> {
     .map(([picks, v]) => new TextEncoder().encode(JSON.stringify(replaceAt(root, picks, v))));
 }
 
+/** Decodes as `name` and checks the RGB buffer matches the reported size (a decoder bug otherwise). */
+function decodesToRgb(name: string): (b: Uint8Array) => Promise<Awaited<ReturnType<typeof decodeImage>>> {
+  return async (b) => {
+    const img = await decodeImage(b, name);
+    if (img.data.length !== img.width * img.height * 3) throw new Error(`${name}: ${img.data.length} bytes for ${img.width}x${img.height}`);
+    return img;
+  };
+}
+
 describe('model inputs under fuzzing: MrcnnError only', () => {
   it('model.json byte mutations: loads or ModelLoadError; no tensors leak', async () => {
     const before = tf.memory().numTensors;
@@ -92,32 +101,20 @@ describe('model inputs under fuzzing: MrcnnError only', () => {
   });
 
   it('PNG bytes: decode to consistent RGB or ImageDecodeError', async () => {
-    const o = await fuzzProperty('png', mutantOf(pngSeeds()), budget(150), async (b) => {
-      const img = await decodeImage(b, 'fuzz.png');
-      if (img.data.length !== img.width * img.height * 3) throw new Error(`png: ${img.data.length} bytes for ${img.width}x${img.height}`);
-      return img;
-    }, isMrcnnError);
+    const o = await fuzzProperty('png', mutantOf(pngSeeds()), budget(150), decodesToRgb('fuzz.png'), isMrcnnError);
     log(describeOutcome('png', o));
     expect(o.rejected).toBeGreaterThan(0);
   });
 
   it('PNG structure (IHDR fields, re-deflated scanlines, chunks; CRCs repaired): RGB or ImageDecodeError', async () => {
-    const o = await fuzzProperty('png-structure', pngMutantOf(pngSeeds().slice(0, 6)), budget(150), async (b) => {
-      const img = await decodeImage(b, 'fuzz.png');
-      if (img.data.length !== img.width * img.height * 3) throw new Error(`png: ${img.data.length} bytes for ${img.width}x${img.height}`);
-      return img;
-    }, isMrcnnError);
+    const o = await fuzzProperty('png-structure', pngMutantOf(pngSeeds().slice(0, 6)), budget(150), decodesToRgb('fuzz.png'), isMrcnnError);
     log(describeOutcome('png-structure', o));
     expect(o.accepted).toBeGreaterThan(0);
     expect(o.rejected).toBeGreaterThan(0);
   });
 
   it('JPEG bytes: decode to consistent RGB or ImageDecodeError', async () => {
-    const o = await fuzzProperty('jpeg', mutantOf(await jpegSeeds()), budget(80), async (b) => {
-      const img = await decodeImage(b, 'fuzz.jpg');
-      if (img.data.length !== img.width * img.height * 3) throw new Error(`jpeg: ${img.data.length} bytes for ${img.width}x${img.height}`);
-      return img;
-    }, isMrcnnError);
+    const o = await fuzzProperty('jpeg', mutantOf(await jpegSeeds()), budget(80), decodesToRgb('fuzz.jpg'), isMrcnnError);
     log(describeOutcome('jpeg', o));
     expect(o.rejected).toBeGreaterThan(0);
   });
