@@ -296,7 +296,7 @@ export class Model {
 }
 
 /** Rows detect() returns: a class, score ≥ threshold, best first (ties by row), at most `max`. */
-export function selectRows(classes: ArrayLike<number>, scores: ArrayLike<number>, threshold: number, max: number): number[] {
+function selectRows(classes: ArrayLike<number>, scores: ArrayLike<number>, threshold: number, max: number): number[] {
   const rows: number[] = [];
   for (let i = 0; i < classes.length; i++) if (classes[i] > 0 && scores[i] >= threshold) rows.push(i);
   rows.sort((a, b) => scores[b] - scores[a] || a - b);
