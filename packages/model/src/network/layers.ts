@@ -84,22 +84,16 @@ export function conv(x: tf.Tensor4D, weights: tf.NamedTensorMap, name: string, s
  */
 export function dense(x: tf.Tensor2D, weights: tf.NamedTensorMap, name: string, relu: boolean): tf.Tensor2D {
   const activation = relu ? 'relu' : 'linear';
-  if (weights[blockName(`${name}.weight`, 0)] !== undefined) {
-    const parts: tf.Tensor2D[] = [];
-    for (let j = 0; weights[blockName(`${name}.weight`, j)] !== undefined; j++) {
-      const w = weight(weights, blockName(`${name}.weight`, j));
-      if (w.rank !== 2 || w.shape[0] !== x.shape[1]) {
-        throw new ShapeMismatchError(blockName(`${name}.weight`, j), `[${x.shape[1]}, out]`, shapeString(w.shape));
-      }
-      const b = weight(weights, blockName(`${name}.bias`, j), [w.shape[1] ?? 0]);
-      parts.push(tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation }) as tf.Tensor2D);
-    }
-    return tf.concat(parts, 1);
+  const fc = (wName: string, bName: string): tf.Tensor2D => {
+    const w = weight(weights, wName);
+    if (w.rank !== 2 || w.shape[0] !== x.shape[1]) throw new ShapeMismatchError(wName, `[${x.shape[1]}, out]`, shapeString(w.shape));
+    const b = weight(weights, bName, [w.shape[1] ?? 0]);
+    return tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation }) as tf.Tensor2D;
+  };
+  if (weights[blockName(`${name}.weight`, 0)] === undefined) return fc(`${name}.weight`, `${name}.bias`);
+  const parts: tf.Tensor2D[] = [];
+  for (let j = 0; weights[blockName(`${name}.weight`, j)] !== undefined; j++) {
+    parts.push(fc(blockName(`${name}.weight`, j), blockName(`${name}.bias`, j)));
   }
-  const w = weight(weights, `${name}.weight`);
-  if (w.rank !== 2 || w.shape[0] !== x.shape[1]) {
-    throw new ShapeMismatchError(`${name}.weight`, `[${x.shape[1]}, out]`, shapeString(w.shape));
-  }
-  const b = weight(weights, `${name}.bias`, [w.shape[1] ?? 0]);
-  return tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation }) as tf.Tensor2D;
+  return tf.concat(parts, 1);
 }
