@@ -91,8 +91,9 @@ async function buildStandaloneBrowserModule() {
     alias: workspaceSources,
     plugins: [nodeBuiltinStubs],
     minify: true,
-    // Error classes name themselves from `new.target.name` (MrcnnError): keep class names.
-    keepNames: true,
+    // No keepNames: it inserts __name() calls into tfjs-wasm's Emscripten factory, which tfjs hands
+    // to its worker threads as source text, and the threaded wasm backend then never starts. So in
+    // this bundle an error's `name` (new.target.name) is the minified class name: test `instanceof`.
     sourcemap: true,
     legalComments: 'linked',
     logLevel: 'warning',
