@@ -10,7 +10,7 @@
  *
  * and, for @mrcnn/model only, a self-contained build for a plain `<script type="module">`:
  *
- *   dist/browser/mrcnn.mjs   model + engine + tfjs-core and the cpu, wasm and webgl backends,
+ *   dist/browser/mrcnn.mjs   model + engine + schema + tfjs-core and the cpu, wasm and webgl backends,
  *                            exporting the model API, `engine` and `tf` (the same tfjs instance);
  *   dist/browser/tfjs-backend-wasm*.wasm   tfjs's wasm binaries, found next to the module
  *                            (the engine's RoIAlign wasm is inlined in the bundle as base64).
@@ -32,6 +32,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 /** @mrcnn/* → their TypeScript sources (as jest maps them), so bundles never need another package's dist. */
 const workspaceSources = {
+  '@mrcnn/schema': join(ROOT, 'packages', 'schema', 'src', 'index.ts'),
   '@mrcnn/engine': join(ROOT, 'packages', 'engine', 'src', 'index.ts'),
   '@mrcnn/weights-converter': join(ROOT, 'packages', 'weights-converter', 'src', 'index.ts'),
   '@mrcnn/model': join(ROOT, 'packages', 'model', 'src', 'index.ts'),
@@ -90,6 +91,9 @@ async function buildStandaloneBrowserModule() {
     alias: workspaceSources,
     plugins: [nodeBuiltinStubs],
     minify: true,
+    // No keepNames: it inserts __name() calls into tfjs-wasm's Emscripten factory, which tfjs hands
+    // to its worker threads as source text, and the threaded wasm backend then never starts. So in
+    // this bundle an error's `name` (new.target.name) is the minified class name: test `instanceof`.
     sourcemap: true,
     legalComments: 'linked',
     logLevel: 'warning',

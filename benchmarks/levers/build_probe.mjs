@@ -6,7 +6,7 @@ import { fileURLToPath } from 'url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const WORKSPACE = { '@mrcnn/engine': 'packages/engine', '@mrcnn/model': 'packages/model', '@mrcnn/weights-converter': 'packages/weights-converter' };
+const WORKSPACE = { '@mrcnn/schema': 'packages/schema', '@mrcnn/engine': 'packages/engine', '@mrcnn/model': 'packages/model', '@mrcnn/weights-converter': 'packages/weights-converter' };
 await esbuild.build({
   entryPoints: [path.join(here, 'memory_probe.ts')],
   outdir: path.join(here, 'dist'),

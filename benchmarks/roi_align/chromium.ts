@@ -15,7 +15,11 @@ async function main(argv: string[]): Promise<void> {
   const ti = argv.indexOf('--threads');
   const threads = ti >= 0 ? Number(argv[ti + 1]) : undefined;
   const chrome = await openChromiumPage(path.join(root, 'benchmarks', 'roi_align', 'browser_page.ts'), {
-    readyGlobal: 'roiAlignBench', alias: { '@mrcnn/engine': path.join(root, 'packages', 'engine', 'src', 'index.ts') },
+    readyGlobal: 'roiAlignBench',
+    alias: {
+      '@mrcnn/schema': path.join(root, 'packages', 'schema', 'src', 'index.ts'),
+      '@mrcnn/engine': path.join(root, 'packages', 'engine', 'src', 'index.ts'),
+    },
   });
   try {
     const result = await chrome.page.evaluate((o) => self.roiAlignBench(o),

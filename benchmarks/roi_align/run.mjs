@@ -24,7 +24,7 @@ await esbuild.build({
   plugins: [{
     name: 'workspace-sources',
     setup(build) {
-      build.onResolve({ filter: /^@mrcnn\/engine$/ }, () => ({ path: path.join(root, 'packages', 'engine', 'src', 'index.ts') }));
+      build.onResolve({ filter: /^@mrcnn\/(engine|schema)$/ }, (args) => ({ path: path.join(root, 'packages', args.path.slice('@mrcnn/'.length), 'src', 'index.ts') }));
       build.onResolve({ filter: /^[^./]/ }, (args) => (path.isAbsolute(args.path) ? undefined : { path: args.path, external: true }));
     },
   }],

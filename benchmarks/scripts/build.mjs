@@ -8,7 +8,7 @@ import { fileURLToPath } from 'url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const WORKSPACE = { '@mrcnn/engine': 'packages/engine', '@mrcnn/model': 'packages/model', '@mrcnn/weights-converter': 'packages/weights-converter' };
+const WORKSPACE = { '@mrcnn/schema': 'packages/schema', '@mrcnn/engine': 'packages/engine', '@mrcnn/model': 'packages/model', '@mrcnn/weights-converter': 'packages/weights-converter' };
 
 const workspaceSources = {
   name: 'workspace-sources',

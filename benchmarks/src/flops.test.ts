@@ -1,4 +1,4 @@
-import { resolveConfig, widthDivOverrides } from '../../packages/model/src/config';
+import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { flopCounts } from './flops';
 
 describe('flopCounts', () => {

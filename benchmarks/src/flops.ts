@@ -5,7 +5,7 @@
  * 2R(49F·fc + fc² + fc·5·classes); mask head on D rows = 2D·s²(9F·Cm + 3·9·Cm²) + deconv + predictor.
  * Element-wise ops, pooling, RoIAlign and NMS are not counted (as on the card).
  */
-import type { ModelConfig } from '../../packages/model/src/config';
+import type { ModelConfig } from '@mrcnn/schema';
 import { Stage } from './types';
 
 export interface FlopCounts {

@@ -81,6 +81,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** @mrcnn/* → their TypeScript sources, as jest's moduleNameMapper maps them (no build needed). */
 const WORKSPACE_SOURCES: Record<string, string> = {
+  '@mrcnn/schema': path.join(REPO_ROOT, 'packages', 'schema', 'src', 'index.ts'),
   '@mrcnn/engine': path.join(REPO_ROOT, 'packages', 'engine', 'src', 'index.ts'),
   '@mrcnn/weights-converter': path.join(REPO_ROOT, 'packages', 'weights-converter', 'src', 'index.ts'),
   '@mrcnn/model': path.join(REPO_ROOT, 'packages', 'model', 'src', 'index.ts'),

@@ -4,7 +4,7 @@
  * model.json carrying the K=8 architecture config — what a browser page loads over HTTP.
  */
 import * as path from 'path';
-import { resolveConfig, widthDivOverrides } from '../../packages/model/src/config';
+import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { toTfjsWeightMap, WeightMap } from '@mrcnn/weights-converter';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
 import { ORACLE_K8 } from '../helpers/paths';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { convert, ConvertOptions, ConvertSummary } from '@mrcnn/weights-converter';
 import { loadWeights } from '../../packages/model/src/io/load_weights';
 import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
-import { ModelConfig } from '../../packages/model/src/config';
+import { ModelConfig } from '@mrcnn/schema';
 import { detectionsFrom, matchDetections, maskIoU } from '../helpers/compare';
 import { TensorDump } from '../helpers/tensor_dump';
 import { tempDir } from '../../packages/weights-converter/src/__tests__/fixtures';

@@ -9,7 +9,7 @@
  * and end to end, which runs every layer.
  */
 import * as path from 'path';
-import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG } from '../../packages/model/src/config';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG } from '@mrcnn/schema';
 import { ORACLE_CACHE_K1 } from '../helpers/paths';
 import { describeParity, ParityTolerances, TestGroup } from './parity_suite';
 

@@ -9,7 +9,7 @@
  * leave tf.memory().numTensors as they found it.
  */
 import * as path from 'path';
-import { resolveConfig, widthDivOverrides } from '../../packages/model/src/config';
+import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { ORACLE_K8 } from '../helpers/paths';
 import { describeParity, TestGroup } from './parity_suite';
 

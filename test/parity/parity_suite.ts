@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
 import type { EngineBackendName } from '@mrcnn/engine';
-import type { ModelConfig } from '../../packages/model/src/config';
+import type { ModelConfig } from '@mrcnn/schema';
 import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
 import { prepareRgbTensor } from '../../packages/model/src/preprocess/prepare';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';

@@ -7,7 +7,7 @@
  * 4 x 256/K mask head, 91 classes, score-ordered unpadded detections, boxes in im_data pixels.
  */
 import * as path from 'path';
-import { DEFAULT_TORCHVISION_CONFIG, resolveConfig, widthDivOverrides } from '../../packages/model/src/config';
+import { DEFAULT_TORCHVISION_CONFIG, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { FIXTURES } from '../helpers/paths';
 import { describeParity } from './parity_suite';
 

@@ -21,6 +21,7 @@ export async function bundleEntry(name, code) {
     bundle: true, platform: 'node', outfile, logLevel: 'error',
     external: ['@tensorflow/tfjs-backend-wasm'],
     alias: {
+      '@mrcnn/schema': join(ROOT, 'packages/schema/src/index.ts'),
       '@mrcnn/engine': join(ROOT, 'packages/engine/src/index.ts'),
       '@mrcnn/weights-converter': join(ROOT, 'packages/weights-converter/src/index.ts'),
     },

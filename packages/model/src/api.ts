@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, MultiLevelRoIAlign } from '@mrcnn/engine';
 import type { EngineBackendName } from '@mrcnn/engine';
-import type { ModelConfig, ResizePolicy } from './config';
+import type { ModelConfig, ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
 import { LoadSourceOptions, loadWeights } from './io/load_weights';
 import { labelOf } from './labels';

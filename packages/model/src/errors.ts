@@ -1,19 +1,12 @@
 /**
  * Typed errors of @mrcnn/model. Every message names the argument, file or URL at fault, so a
- * caller can report it without parsing the text; the same name is also kept as a field.
+ * caller can report it without parsing the text; the same name is also kept as a field. All
+ * extend `MrcnnError` of @mrcnn/schema, the base class of every error the @mrcnn packages throw on
+ * purpose (re-exported here, as before, for callers of this package).
  */
+import { MrcnnError } from '@mrcnn/schema';
 
-/** Base class of every error this package throws on purpose. */
-export class MrcnnError extends Error {
-  /** The underlying error, when this one wraps another (decoder, fetch, JSON parser). */
-  readonly cause?: unknown;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message);
-    this.name = new.target.name;
-    if (options?.cause !== undefined) this.cause = options.cause;
-  }
-}
+export { MrcnnError };
 
 /** A caller-supplied argument or option has the wrong type, range or value. */
 export class ArgumentError extends MrcnnError {

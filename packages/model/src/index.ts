@@ -7,16 +7,17 @@ export type { BackendName, DetectOptions, DetectStage, ExecuteOutput, Instance, 
 export {
   MrcnnError, ArgumentError, ImageDecodeError, ModelLoadError, ShapeMismatchError, DisposedError,
 } from './errors';
+// The architecture schema is @mrcnn/schema's (one source for the model, the converter and model.json).
 export {
   DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, ConfigError, resolveConfig, widthDivOverrides,
-} from './config';
-export type { DeepPartial, ModelConfig, ResizePolicy } from './config';
+  countParameters, expectedWeightShapes,
+} from '@mrcnn/schema';
+export type { DeepPartial, ModelConfig, ResizePolicy } from '@mrcnn/schema';
 export { COCO_LABELS, COCO_CATEGORY_IDS, labelOf } from './labels';
 export { loadWeights } from './io/load_weights';
 export type { LoadSourceOptions, LoadedWeights } from './io/load_weights';
 export { MaskRCNN } from './network/mask_rcnn';
 export type { RowSelector, SelectedOutput } from './network/mask_rcnn';
-export { countParameters, expectedWeightShapes } from './network/weight_shapes';
 export { preprocess, prepareRgbTensor } from './preprocess/prepare';
 export type { PreparedInput, PreprocessOptions } from './preprocess/prepare';
 export { inputGeometry } from './preprocess/geometry';

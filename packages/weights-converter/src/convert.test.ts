@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { MODEL_SCHEMA_VERSION, readModelMetadata, resolveConfig, variant } from '@mrcnn/schema';
 import { convert } from './convert';
 import { MissingTensorError, WeightsFormatError } from './errors';
 import { readPth } from './readers/pth';
@@ -15,7 +16,7 @@ import { runConvertCommand } from './cli';
 interface ModelJson {
   format: string;
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  userDefinedMetadata: { mrcnn: Record<string, unknown>; labels?: string[]; converter: Record<string, unknown> };
+  userDefinedMetadata: { schemaVersion: number; mrcnn: Record<string, unknown>; labels?: string[]; converter: Record<string, unknown> };
 }
 
 function readModelDir(dir: string): { json: ModelJson; data: ArrayBuffer } {
@@ -31,6 +32,20 @@ afterAll(removeTempDirs);
 
 describe('convert', () => {
   beforeAll(async () => { await tf.setBackend('cpu'); });
+
+  it.each([
+    ['tiny_k16.pth', '0049', { numClasses: 81, backbone: { widthDiv: 16, blocks: [1, 1, 1, 1] }, fpn: { channels: 16 }, boxHead: { fcDim: 64 }, mask: { channels: 8, convs: 4 } }],
+    ['tiny_k32_tv.pth', 'torchvision-v1', { numClasses: 91, backbone: { widthDiv: 32, blocks: [1, 1, 1, 1] }, fpn: { channels: 8 }, boxHead: { fcDim: 32 }, mask: { channels: 8, convs: 4 } }],
+  ] as const)('%s: model.json holds the schema version and the %s variant with the widths the shapes tell', async (file, name, shapes) => {
+    const out = path.join(tempDir('conv-'), 'model');
+    await convert(fixture(file), out);
+    const meta = readModelDir(out).json.userDefinedMetadata;
+    expect(meta.schemaVersion).toBe(MODEL_SCHEMA_VERSION);
+    expect(Object.keys(meta)).toEqual(['schemaVersion', 'mrcnn', 'converter']);
+    // Every field the tensors do not tell is the schema's default for the variant.
+    expect(meta.mrcnn).toEqual(resolveConfig(shapes, variant(name)));
+    expect(readModelMetadata(meta).config).toEqual(meta.mrcnn);
+  });
 
   it('.pth -> model.json + shards (<= maxShardBytes) that tf.io decodes to the transformed weights exactly', async () => {
     const out = path.join(tempDir('conv-'), 'model');

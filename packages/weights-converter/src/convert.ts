@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { configFor, InputOverrides } from './config/from_arch';
+import { configFor, InputOverrides, withInput } from './config/from_arch';
 import { withFile, WeightsFormatError } from './errors';
 import { detectFormat, InputFormat } from './io/format';
 import { Progress, readInputFile } from './io/read_input';
@@ -104,7 +104,7 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
   if (opts.channelOrder !== undefined || opts.foldStd === true) {
     const changed = changeInput(tfjs, config.input, { channelOrder: opts.channelOrder, foldStd: opts.foldStd });
     tfjs = changed.weights;
-    config = { ...config, input: { ...config.input, ...changed.input } };
+    config = withInput(config, changed.input);
     src.notes.push(`input: ${changed.input.channelOrder}, mean [${changed.input.mean.join(', ')}], std [${changed.input.std.join(', ')}]`);
   }
   if (opts.labels !== undefined && opts.labels.length !== info.numClasses && opts.labels.length !== info.numClasses - 1) {

@@ -1,7 +1,10 @@
 /**
  * Typed errors of the converter. Each names the file (when known) and the tensor or op at fault,
- * so a CLI user can tell what to fix without a stack trace.
+ * so a CLI user can tell what to fix without a stack trace. `ConverterError` extends `MrcnnError`
+ * of @mrcnn/schema, the base class of every error the @mrcnn packages throw on purpose.
  */
+import { MrcnnError } from '@mrcnn/schema';
+
 export interface ErrorContext {
   /** Input file being read, when the error comes from a reader. */
   file?: string;
@@ -19,7 +22,7 @@ function describe(message: string, ctx: ErrorContext): string {
   return parts.length > 0 ? `${message} (${parts.join(', ')})` : message;
 }
 
-export class ConverterError extends Error {
+export class ConverterError extends MrcnnError {
   readonly file?: string;
   readonly tensor?: string;
   readonly op?: string;
@@ -29,7 +32,6 @@ export class ConverterError extends Error {
   constructor(message: string, ctx: ErrorContext = {}) {
     super(describe(message, ctx));
     this.detail = message;
-    this.name = new.target.name;
     this.file = ctx.file;
     this.tensor = ctx.tensor;
     this.op = ctx.op;

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { toTfjsWeightMap, WeightMap } from '@mrcnn/weights-converter';
-import { resolveConfig, widthDivOverrides } from '../../../packages/model/src/config';
+import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { ORACLE_K8 } from '../../helpers/paths';
 import { readTensorDump } from '../../helpers/tensor_dump';
 

@@ -1,5 +1,5 @@
 /** `mrcnn info <model>`: the config, parameter counts and the weight tensors of a model.json. */
-import { countParameters } from '../network/weight_shapes';
+import { countParameters } from '@mrcnn/schema';
 import { CommandIO, EXIT_OK, parseArgs, UsageError } from './args';
 import { readModelFile } from './model_file';
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Instance, Model } from '../api';
-import type { ResizePolicy } from '../config';
+import type { ResizePolicy } from '@mrcnn/schema';
 import { readImageFile } from '../preprocess/decode';
 import { CocoRle, encodeRle, rleArea } from '../postprocess/rle';
 import { encodePng, renderOverlay } from '../render/overlay';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, DeepPartial, ModelConfig, resolveConfig } from '../config';
+import { ConfigError, DeepPartial, ModelConfig, resolveConfig } from '@mrcnn/schema';
 import { ModelLoadError } from '../errors';
 import { validateManifest, ValidatedManifest } from '../io/manifest';
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_0049_CONFIG, resolveConfig, widthDivOverrides } from '../config';
+import { DEFAULT_0049_CONFIG, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { ModelLoadError } from '../errors';
 import { checkRelativePath, validateManifest } from './manifest';
 import { loadWeights } from './load_weights';

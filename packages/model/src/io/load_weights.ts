@@ -1,13 +1,14 @@
 /**
  * Resolves a model source to tfjs artifacts, validates them and decodes the weight map and the
- * architecture config (`userDefinedMetadata.mrcnn`, through `resolveConfig`).
+ * architecture config (`userDefinedMetadata`, versioned by @mrcnn/schema: stored_config.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, DeepPartial, ModelConfig, resolveConfig } from '../config';
+import type { DeepPartial, ModelConfig } from '@mrcnn/schema';
 import { ModelLoadError } from '../errors';
 import { fileSystemHandler } from './fs_handler';
 import { decodeWeights } from './decode_weights';
 import { validateManifest, weightDataByteLength } from './manifest';
+import { readStoredConfig } from './stored_config';
 
 export interface LoadSourceOptions {
   /** Overrides merged over the config stored in model.json (e.g. proposal counts). */
@@ -54,24 +55,6 @@ export function handlerFor(source: string, options: LoadSourceOptions = {}): tf.
   return tf.io.http(source, httpOptions);
 }
 
-function configFrom(artifacts: tf.io.ModelArtifacts, source: string, options: LoadSourceOptions): ModelConfig {
-  const meta = artifacts.userDefinedMetadata;
-  const stored: unknown = meta !== undefined ? meta['mrcnn'] : undefined;
-  try {
-    if (stored === undefined) {
-      if (!options.fallbackConfig) {
-        throw new ModelLoadError(source, 'model.json has no userDefinedMetadata.mrcnn config (pass options.fallbackConfig)');
-      }
-      return resolveConfig(options.config ?? {}, options.fallbackConfig);
-    }
-    const base = resolveConfig(stored as DeepPartial<ModelConfig>);
-    return options.config ? resolveConfig(options.config, base) : base;
-  } catch (cause) {
-    if (cause instanceof ConfigError) throw new ModelLoadError(source, `userDefinedMetadata.mrcnn: ${cause.message}`, { cause });
-    throw cause;
-  }
-}
-
 function labelsFrom(artifacts: tf.io.ModelArtifacts, source: string, config: ModelConfig): string[] | undefined {
   const stored: unknown = artifacts.userDefinedMetadata?.['labels'];
   if (stored === undefined) return undefined;
@@ -96,7 +79,7 @@ export async function loadWeights(source: string | tf.io.IOHandler, options: Loa
     const msg = cause instanceof Error ? cause.message : String(cause);
     throw new ModelLoadError(name, `loading failed: ${msg}`, { cause });
   }
-  const config = configFrom(artifacts, name, options);
+  const config = readStoredConfig(artifacts.userDefinedMetadata, name, options);
   const labels = labelsFrom(artifacts, name, config);
   if (!artifacts.weightSpecs || !artifacts.weightData) throw new ModelLoadError(name, 'the artifacts carry no weights');
   const manifest = validateManifest([{ paths: ['weights.bin'], weights: artifacts.weightSpecs }], name);

@@ -7,7 +7,7 @@
  *   hs = h_r·size (ratio-major), cell = round([−ws, −hs, ws, hs] / 2), centre (x·stride, y·stride).
  * Computed in float32 arithmetic (Math.fround) as the PyTorch oracle does.
  */
-import type { AnchorsConfig } from '../config';
+import type { AnchorsConfig } from '@mrcnn/schema';
 
 const f = Math.fround;
 

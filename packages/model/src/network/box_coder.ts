@@ -10,7 +10,7 @@
  *   pw = exp(min(dw, clamp))·w, x1' = pcx − 0.5·pw, x2' = pcx + 0.5·pw; clip x to [0, W], y to [0, H].
  * Deltas are divided by `weights` (wx, wy, ww, wh) first.
  */
-import type { Quad } from '../config';
+import type { Quad } from '@mrcnn/schema';
 
 // Module-level aliases: global lookups (Math.*) are slow inside vm contexts such as jest's.
 const f = Math.fround;

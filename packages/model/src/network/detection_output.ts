@@ -11,7 +11,7 @@
  * pairs above the score threshold are decoded (box_coder.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DetectionConfig } from '../config';
+import type { DetectionConfig } from '@mrcnn/schema';
 import { decodeClipInto } from './box_coder';
 import { batchedNms } from './nms';
 

@@ -3,10 +3,9 @@
  * 3x3 output convs (`layer_blocks`) → P2..P5; P6 = max pool kernel 1, stride 2 of P5 (RPN only).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FPN } from '@mrcnn/schema';
 import type { BackboneFeatures } from './backbone/resnet';
 import { conv } from './layers';
-
-export const FPN = 'backbone.fpn';
 
 export type PyramidFeatures = readonly [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
 

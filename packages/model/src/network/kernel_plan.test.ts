@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
-import { resolveConfig, widthDivOverrides } from '../config';
+import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { defaultKernelPlan, FC6, planWeights } from './kernel_plan';
 import { blockName, winogradName } from './layers';
 import { ExecuteOutput, MaskRCNN } from './mask_rcnn';

@@ -13,13 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { winogradFilterValues, winogradSupported } from '@mrcnn/engine';
-import type { ModelConfig } from '../config';
-import { BODY } from './backbone/resnet';
+import { BODY, BOX_HEAD, FPN, MASK_HEAD, RPN, type ModelConfig } from '@mrcnn/schema';
 import { blockName, winogradName } from './layers';
-import { FPN } from './fpn';
-import { MASK_HEAD } from './roi_heads/mask';
-import { BOX_HEAD } from './roi_heads/box';
-import { RPN } from './rpn_head';
 
 export interface KernelPlan {
   readonly winograd: boolean;

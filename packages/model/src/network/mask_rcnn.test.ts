@@ -1,22 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
-import { DEFAULT_0049_CONFIG, resolveConfig, widthDivOverrides } from '../config';
+import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { DisposedError, ShapeMismatchError } from '../errors';
 import { MaskRCNN } from './mask_rcnn';
-import { countParameters, expectedWeightShapes } from './weight_shapes';
 import { syntheticWeights } from './__tests__/synthetic';
-
-describe('parameter count', () => {
-  it('reproduces the card: 44,920,241 with the spec rule (RPN counted 5x)', () => {
-    const count = countParameters(expectedWeightShapes(DEFAULT_0049_CONFIG), DEFAULT_0049_CONFIG);
-    // eslint-disable-next-line no-console
-    console.log(`0049 parameters: ${count.total.toLocaleString('en-US')} (card: 44.920 M); unique ${count.unique.toLocaleString('en-US')}`);
-    expect(count.byStage).toEqual({ backbone: 23481472, fpn: 3344384, rpn: 2969675, boxHead: 14310805, maskHead: 813905 });
-    expect(count.total).toBe(44920241);
-    expect(count.unique).toBe(42544501);
-    expect((count.total / 1e6).toFixed(3)).toBe('44.920');
-  });
-});
 
 describe.each(['cpu'] as const)('MaskRCNN wiring on %s (synthetic K=8 weights)', (backend) => {
   const cfg = resolveConfig(widthDivOverrides(8));

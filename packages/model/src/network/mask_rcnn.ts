@@ -15,7 +15,7 @@
  * each stage also waits on a one-element probe of its output (timing only).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelConfig } from '../config';
+import { expectedWeightShapes, ModelConfig } from '@mrcnn/schema';
 import { DisposedError, ShapeMismatchError, shapeString } from '../errors';
 import { BackboneFeatures, resnetBody } from './backbone/resnet';
 import { Detections, detectionOutput } from './detection_output';
@@ -26,7 +26,6 @@ import { BoxHeadOutput, boxHead } from './roi_heads/box';
 import { maskHead } from './roi_heads/mask';
 import { roiFeatures } from './roi_heads/roi_align';
 import { RpnLevelOutput, rpnHead } from './rpn_head';
-import { expectedWeightShapes } from './weight_shapes';
 import { defaultKernelPlan, KernelPlan, planWeights } from './kernel_plan';
 
 export type StageName = 'normalize' | 'backbone' | 'fpn' | 'rpn' | 'proposals' | 'boxHead' | 'detectionOutput' | 'maskHead';

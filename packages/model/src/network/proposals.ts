@@ -9,7 +9,7 @@
  * only read-back of this stage, and decoding + NMS run on the CPU (box_coder.ts, nms.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AnchorsConfig, RpnConfig } from '../config';
+import type { AnchorsConfig, RpnConfig } from '@mrcnn/schema';
 import { levelAnchors } from './anchors';
 import { decodeClipInto } from './box_coder';
 import { nms, sortDescending } from './nms';

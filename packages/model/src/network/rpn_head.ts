@@ -4,9 +4,8 @@
  * in (y, x, anchor) order.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { RPN } from '@mrcnn/schema';
 import { conv } from './layers';
-
-export const RPN = 'rpn.head';
 
 export interface RpnLevelOutput {
   /** [1, h, w, A] objectness logits. */

@@ -3,7 +3,7 @@
  * scale by policy, resized size rounded half up, padded size = max(input size, next multiple of
  * padMultiple).
  */
-import type { InputConfig, ResizePolicy } from '../config';
+import type { InputConfig, ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError } from '../errors';
 
 export interface InputGeometry {

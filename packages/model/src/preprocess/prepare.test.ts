@@ -5,7 +5,7 @@ import * as path from 'path';
 import { closeStats } from '../../../../test/helpers/compare';
 import { IMAGES, ORACLE_K8 } from '../../../../test/helpers/paths';
 import { readTensorDump } from '../../../../test/helpers/tensor_dump';
-import { DEFAULT_0049_CONFIG, InputConfig, ResizePolicy } from '../config';
+import { DEFAULT_0049_CONFIG, InputConfig, ResizePolicy } from '@mrcnn/schema';
 import { ShapeMismatchError } from '../errors';
 import { readImageFile } from './decode';
 import { inputGeometry } from './geometry';

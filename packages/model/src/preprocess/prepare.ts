@@ -6,7 +6,7 @@
  * (the network does that).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { InputConfig, ResizePolicy } from '../config';
+import type { InputConfig, ResizePolicy } from '@mrcnn/schema';
 import { DecodeOptions } from './decode';
 import { inputGeometry, InputGeometry } from './geometry';
 import {

@@ -8,7 +8,7 @@
 import { MissingTensorError, ShapeMismatchError } from '../errors';
 import { WeightMap } from '../types';
 
-export interface InputConvention { channelOrder: 'BGR' | 'RGB'; mean: number[]; std: number[] }
+export interface InputConvention { channelOrder: 'BGR' | 'RGB'; mean: readonly number[]; std: readonly number[] }
 
 const STEM = 'backbone.body.conv1.weight';
 

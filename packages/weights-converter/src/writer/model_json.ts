@@ -1,8 +1,10 @@
 /**
- * tfjs model artifacts for a weight map: `model.json` (weightsManifest + the architecture config
- * in `userDefinedMetadata.mrcnn`, labels in `userDefinedMetadata.labels`) and its shards.
+ * tfjs model artifacts for a weight map: `model.json` (weightsManifest; in `userDefinedMetadata`
+ * the schema version and the architecture config as @mrcnn/schema's `modelMetadata` lays them out,
+ * labels in `labels`, provenance in `converter`) and its shards.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { modelMetadata, ModelConfig } from '@mrcnn/schema';
 import { WeightMap } from '../types';
 import { encodeTensor, Quantization } from './quantize';
 import { MAX_SHARD_BYTES, packShards, Shard } from './shards';
@@ -10,7 +12,7 @@ import { MAX_SHARD_BYTES, packShards, Shard } from './shards';
 export const GENERATED_BY = '@mrcnn/weights-converter 0.1.0';
 
 export interface ArtifactOptions {
-  config: object;
+  config: ModelConfig;
   labels?: readonly string[];
   quantize?: Quantization;
   maxShardBytes?: number;
@@ -36,7 +38,7 @@ export function buildArtifacts(weights: WeightMap, opts: ArtifactOptions): Artif
     opts.onTensor?.(++i, weights.size, t.name);
   }
   const shards = packShards(parts, opts.maxShardBytes ?? MAX_SHARD_BYTES);
-  const meta: Record<string, unknown> = { mrcnn: opts.config };
+  const meta: Record<string, unknown> = { ...modelMetadata(opts.config) };
   if (opts.labels !== undefined) meta.labels = [...opts.labels];
   if (opts.provenance !== undefined) meta.converter = { ...opts.provenance, quantize: opts.quantize ?? 'none' };
   const modelJson: Record<string, unknown> = {

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
+const SCHEMA_SOURCE = path.join(__dirname, '..', '..', '..', '..', 'schema', 'src', 'index.ts');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -73,7 +74,8 @@ export async function openChromiumPage(entry: string, opts: OpenPageOptions = {}
     entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error',
     // Node-only set-up paths (threaded wasm under Node) import these lazily and never run in a page.
     external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-    alias: opts.alias ?? {},
+    // The engine's sources import @mrcnn/schema (its error base class): from its sources too.
+    alias: { '@mrcnn/schema': SCHEMA_SOURCE, ...opts.alias },
   });
   const server = await serve(built.outputFiles[0].text);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-chromium-'));

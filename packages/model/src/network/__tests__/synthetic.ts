@@ -1,7 +1,6 @@
 /** Deterministic synthetic weight maps (for wiring and leak tests; parity uses the oracle's weights). */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../../config';
-import { expectedWeightShapes } from '../weight_shapes';
+import { expectedWeightShapes, type ModelConfig } from '@mrcnn/schema';
 
 /** xorshift32 uniform in [-1, 1). */
 function rng(seed: number): () => number {

@@ -4,18 +4,10 @@
  * torchvision puts it on the 3x3. Returns C2..C5 (strides 4..32), NHWC.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackboneConfig } from '../../config';
+import { BODY, type BackboneConfig } from '@mrcnn/schema';
 import { conv, step } from '../layers';
 
-export const BODY = 'backbone.body';
-
 export type BackboneFeatures = readonly [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-
-/** Channel widths of the ResNet50 body for a width divisor. */
-export function resnetWidths(widthDiv: number): { stem: number; inner: number[]; out: number[] } {
-  const inner = [64, 128, 256, 512].map((c) => c / widthDiv);
-  return { stem: 64 / widthDiv, inner, out: inner.map((c) => c * 4) };
-}
 
 function bottleneck(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string, stride: number,
   strideOn: BackboneConfig['strideOn'], hasDownsample: boolean): tf.Tensor4D {

@@ -3,12 +3,9 @@
  * this NHWC order) → fc6 + relu → fc7 + relu → cls_score [R, K], bbox_pred [R, 4K].
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { RoiConfig } from '../../config';
+import { BOX_HEAD, BOX_PREDICTOR, type RoiConfig } from '@mrcnn/schema';
 import { dense, step } from '../layers';
 import { roiFeatures } from './roi_align';
-
-export const BOX_HEAD = 'roi_heads.box_head';
-export const BOX_PREDICTOR = 'roi_heads.box_predictor';
 
 export interface BoxHeadOutput {
   /** [R, numClasses] logits (softmax → scores). */

@@ -4,13 +4,10 @@
  * + relu → 1x1 conv → numClasses → sigmoid. Returns raw masks NCHW [N, numClasses, 28, 28] as the card.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MaskConfig, RoiConfig } from '../../config';
+import { MASK_HEAD, MASK_PREDICTOR, type MaskConfig, type RoiConfig } from '@mrcnn/schema';
 import { ShapeMismatchError, shapeString } from '../../errors';
 import { conv, step, weight } from '../layers';
 import { roiFeatures } from './roi_align';
-
-export const MASK_HEAD = 'roi_heads.mask_head';
-export const MASK_PREDICTOR = 'roi_heads.mask_predictor';
 
 /**
  * ConvTranspose kh x kw, stride (kh, kw) (+ bias, relu); weight [kh, kw, out, in]. With stride equal

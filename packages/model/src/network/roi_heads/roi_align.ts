@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { multiLevelRoIAlign, RoIAreaMode } from '@mrcnn/engine';
 import type { MultiLevelRoIAlignAttrs } from '@mrcnn/engine';
-import type { RoiConfig } from '../../config';
+import type { RoiConfig } from '@mrcnn/schema';
 
 /** Pyramid level number of the finest RoI level (P2: stride 4 = 2^2). */
 function firstLevel(cfg: RoiConfig): number {

@@ -1,9 +1,10 @@
 /**
- * The two default configurations, 0049 and torchvision's maskrcnn_resnet50_fpn. The values follow
- * /work/shared/spec/0049-architecture.md ("Conventions pinned"); @mrcnn/weights-converter carries a
- * copy (it cannot import this package), kept equal by test/converter/config_presets.test.ts.
+ * The two default configurations, 0049 and torchvision's maskrcnn_resnet50_fpn (the values follow
+ * /work/shared/spec/0049-architecture.md, "Conventions pinned"), and the width-divided overrides
+ * of the test fixtures. The named presets (one table, one edit per new variant): variants.ts.
  */
-import { ConfigError, DeepPartial, ModelConfig } from './types';
+import { ConfigError } from '../errors';
+import { DeepPartial, ModelConfig } from './types';
 
 const CLAMP_LOG_WH = Math.log(1000 / 16);
 

@@ -1,5 +1,6 @@
 /** Validation: builds a fresh, exactly-typed ModelConfig from unknown input; throws ConfigError. */
-import { AnchorsConfig, BackboneConfig, ConfigError, InputConfig, ModelConfig, Quad, Triple } from './types';
+import { ConfigError } from '../errors';
+import { AnchorsConfig, BackboneConfig, InputConfig, ModelConfig, Quad, Triple } from './types';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,4 +1,16 @@
-import { ConfigError, DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, anchorsPerLocation, resolveConfig, widthDivOverrides } from './config';
+import { ConfigError, MrcnnError } from '../errors';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, widthDivOverrides } from './defaults';
+import { resolveConfig } from './resolve';
+import { anchorsPerLocation } from './validate';
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
 
 describe('resolveConfig', () => {
   it('returns the 0049 defaults unchanged', () => {
@@ -30,9 +42,22 @@ describe('resolveConfig', () => {
   });
 
   it('throws ConfigError naming the field', () => {
+    const err = thrown(() => resolveConfig({ input: { height: 300 } }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toBeInstanceOf(MrcnnError);
+    expect((err as ConfigError).path).toBe('input.height');
+    expect((err as ConfigError).name).toBe('ConfigError');
     expect(() => resolveConfig({ input: { height: 300 } })).toThrow(/input\.height/);
     expect(() => resolveConfig({ rpn: { nmsThreshold: 1.5 } })).toThrow(ConfigError);
     expect(() => resolveConfig({ detection: { ordering: 'random' as 'score' } })).toThrow(/detection\.ordering/);
     expect(() => resolveConfig({ anchors: { widths: [[1, 2, 3]] } })).toThrow(/anchors\.widths/);
+  });
+
+  it('is plain JSON: a config survives JSON and resolves to itself', () => {
+    for (const c of [DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, resolveConfig(widthDivOverrides(8))]) {
+      const json: unknown = JSON.parse(JSON.stringify(c));
+      expect(json).toEqual(c);
+      expect(resolveConfig(json as typeof c)).toEqual(c);
+    }
   });
 });

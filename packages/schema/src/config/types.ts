@@ -1,7 +1,7 @@
 /**
  * The configuration's types: nested readonly objects, plain JSON so the whole object can travel in
- * `model.json` (`userDefinedMetadata.mrcnn`). Values: defaults.ts; merging and validation: index.ts,
- * validate.ts.
+ * `model.json` (`userDefinedMetadata.mrcnn`). Values: defaults.ts, variants.ts; merging and
+ * validation: resolve.ts, validate.ts.
  */
 export type ResizePolicy = 'fit' | 'window';
 export type ChannelOrder = 'BGR' | 'RGB';
@@ -137,11 +137,3 @@ export type DeepPartial<T> = T extends readonly unknown[]
   : T extends object
     ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
     : T;
-
-/** Thrown by `resolveConfig` for a value outside its domain; `path` names the field. */
-export class ConfigError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(`invalid config ${path}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}

@@ -1,13 +1,11 @@
 /**
- * The tfjs weight map the network expects for a configuration (names and shapes, docs/CONVENTIONS.md
- * §3), built without allocating, and the parameter count with the spec's rule.
+ * The tfjs weight map a configuration needs (names and shapes, docs/CONVENTIONS.md §3): what the
+ * network reads, what the converter requires of a converted map, what the parameter count sums.
  */
-import { ModelConfig, anchorsPerLocation } from '../config';
-import { BODY, resnetWidths } from './backbone/resnet';
-import { FPN } from './fpn';
-import { BOX_HEAD, BOX_PREDICTOR } from './roi_heads/box';
-import { MASK_HEAD, MASK_PREDICTOR } from './roi_heads/mask';
-import { RPN } from './rpn_head';
+import { ModelConfig } from '../config/types';
+import { anchorsPerLocation } from '../config/validate';
+import { BODY, BOX_HEAD, BOX_PREDICTOR, FPN, MASK_HEAD, MASK_PREDICTOR, RPN } from './layer_names';
+import { resnetWidths } from './resnet_widths';
 
 export type WeightShapes = Map<string, readonly number[]>;
 
@@ -59,42 +57,4 @@ export function expectedWeightShapes(cfg: ModelConfig): WeightShapes {
   out.set(`${MASK_PREDICTOR}.conv5_mask.bias`, [m]);
   convShapes(out, `${MASK_PREDICTOR}.mask_fcn_logits`, 1, m, k);
   return out;
-}
-
-export interface ParameterCount {
-  /** The spec's rule: BN folded, the shared RPN head counted once per pyramid level. */
-  readonly total: number;
-  /** Every tensor once. */
-  readonly unique: number;
-  readonly byStage: Readonly<Record<'backbone' | 'fpn' | 'rpn' | 'boxHead' | 'maskHead', number>>;
-}
-
-function stageOf(name: string): keyof ParameterCount['byStage'] {
-  if (name.startsWith(`${BODY}.`)) return 'backbone';
-  if (name.startsWith(`${FPN}.`)) return 'fpn';
-  if (name.startsWith('rpn.')) return 'rpn';
-  if (name.startsWith('roi_heads.box_')) return 'boxHead';
-  return 'maskHead';
-}
-
-/**
- * Parameters of a weight map (tensors or bare `{shape}` entries, e.g. from `expectedWeightShapes`),
- * RPN tensors counted once per RPN level (`anchors.strides.length`, 5 for P2..P6).
- */
-export function countParameters(weights: Readonly<Record<string, { readonly shape: readonly number[] }>> | WeightShapes,
-  cfg: ModelConfig): ParameterCount {
-  const entries: Array<[string, readonly number[]]> = weights instanceof Map
-    ? [...weights.entries()]
-    : Object.entries(weights).map(([n, t]) => [n, t.shape]);
-  const byStage = { backbone: 0, fpn: 0, rpn: 0, boxHead: 0, maskHead: 0 };
-  let unique = 0;
-  for (const [name, shape] of entries) {
-    const n = shape.reduce((p, d) => p * d, 1);
-    unique += n;
-    byStage[stageOf(name)] += n;
-  }
-  const rpnLevels = cfg.anchors.strides.length;
-  byStage.rpn *= rpnLevels;
-  const total = byStage.backbone + byStage.fpn + byStage.rpn + byStage.boxHead + byStage.maskHead;
-  return { total, unique, byStage };
 }
