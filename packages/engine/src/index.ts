@@ -5,7 +5,10 @@
  */
 export { EngineArgumentError, EngineBackendError } from './errors';
 export { MultiLevelRoIAlign, RoIAreaMode, MAX_ROI_LEVELS } from './kernel_names';
-export type { MultiLevelRoIAlignAttrs } from './kernel_names';
+export type {
+  EngineKernelInputs, EngineKernelName, EngineKernelOutputs, KernelInputMap, MultiLevelRoIAlignAttrs,
+  MultiLevelRoIAlignInputs, WinogradInputTransformInputs, WinogradOutputTransformInputs,
+} from './kernel_names';
 export { DEFAULT_ROI_ALIGN_0049, levelAreaThresholds, roiLevelIndex, roiMappingArea } from './roi_align_attrs';
 export type { ResolvedRoIAlignAttrs } from './roi_align_attrs';
 export { multiLevelRoIAlign, validateRoIAlignAttrs } from './ops/multi_level_roi_align';

@@ -15,6 +15,7 @@
  * Only imported (lazily) by initBackend in Node; nothing here runs on import.
  */
 import type { BackendWasmThreadedSimdModule, WasmFactoryConfig } from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
+import { EngineBackendError } from '../errors';
 
 type CWrap = (name: string, returnType: string | null, argTypes: string[]) => (...args: number[]) => number;
 
@@ -30,7 +31,8 @@ const FACTORY = 'tfjs-backend-wasm-threaded-simd.js';
 const WORKER = 'tfjs-backend-wasm-threaded-simd.worker.js';
 const BINARY = 'tfjs-backend-wasm-threaded-simd.wasm';
 
-export class ThreadedWasmSetupError extends Error {
+/** The threaded build could not be set up under Node (an EngineBackendError). */
+export class ThreadedWasmSetupError extends EngineBackendError {
   constructor(message: string) {
     super(`threaded tfjs-wasm under Node: ${message}`);
     this.name = 'ThreadedWasmSetupError';
