@@ -5,6 +5,7 @@
  * tensor type, `TensorInfo` inside kernels and `tf.Tensor` in the ops that call `runKernel`.
  */
 import type { NamedAttrMap, Tensor2D, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
+import { EngineArgumentError } from './errors';
 
 /** A kernel's inputs by name (= tfjs's NamedTensorInfoMap for T = TensorInfo). */
 export interface KernelInputMap<T extends TensorInfo = TensorInfo> {
@@ -109,8 +110,11 @@ export interface WinogradOutputTransformInputs<T extends TensorInfo = TensorInfo
   bias?: T;
 }
 
-/** The output transform's inputs from the 16 products in tile-position order (m.length must be 16). */
+/** The output transform's inputs from the 16 products in tile-position order. */
 export function winogradOutputTransformInputs<T extends TensorInfo>(m: readonly T[], bias?: T): WinogradOutputTransformInputs<T> {
+  if (m.length !== WINOGRAD_POSITIONS) {
+    throw new EngineArgumentError(`${WinogradOutputTransform}: ${WINOGRAD_POSITIONS} products needed, got ${m.length}`);
+  }
   const [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15] = m;
   return { m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, [WINOGRAD_BIAS_NAME]: bias };
 }
@@ -124,8 +128,8 @@ export interface WinogradOutputTransformAttrs {
 }
 
 /**
- * Every kernel's inputs by kernel name, and the inputs it cannot run without: what the typed
- * kernel bridge (kernels/typed_kernel.ts) and the ops (ops/run_kernel.ts) check against.
+ * Every kernel's inputs by kernel name: what the typed kernel bridge (kernels/typed_kernel.ts)
+ * hands the kernels and what the ops pass to runKernel (ops/run_kernel.ts).
  */
 export interface EngineKernelInputs<T extends TensorInfo = TensorInfo> {
   [MultiLevelRoIAlign]: MultiLevelRoIAlignInputs<T>;
@@ -144,6 +148,7 @@ export interface EngineKernelOutputs {
   [WinogradOutputTransform]: Tensor4D;
 }
 
+/** The inputs each kernel cannot run without (the bridge checks them before the kernel runs). */
 export const REQUIRED_INPUTS: { readonly [K in EngineKernelName]: readonly string[] } = {
   [MultiLevelRoIAlign]: [ROI_INPUT_NAME, ROI_LEVEL_NAMES[0]],
   [WinogradInputTransform]: ['x'],

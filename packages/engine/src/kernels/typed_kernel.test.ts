@@ -27,6 +27,7 @@ describe('kernel contract', () => {
     const inputs = winogradOutputTransformInputs(m);
     expect(WINOGRAD_PRODUCT_NAMES.map((n) => inputs[n].shape[0])).toEqual(m.map((_, k) => k));
     expect(inputs.bias).toBeUndefined();
+    expect(() => winogradOutputTransformInputs(m.slice(1))).toThrow(EngineArgumentError);
   });
 });
 
