@@ -5,9 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { backendEntry, registeredBackendNames } from '@mrcnn/engine';
 import { roiAlignBenchMarkdown, RoiAlignBenchBackend, runRoiAlignBench } from './index';
-
-const BACKENDS: readonly RoiAlignBenchBackend[] = ['cpu', 'wasm', 'webgl'];
 
 export class RoiAlignCliError extends Error {
   constructor(message: string) {
@@ -17,7 +16,7 @@ export class RoiAlignCliError extends Error {
 }
 
 function isBackend(s: string): s is RoiAlignBenchBackend {
-  return (BACKENDS as readonly string[]).includes(s);
+  return backendEntry(s) !== undefined;
 }
 
 interface CliArgs {
@@ -37,7 +36,7 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): CliAr
     else if (a === '--backends') {
       const list = value().split(',');
       const bad = list.filter((b) => !isBackend(b));
-      if (bad.length > 0) throw new RoiAlignCliError(`--backends: unknown ${bad.join(', ')} (known: ${BACKENDS.join(', ')})`);
+      if (bad.length > 0) throw new RoiAlignCliError(`--backends: unknown ${bad.join(', ')} (known: ${registeredBackendNames().join(', ')})`);
       args.backends = list.filter(isBackend);
     } else if (a === '--threads') args.threads = Number(value());
     else if (a === '--channels') args.channels = Number(value());

@@ -4,11 +4,12 @@
  * `runRoiAlignBench` is what the bench harness calls; `cli.ts` runs it and writes the reports.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EnabledBackend, initBackend, multiLevelRoIAlign } from '@mrcnn/engine';
+import { EnabledBackend, EngineBackendName, initBackend, multiLevelRoIAlign } from '@mrcnn/engine';
 import { stockMultiLevelRoIAlign } from './stock_composition';
 import { benchCases, benchFeatures, benchRois, RoiAlignCase } from './workload';
 
-export type RoiAlignBenchBackend = 'cpu' | 'wasm' | 'webgl';
+/** Any registered backend of @mrcnn/engine. */
+export type RoiAlignBenchBackend = EngineBackendName;
 
 export interface RoiAlignBenchOptions {
   backends: readonly RoiAlignBenchBackend[];
@@ -120,7 +121,8 @@ export async function runRoiAlignBench(opts: RoiAlignBenchOptions): Promise<RoiA
     progress(`roi-align ${backend}: init`, done, total);
     let enabled: EnabledBackend;
     try {
-      enabled = await initBackend(backend, backend === 'wasm' ? { threads: opts.threads, wasmPaths: opts.wasmPaths } : {});
+      // threads and wasmPaths concern wasm; the other backends ignore them
+      enabled = await initBackend(backend, { threads: opts.threads, wasmPaths: opts.wasmPaths });
     } catch (e) {
       results.push({ backend, ok: false, error: e instanceof Error ? e.message : String(e), cases: [] });
       done += cases.length * 2 * (warmup + runs);

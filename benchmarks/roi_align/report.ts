@@ -1,4 +1,5 @@
 /** Markdown report of a RoIAlign micro-benchmark result. */
+import { backendEntry } from '@mrcnn/engine';
 import type { RoiAlignBenchResult } from './index';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -25,7 +26,7 @@ export function roiAlignBenchMarkdown(r: RoiAlignBenchResult, command: string): 
     }
     const e = b.enabled;
     const label = e === undefined ? b.backend
-      : `${b.backend}${e.backend === 'wasm' ? ` (${e.simd ? 'SIMD' : 'no SIMD'}, ${e.threads} thread${e.threads === 1 ? '' : 's'})` : ''}`;
+      : `${b.backend}${backendEntry(e.backend)?.capabilities.threads ? ` (${e.simd ? 'SIMD' : 'no SIMD'}, ${e.threads} thread${e.threads === 1 ? '' : 's'})` : ''}`;
     for (const c of b.cases) {
       lines.push(`| ${label} | ${c.case} | ${ms(c.kernel.medianMs)} | ${ms(c.stock.medianMs)} | ${c.speedup.toFixed(1)}x | ${c.maxAbsDiff.toExponential(1)} |`);
     }

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { EngineBackendName } from '@mrcnn/engine';
 import { BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './args';
 import { readImageInput, resolveInputs, RESULTS_DIR } from './inputs';
 import { ensureTfjsModel } from './subjects/tfjs_model';
@@ -76,7 +77,7 @@ export async function runBench(o: BenchOptions, io: BenchIO, command: string): P
   const results = await (o.sequential ? runAll : runAllInterleaved)(specs, inputs, line, { timeoutMs: o.timeoutS * 1000 });
   let roiAlign: RoiAlignBenchResult | { error: string } | undefined;
   if (o.roiAlign) {
-    const backends: Array<'wasm' | 'cpu'> = o.mode === 'quick' ? ['wasm'] : ['wasm', 'cpu'];
+    const backends: EngineBackendName[] = o.mode === 'quick' ? ['wasm'] : ['wasm', 'cpu'];
     roiAlign = await runRoiAlignWorker({ roiAlign: { backends, quick: o.mode === 'quick' } },
       (what, done, total) => line.update(`[roi-align] ${what} (${done}/${total})`), o.timeoutS * 1000);
     line.done(`[roi-align] ${'error' in roiAlign ? `FAILED ${roiAlign.error}` : 'done'}`);

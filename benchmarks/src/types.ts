@@ -2,6 +2,7 @@
  * Shapes shared by the orchestrator, the subject workers and the reports. A subject runs in its
  * own child process and hands back one `SubjectResult` (JSON) on its stdout.
  */
+import type { EngineBackendName } from '@mrcnn/engine';
 
 /** Stages of this project's pipeline, in execution order (the issue's list). */
 export const STAGES = [
@@ -19,7 +20,7 @@ export interface SubjectSpec {
   /** Human label for tables. */
   label: string;
   /** tfjs backend (tfjs kinds). */
-  backend?: 'cpu' | 'wasm' | 'webgl';
+  backend?: EngineBackendName;
   /** Threads requested (wasm, onnxruntime, PyTorch). */
   threads: number;
   /** wasm SIMD (tfjs wasm, onnxruntime-web). */

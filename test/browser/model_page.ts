@@ -4,7 +4,7 @@
  * network on one prepared input, returning the card outputs in compact form.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EngineBackendName, initBackend } from '@mrcnn/engine';
+import { backendEntry, EngineBackendName, initBackend } from '@mrcnn/engine';
 import { loadWeights } from '../../packages/model/src/io/load_weights';
 import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
 
@@ -33,7 +33,7 @@ export interface ModelPageResult {
 
 async function init(name: EngineBackendName): Promise<ModelPageInfo> {
   const info = await initBackend(name, { wasmPaths: '/tfjs-wasm/' });
-  const webgl = name === 'webgl';
+  const webgl = backendEntry(name)?.capabilities.floatTextures === true; // tfjs's WebGL flags apply
   return {
     ...info,
     webgl2: webgl && tf.env().getNumber('WEBGL_VERSION') === 2,

@@ -28,6 +28,7 @@ describe('mrcnn eval: arguments and failures', () => {
     const c = captureIO();
     expect(await runEvalCommand(['--help'], c.io)).toBe(0);
     expect(c.out()).toContain('usage: mrcnn eval --annotations');
+    expect(c.out()).toContain('--backend       cpu | wasm | webgl (default'); // the engine's registered backends
   });
 
   it.each([
@@ -36,6 +37,7 @@ describe('mrcnn eval: arguments and failures', () => {
     [['--annotations', 'a.json', '--images', 'd', '--iou-type', 'keypoints'], '--iou-type must be'],
     [['--annotations', 'a.json', '--images', 'd', '--score', '2'], '--score must be'],
     [['--annotations', 'a.json', '--images', 'd', '--bogus'], 'unknown option --bogus'],
+    [['--annotations', 'a.json', '--images', 'd', '--backend', 'gpu'], '--backend must be one of cpu, wasm, webgl, got gpu'],
   ])('usage error %j exits 2', async (argv, message) => {
     const c = captureIO();
     expect(await runEvalCommand(argv as string[], c.io)).toBe(2);

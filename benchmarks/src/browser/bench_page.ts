@@ -4,7 +4,7 @@
  * and runs the network with per-stage times and every output read back.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EngineBackendName, initBackend } from '@mrcnn/engine';
+import { backendEntry, EngineBackendName, initBackend } from '@mrcnn/engine';
 import { loadWeights } from '../../../packages/model/src/io/load_weights';
 import { MaskRCNN, StageName } from '../../../packages/model/src/network/mask_rcnn';
 
@@ -16,9 +16,10 @@ let model: MaskRCNN | undefined;
 const inputs = new Map<string, { data: Float32Array; input: BenchPageInput }>();
 
 async function init(name: EngineBackendName, threads: number): Promise<BenchPageInfo> {
-  const info = await initBackend(name, name === 'wasm' ? { wasmPaths: '/tfjs-wasm/', threads } : {});
+  const caps = backendEntry(name)?.capabilities;
+  const info = await initBackend(name, caps?.threads ? { wasmPaths: '/tfjs-wasm/', threads } : {});
   let renderer = '';
-  if (name === 'webgl') {
+  if (caps?.gpu) {
     const gl = document.createElement('canvas').getContext('webgl2');
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');
     renderer = gl && ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : 'unknown';

@@ -2,6 +2,7 @@
  * The subjects the harness knows, and the plan for a quick or a full run. Each subject runs in its
  * own process, one after the other (never two at once: they would share the cores).
  */
+import type { EngineBackendName } from '@mrcnn/engine';
 import { SubjectKind, SubjectSpec } from '../types';
 
 export type Mode = 'quick' | 'full';
@@ -10,7 +11,7 @@ interface Def {
   id: string;
   kind: SubjectKind;
   label: string;
-  backend?: 'cpu' | 'wasm' | 'webgl';
+  backend?: EngineBackendName;
   threads: number;
   simd: boolean;
   /** Included in a quick run. */

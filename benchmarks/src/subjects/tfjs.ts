@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@mrcnn/engine';
+import { backendEntry, initBackend } from '@mrcnn/engine';
 import { isWasmBackend, wasmBackendMemory } from '../../../packages/engine/src/kernels/wasm/wasm_backend_access';
 import { configFor } from './config';
 import { tfjsModelJson } from './tfjs_model';
@@ -57,11 +57,12 @@ export class TfjsRunner implements SubjectRunner {
 
   async load(): Promise<Record<string, string | number | boolean>> {
     const backend = this.spec.backend ?? 'wasm';
-    const enabled = await initBackend(backend, backend === 'wasm' ? { threads: this.spec.threads, simd: this.spec.simd } : {});
-    if (backend === 'wasm' && enabled.threads < this.spec.threads) {
-      throw new Error(`tfjs-backend-wasm runs ${enabled.threads} thread(s) here, ${this.spec.threads} requested (tfjs turns its threaded build off under Node: tfjs issue 3830)`);
+    const caps = backendEntry(backend)?.capabilities;
+    const enabled = await initBackend(backend, caps?.threads ? { threads: this.spec.threads, simd: this.spec.simd } : {});
+    if (caps?.threads && enabled.threads < this.spec.threads) {
+      throw new Error(`${backend} runs ${enabled.threads} thread(s) here, ${this.spec.threads} requested (tfjs turns its threaded build off under Node: tfjs issue 3830)`);
     }
-    if (backend === 'wasm' && this.spec.simd && !enabled.simd) throw new Error('tfjs-backend-wasm: SIMD requested but the non-SIMD binary runs');
+    if (caps?.simd && this.spec.simd && !enabled.simd) throw new Error(`${backend}: SIMD requested but the non-SIMD binary runs`);
     const cfg = configFor(this.inputs.widthDiv);
     const json = tfjsModelJson(this.inputs);
     const fromJson = fs.existsSync(json);

@@ -1,9 +1,9 @@
 /**
  * The demo page: pick a backend and a model, pick / drop an image (or a sample), and see the
  * instances drawn over it with the time of each stage. URL parameters (for links and tests):
- * `?backend=webgl|wasm|cpu&model=<model.json URL>&score=<threshold>`.
+ * `?backend=<a registered browser backend: webgl (default), wasm, cpu>&model=<model.json URL>&score=<threshold>`.
  */
-import { EngineBackendName, initBackend } from '@mrcnn/engine';
+import { initBackend, registeredBackends, runsIn } from '@mrcnn/engine';
 import { DetectStage, Instance, load, Model } from '@mrcnn/model';
 import { colourOf, drawBoxes, drawMasks, resizeLayers } from './overlay';
 import { DEFAULT_MODEL_URL, filesSource, ModelSource, urlSource } from './model_source';
@@ -35,6 +35,8 @@ function setStatus(state: State, text: string): void {
   ui.status.dataset.state = state;
   ui.status.textContent = text;
 }
+
+for (const entry of registeredBackends().filter((e) => runsIn(e, 'browser'))) ui.backend.add(new Option(entry.name, entry.name));
 
 const params = new URLSearchParams(location.search);
 const defaultSource = urlSource(params.get('model') ?? DEFAULT_MODEL_URL);
@@ -78,7 +80,7 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 /** The loaded model for the chosen backend and source (re-loaded when either changes). */
 async function ensureModel(): Promise<Model> {
-  const backend = ui.backend.value as EngineBackendName;
+  const backend = ui.backend.value;
   if (current && current.backend === backend && current.source === source) return current.model;
   current?.model.dispose();
   current = undefined;

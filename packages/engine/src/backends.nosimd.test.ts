@@ -10,7 +10,7 @@ it('runs the non-SIMD tfjs binary and reports it', async () => {
   expect(tf.getBackend()).toBe('wasm');
   const golden = loadRoIAlignGoldens().find((g) => g.name === 'box0049');
   if (golden === undefined) throw new Error('golden box0049 missing');
-  const r = runGolden(golden);
+  const r = await runGolden(golden);
   expect(r.leaked).toBe(0);
   expect(r.maxAbs).toBeLessThanOrEqual(1e-4);
 });

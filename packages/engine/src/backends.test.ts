@@ -23,14 +23,14 @@ describe('initBackend (Node)', () => {
     await expect(initBackend('wasm', { threads: 0 })).rejects.toThrow(EngineArgumentError);
     await expect(initBackend('wasm', { threads: 9 })).rejects.toThrow(/\[1, 8\]/);
     await expect(initBackend('wasm', { threads: 2, simd: false })).rejects.toThrow(/threaded SIMD/);
-    await expect(initBackend('gpu' as 'cpu')).rejects.toThrow(/unknown backend gpu/);
+    await expect(initBackend('gpu')).rejects.toThrow(/unknown backend gpu \(registered: cpu, wasm, webgl\)/);
   });
 
   it('cpu: reports one thread, no SIMD, and runs RoIAlign', async () => {
     expect(await initBackend('cpu')).toEqual({ backend: 'cpu', simd: false, threads: 1 });
     expect(tf.getBackend()).toBe('cpu');
     if (golden === undefined) throw new Error('golden real_box0049 missing');
-    const r = runGolden(golden);
+    const r = await runGolden(golden);
     expect(r.leaked).toBe(0);
     expect(r.maxAbs).toBeLessThanOrEqual(1e-4);
   });
@@ -42,7 +42,7 @@ describe('initBackend (Node)', () => {
     });
     expect(tf.getBackend()).toBe('wasm');
     if (golden === undefined) throw new Error('golden real_box0049 missing');
-    const r = runGolden(golden);
+    const r = await runGolden(golden);
     expect(r.leaked).toBe(0);
     expect(r.maxAbs).toBeLessThanOrEqual(1e-4);
   });

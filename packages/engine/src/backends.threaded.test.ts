@@ -32,7 +32,7 @@ it('runs a 2-thread pool on a shared heap; RoIAlign and conv2d agree with the re
   for (const name of ['box0049', 'real_mask_aligned_adaptive', 'r1000_c2']) {
     const golden = loadRoIAlignGoldens().find((g) => g.name === name);
     if (golden === undefined) throw new Error(`golden ${name} missing`);
-    const r = runGolden(golden);
+    const r = await runGolden(golden);
     expect(r.leaked).toBe(0);
     expect(r.maxAbs).toBeLessThanOrEqual(1e-4);
   }

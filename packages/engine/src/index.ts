@@ -1,11 +1,15 @@
 /**
  * @mrcnn/engine: tfjs backend set-up and custom kernels for instance-segmentation-security-0049.
- * Nothing here registers kernels or switches backends on import: call `initBackend` (or the
- * `register*Kernels` functions) explicitly.
+ * Nothing here registers kernels with tfjs or switches backends on import: call `initBackend` (or
+ * the `register*Kernels` functions) explicitly. The backend registry (`registeredBackends()`) holds
+ * the built-in cpu, wasm and webgl entries from the start; `registerBackend` adds others.
  */
 export { EngineArgumentError, EngineBackendError } from './errors';
 export { MultiLevelRoIAlign, RoIAreaMode, MAX_ROI_LEVELS } from './kernel_names';
-export type { MultiLevelRoIAlignAttrs } from './kernel_names';
+export type {
+  EngineKernelInputs, EngineKernelName, EngineKernelOutputs, KernelInputMap, MultiLevelRoIAlignAttrs,
+  MultiLevelRoIAlignInputs, WinogradInputTransformInputs, WinogradOutputTransformInputs,
+} from './kernel_names';
 export { DEFAULT_ROI_ALIGN_0049, levelAreaThresholds, roiLevelIndex, roiMappingArea } from './roi_align_attrs';
 export type { ResolvedRoIAlignAttrs } from './roi_align_attrs';
 export { multiLevelRoIAlign, validateRoIAlignAttrs } from './ops/multi_level_roi_align';
@@ -18,6 +22,13 @@ export type { KernelEntries } from './kernels/wasm/kernels_module';
 export { registerWebGLKernels } from './kernels/webgl/register_all_kernels';
 export { initBackend } from './backends';
 export type { EngineBackendName, EnabledBackend, InitBackendOptions, WasmBinaryName } from './backends';
+export {
+  backendEntry, kernelPlanFor, registerBackend, registeredBackendNames, registeredBackends,
+} from './registry/registry';
+export type { BuiltinBackendName } from './registry/builtin_backends';
+export { STOCK_KERNEL_PLAN } from './registry/backend_entry';
+export type { BackendCapabilities, BackendEntry, BackendEnvironment, BackendKernelPlan } from './registry/backend_entry';
+export { currentEnvironment, runsIn } from './registry/environment';
 export { ThreadedWasmSetupError } from './backend_setup/node_threaded_wasm';
 export {
   WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS,

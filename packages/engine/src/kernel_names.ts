@@ -1,8 +1,16 @@
 /**
  * The contract of every custom kernel in @mrcnn/engine: kernel names, input and attribute types.
- * Backends import these; they never redeclare them.
+ * Backends import these; they never redeclare them. Inputs are typed as tfjs types them
+ * (`XInputs`, NamedTensorInfoMap-compatible) but with required inputs required: generic over the
+ * tensor type, `TensorInfo` inside kernels and `tf.Tensor` in the ops that call `runKernel`.
  */
-import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, Tensor2D, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
+import { EngineArgumentError } from './errors';
+
+/** A kernel's inputs by name (= tfjs's NamedTensorInfoMap for T = TensorInfo). */
+export interface KernelInputMap<T extends TensorInfo = TensorInfo> {
+  [name: string]: T | undefined;
+}
 
 export const MultiLevelRoIAlign = 'MrcnnMultiLevelRoIAlign';
 
@@ -19,11 +27,24 @@ export const MAX_ROI_LEVELS = 5;
 
 /**
  * Input names of the kernel: `rois` plus one feature map per level, `level0` .. `level{L-1}`
- * (level0 = the finest map, features[0]).
+ * (level0 = the finest map, features[0]; at most MAX_ROI_LEVELS).
  */
 export const ROI_INPUT_NAME = 'rois';
-export function levelInputName(level: number): string {
-  return `level${level}`;
+export const ROI_LEVEL_NAMES = ['level0', 'level1', 'level2', 'level3', 'level4'] as const;
+export type RoILevelName = typeof ROI_LEVEL_NAMES[number];
+export function levelInputName(level: number): RoILevelName {
+  return ROI_LEVEL_NAMES[level];
+}
+
+export interface MultiLevelRoIAlignInputs<T extends TensorInfo = TensorInfo> extends KernelInputMap<T> {
+  /** [R, 4] float32: x1, y1, x2, y2 in input-image pixels. */
+  rois: T;
+  /** [1, H, W, C] float32 per level, finest first; level1.. only as many as there are levels. */
+  level0: T;
+  level1?: T;
+  level2?: T;
+  level3?: T;
+  level4?: T;
 }
 
 export interface MultiLevelRoIAlignAttrs {
@@ -59,6 +80,11 @@ export const WinogradOutputTransform = 'MrcnnWinogradOutputTransform';
 /** Tile positions of F(2x2, 3x3): a 4x4 input tile, one matrix each. */
 export const WINOGRAD_POSITIONS = 16;
 
+export interface WinogradInputTransformInputs<T extends TensorInfo = TensorInfo> extends KernelInputMap<T> {
+  /** [N, H, W, C] float32. */
+  x: T;
+}
+
 /**
  * Attributes of the input transform: the tile positions it outputs, `firstPosition` ..
  * `firstPosition + numPositions - 1` (default all 16; a caller short of memory takes them in groups).
@@ -68,11 +94,30 @@ export interface WinogradInputTransformAttrs {
   numPositions: number;
 }
 
-/** Input names of the output transform: `m0` .. `m15`, then the optional `bias` [Cout]. */
-export function winogradProductName(position: number): string {
-  return `m${position}`;
+/** Input names of the output transform: `m0` .. `m15` (one per tile position), then the optional `bias` [Cout]. */
+export const WINOGRAD_PRODUCT_NAMES = [
+  'm0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10', 'm11', 'm12', 'm13', 'm14', 'm15',
+] as const;
+export type WinogradProductName = typeof WINOGRAD_PRODUCT_NAMES[number];
+export function winogradProductName(position: number): WinogradProductName {
+  return WINOGRAD_PRODUCT_NAMES[position];
 }
 export const WINOGRAD_BIAS_NAME = 'bias';
+
+/** The 16 GEMM products [T, Cout] float32 and the optional bias [Cout]. */
+export interface WinogradOutputTransformInputs<T extends TensorInfo = TensorInfo>
+  extends KernelInputMap<T>, Record<WinogradProductName, T> {
+  bias?: T;
+}
+
+/** The output transform's inputs from the 16 products in tile-position order. */
+export function winogradOutputTransformInputs<T extends TensorInfo>(m: readonly T[], bias?: T): WinogradOutputTransformInputs<T> {
+  if (m.length !== WINOGRAD_POSITIONS) {
+    throw new EngineArgumentError(`${WinogradOutputTransform}: ${WINOGRAD_POSITIONS} products needed, got ${m.length}`);
+  }
+  const [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15] = m;
+  return { m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, [WINOGRAD_BIAS_NAME]: bias };
+}
 
 export interface WinogradOutputTransformAttrs {
   /** The output map's height and width (= the input's: stride 1, pad 1). */
@@ -81,3 +126,31 @@ export interface WinogradOutputTransformAttrs {
   /** Applied after the bias. */
   activation: 'linear' | 'relu';
 }
+
+/**
+ * Every kernel's inputs by kernel name: what the typed kernel bridge (kernels/typed_kernel.ts)
+ * hands the kernels and what the ops pass to runKernel (ops/run_kernel.ts).
+ */
+export interface EngineKernelInputs<T extends TensorInfo = TensorInfo> {
+  [MultiLevelRoIAlign]: MultiLevelRoIAlignInputs<T>;
+  [WinogradInputTransform]: WinogradInputTransformInputs<T>;
+  [WinogradOutputTransform]: WinogradOutputTransformInputs<T>;
+}
+export type EngineKernelName = keyof EngineKernelInputs;
+
+/** What each kernel returns, as the ops receive it from runKernel. */
+export interface EngineKernelOutputs {
+  /** [R, outputSize, outputSize, C] */
+  [MultiLevelRoIAlign]: Tensor4D;
+  /** numPositions matrices [T, C] */
+  [WinogradInputTransform]: Tensor2D[];
+  /** [N, height, width, Cout] */
+  [WinogradOutputTransform]: Tensor4D;
+}
+
+/** The inputs each kernel cannot run without (the bridge checks them before the kernel runs). */
+export const REQUIRED_INPUTS: { readonly [K in EngineKernelName]: readonly string[] } = {
+  [MultiLevelRoIAlign]: [ROI_INPUT_NAME, ROI_LEVEL_NAMES[0]],
+  [WinogradInputTransform]: ['x'],
+  [WinogradOutputTransform]: WINOGRAD_PRODUCT_NAMES,
+};

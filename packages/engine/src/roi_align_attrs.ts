@@ -2,7 +2,8 @@
  * Attribute resolution and the RoI -> pyramid level mapping shared by every backend.
  */
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
-import { MultiLevelRoIAlignAttrs, RoIAreaMode } from './kernel_names';
+import { EngineArgumentError } from './errors';
+import { MultiLevelRoIAlign, MultiLevelRoIAlignAttrs, RoIAreaMode } from './kernel_names';
 
 /** Attrs after validation, as kernels read them. */
 export interface ResolvedRoIAlignAttrs {
@@ -32,14 +33,14 @@ export const DEFAULT_ROI_ALIGN_0049: Readonly<MultiLevelRoIAlignAttrs> = Object.
 
 function num(attrs: NamedAttrMap, key: string): number {
   const v = attrs[key];
-  if (typeof v !== 'number') throw new Error(`MultiLevelRoIAlign: attr ${key} must be a number`);
+  if (typeof v !== 'number') throw new EngineArgumentError(`${MultiLevelRoIAlign}: attr ${key} must be a number`);
   return v;
 }
 
 function areaMode(v: unknown): RoIAreaMode {
   if (v === RoIAreaMode.LegacyPlusOne) return RoIAreaMode.LegacyPlusOne;
   if (v === RoIAreaMode.Plain) return RoIAreaMode.Plain;
-  throw new Error(`MultiLevelRoIAlign: areaMode must be '${RoIAreaMode.LegacyPlusOne}' or '${RoIAreaMode.Plain}', got ${String(v)}`);
+  throw new EngineArgumentError(`${MultiLevelRoIAlign}: areaMode must be '${RoIAreaMode.LegacyPlusOne}' or '${RoIAreaMode.Plain}', got ${String(v)}`);
 }
 
 /** Reads the kernel's attr map (as built by the op) back into typed attrs. */
@@ -47,7 +48,7 @@ export function resolveRoIAlignAttrs(attrs: NamedAttrMap | undefined): ResolvedR
   const a = attrs ?? {};
   const scales = a.spatialScales;
   if (!Array.isArray(scales) || !scales.every((s): s is number => typeof s === 'number')) {
-    throw new Error('MultiLevelRoIAlign: attr spatialScales must be a number[]');
+    throw new EngineArgumentError(`${MultiLevelRoIAlign}: attr spatialScales must be a number[]`);
   }
   return {
     outputSize: num(a, 'outputSize'),

@@ -9,7 +9,7 @@
  * other calls overlap); the results equal those of sequential calls.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, MultiLevelRoIAlign } from '@mrcnn/engine';
+import { backendEntry, initBackend, MultiLevelRoIAlign, registeredBackendNames } from '@mrcnn/engine';
 import type { EngineBackendName } from '@mrcnn/engine';
 import type { ModelConfig, ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
@@ -92,12 +92,11 @@ export function defaultModelPath(): string {
 }
 
 async function selectBackend(requested: BackendName | undefined): Promise<string> {
-  const known: readonly string[] = ['cpu', 'wasm', 'webgl'];
-  if (requested !== undefined && !known.includes(requested)) {
-    throw new ArgumentError('options.backend', `expected cpu, wasm or webgl, got ${JSON.stringify(requested)}`);
+  if (requested !== undefined && backendEntry(requested) === undefined) {
+    throw new ArgumentError('options.backend', `expected one of ${registeredBackendNames().join(', ')}, got ${JSON.stringify(requested)}`);
   }
   const current = tf.engine().backendName;
-  const usable = current !== null && known.includes(current) && tf.getKernel(MultiLevelRoIAlign, current) !== undefined;
+  const usable = current !== null && backendEntry(current) !== undefined && tf.getKernel(MultiLevelRoIAlign, current) !== undefined;
   if (requested === undefined && usable) return current;
   const name = requested ?? (isNode() ? 'wasm' : 'webgl');
   try {

@@ -5,9 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineArgumentError } from '../errors';
 import {
-  levelInputName, MAX_ROI_LEVELS, MultiLevelRoIAlign, MultiLevelRoIAlignAttrs, ROI_INPUT_NAME, RoIAreaMode,
+  MAX_ROI_LEVELS, MultiLevelRoIAlign, MultiLevelRoIAlignAttrs, MultiLevelRoIAlignInputs, ROI_LEVEL_NAMES, RoIAreaMode,
 } from '../kernel_names';
 import { kernelAttrMap, ResolvedRoIAlignAttrs } from '../roi_align_attrs';
+import { runEngineKernel } from './run_kernel';
 
 const OP = 'multiLevelRoIAlign';
 
@@ -75,7 +76,7 @@ export function multiLevelRoIAlign(features: readonly tf.Tensor4D[], rois: tf.Te
   validateFeatures(features);
   validateRois(rois);
   const resolved = validateRoIAlignAttrs(attrs, features.length);
-  const inputs: tf.NamedTensorMap = { [ROI_INPUT_NAME]: rois };
-  features.forEach((f, i) => { inputs[levelInputName(i)] = f; });
-  return tf.engine().runKernel<tf.Tensor4D>(MultiLevelRoIAlign, inputs, kernelAttrMap(resolved));
+  const inputs: MultiLevelRoIAlignInputs<tf.Tensor> = { rois, level0: features[0] };
+  features.forEach((f, i) => { inputs[ROI_LEVEL_NAMES[i]] = f; });
+  return runEngineKernel(MultiLevelRoIAlign, inputs, kernelAttrMap(resolved));
 }

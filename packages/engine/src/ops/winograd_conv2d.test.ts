@@ -1,13 +1,14 @@
 /**
- * Winograd F(2x2, 3x3) convolution on cpu and wasm: against a float64 direct convolution written
- * here, against tf.conv2d, wasm transforms against the TypeScript reference (bit for bit), chunked
- * against unchunked, argument errors and tensor leaks.
+ * Winograd F(2x2, 3x3) convolution on every registered backend that runs in Node (cpu, wasm): against
+ * a float64 direct convolution written here, against tf.conv2d, chunked against unchunked, argument
+ * errors and tensor leaks. The transform kernels themselves are in the kernel suite
+ * (__tests__/kernel_suite.ts: against the TypeScript reference, bit for bit).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backends';
 import { EngineArgumentError } from '../errors';
-import { WinogradInputTransform, WinogradOutputTransform, winogradProductName } from '../kernel_names';
-import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from '../kernels/cpu/winograd_impl';
+import { runsIn } from '../registry/environment';
+import { registeredBackends } from '../registry/registry';
 import { winogradConv2d, winogradFilter, winogradFilterValues, winogradSupported } from './winograd_conv2d';
 
 /** Deterministic values in [-1, 1). */
@@ -66,7 +67,10 @@ describe('winogradFilterValues', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'] as const)('winogradConv2d on %s', (backend) => {
+/** Every backend that runs here has the transform kernels (the kernel suite checks plans against kernels). */
+const NODE_BACKENDS = registeredBackends().filter((e) => runsIn(e, 'node')).map((e) => e.name);
+
+describe.each(NODE_BACKENDS)('winogradConv2d on %s', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
     expect(winogradSupported()).toBe(true);
@@ -110,25 +114,6 @@ describe.each(['cpu', 'wasm'] as const)('winogradConv2d on %s', (backend) => {
     const chunked = winogradConv2d(x, u, { activation: 'relu', maxTransientBytes: 1 });
     expect(Array.from(chunked.dataSync())).toEqual(Array.from(whole.dataSync()));
     tf.dispose([x, ...u, whole, chunked]);
-  });
-
-  it('transform kernels equal the TypeScript reference bit for bit', () => {
-    const [n, h, w, c] = [2, 5, 7, 6];
-    const xs = values(n * h * w * c, 11);
-    const x = tf.tensor4d(xs, [n, h, w, c]);
-    const v = tf.engine().runKernel(WinogradInputTransform, { x }) as tf.Tensor2D[];
-    const ref = winogradInputTransformImpl(xs, n, h, w, c);
-    expect(v).toHaveLength(16);
-    v.forEach((vk, k) => {
-      expect(vk.shape).toEqual([winogradTiles(n, h, w), c]);
-      expect(Array.from(vk.dataSync())).toEqual(Array.from(ref[k]));
-    });
-    const bias = values(c, 12);
-    const inputs: tf.NamedTensorMap = { bias: tf.tensor1d(bias) };
-    v.forEach((vk, k) => { inputs[winogradProductName(k)] = vk; });
-    const out = tf.engine().runKernel(WinogradOutputTransform, inputs, { height: h, width: w, activation: 'relu' }) as tf.Tensor;
-    expect(Array.from(out.dataSync())).toEqual(Array.from(winogradOutputTransformImpl(ref, bias, n, h, w, c, true)));
-    tf.dispose([x, ...v, inputs.bias, out]);
   });
 
   it('rejects bad arguments with EngineArgumentError', () => {

@@ -10,9 +10,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineArgumentError } from '../errors';
 import {
-  WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform,
-  WinogradOutputTransformAttrs, winogradProductName,
+  WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, WinogradOutputTransformAttrs,
+  winogradOutputTransformInputs,
 } from '../kernel_names';
+import { runEngineKernel } from './run_kernel';
 
 function fail(op: string, message: string): never {
   throw new EngineArgumentError(`${op}: ${message}`);
@@ -88,18 +89,17 @@ const DEFAULT_MAX_TRANSIENT_BYTES = 80 * 2 ** 20;
 
 function runChunk(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvOptions, groups: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const inputs: tf.NamedTensorMap = {};
+    const products: tf.Tensor2D[] = [];
     const per = WINOGRAD_POSITIONS / groups;
     for (let g = 0; g < groups; g++) {
-      const v = tf.engine().runKernel(WinogradInputTransform, { x }, { firstPosition: g * per, numPositions: per }) as tf.Tensor2D[];
+      const v = runEngineKernel(WinogradInputTransform, { x }, { firstPosition: g * per, numPositions: per });
       v.forEach((vk, i) => {
-        inputs[winogradProductName(g * per + i)] = tf.matMul(vk, u[g * per + i]);
+        products.push(tf.matMul(vk, u[g * per + i]));
         vk.dispose(); // the peak stays at one group of inputs + the products
       });
     }
-    if (opts.bias) inputs[WINOGRAD_BIAS_NAME] = opts.bias;
     const attrs: WinogradOutputTransformAttrs = { height: x.shape[1], width: x.shape[2], activation: opts.activation ?? 'linear' };
-    return tf.engine().runKernel(WinogradOutputTransform, inputs, { ...attrs }) as tf.Tensor4D;
+    return runEngineKernel(WinogradOutputTransform, winogradOutputTransformInputs<tf.Tensor>(products, opts.bias), { ...attrs });
   });
 }
 

@@ -6,6 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { backendEntry, registeredBackendNames } from '@mrcnn/engine';
+import type { EngineBackendName } from '@mrcnn/engine';
 import { MrcnnError } from '../errors';
 import { mapClassesToCategories } from './categories';
 import { evaluateCoco, type CocoEvalResult } from './coco_eval';
@@ -23,7 +25,7 @@ export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --im
   --annotations   COCO instances file (polygon or RLE ground truth, iscrowd honoured)
   --images        directory holding the images named by file_name
   --model         model.json or its directory (default: the embedded default model)
-  --backend       cpu | wasm | webgl (default: wasm in Node)
+  --backend       ${registeredBackendNames().join(' | ')} (default: wasm in Node)
   --iou-type      bbox | segm | both (default both)
   --score         minimum detection score kept for evaluation (default 0.05)
   --policy        fit | window resize policy (default: the model's)
@@ -39,7 +41,7 @@ export interface EvalArgs {
   annotations: string;
   images: string;
   model?: string;
-  backend?: 'cpu' | 'wasm' | 'webgl';
+  backend?: EngineBackendName;
   iouTypes: IouType[];
   score: number;
   policy?: 'fit' | 'window';
@@ -70,7 +72,7 @@ function parseArgs(argv: readonly string[]): EvalArgs | 'help' {
       case '--quiet': a.quiet = true; break;
       case '--backend': {
         const v = value();
-        if (v !== 'cpu' && v !== 'wasm' && v !== 'webgl') throw new UsageError(`--backend must be cpu, wasm or webgl, got ${v}`);
+        if (backendEntry(v) === undefined) throw new UsageError(`--backend must be one of ${registeredBackendNames().join(', ')}, got ${v}`);
         a.backend = v;
         break;
       }

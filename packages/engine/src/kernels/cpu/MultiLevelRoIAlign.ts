@@ -1,19 +1,19 @@
 /** MultiLevelRoIAlign on the cpu backend: reads the tensors' values in place, runs the reference impl. */
 import { KernelBackend } from '@tensorflow/tfjs-core';
-import { levelInputName, MultiLevelRoIAlign, ROI_INPUT_NAME } from '../../kernel_names';
+import { MultiLevelRoIAlign, ROI_LEVEL_NAMES } from '../../kernel_names';
 import { resolveRoIAlignAttrs } from '../../roi_align_attrs';
-import { levelInputs, requireInput, TypedKernel } from '../typed_kernel';
+import { leadingInputs, TypedKernel } from '../typed_kernel';
 import { float32Values } from './float32_values';
 import { FeatureLevel, multiLevelRoIAlignImpl } from './multi_level_roi_align_impl';
 
-export const multiLevelRoIAlignCpu: TypedKernel<KernelBackend> = {
+export const multiLevelRoIAlignCpu: TypedKernel<KernelBackend, typeof MultiLevelRoIAlign> = {
   kernelName: MultiLevelRoIAlign,
   backendName: 'cpu',
   isBackend: (b): b is KernelBackend => b instanceof KernelBackend,
   kernelFunc({ inputs, backend, attrs }) {
     const a = resolveRoIAlignAttrs(attrs);
-    const rois = requireInput(inputs, ROI_INPUT_NAME);
-    const feats = levelInputs(inputs, levelInputName);
+    const { rois } = inputs;
+    const feats = leadingInputs(inputs, ROI_LEVEL_NAMES);
     const channels = feats[0].shape[3];
     const levels: FeatureLevel[] = feats.map((f) => ({
       data: float32Values(backend, f, MultiLevelRoIAlign), height: f.shape[1], width: f.shape[2],

@@ -1,22 +1,20 @@
 /** Winograd F(2x2, 3x3) input and output transforms on the cpu backend (reference impl in place). */
 import { KernelBackend } from '@tensorflow/tfjs-core';
-import {
-  WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, winogradProductName,
-} from '../../kernel_names';
+import { WINOGRAD_PRODUCT_NAMES, WinogradInputTransform, WinogradOutputTransform } from '../../kernel_names';
 import { resolveWinogradInputAttrs, resolveWinogradOutputAttrs } from '../../winograd_attrs';
-import { requireInput, TypedKernel } from '../typed_kernel';
+import { TypedKernel } from '../typed_kernel';
 import { float32Values } from './float32_values';
 import { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './winograd_impl';
 
 const isCpu = (b: object): b is KernelBackend => b instanceof KernelBackend;
 
-export const winogradInputTransformCpu: TypedKernel<KernelBackend> = {
+export const winogradInputTransformCpu: TypedKernel<KernelBackend, typeof WinogradInputTransform> = {
   kernelName: WinogradInputTransform,
   backendName: 'cpu',
   isBackend: isCpu,
   kernelFunc({ inputs, backend, attrs }) {
     const { firstPosition, numPositions } = resolveWinogradInputAttrs(attrs);
-    const x = requireInput(inputs, 'x');
+    const { x } = inputs;
     const [n, h, w, c] = x.shape;
     const mats = winogradInputTransformImpl(float32Values(backend, x, WinogradInputTransform), n, h, w, c)
       .slice(firstPosition, firstPosition + numPositions);
@@ -25,16 +23,15 @@ export const winogradInputTransformCpu: TypedKernel<KernelBackend> = {
   },
 };
 
-export const winogradOutputTransformCpu: TypedKernel<KernelBackend> = {
+export const winogradOutputTransformCpu: TypedKernel<KernelBackend, typeof WinogradOutputTransform> = {
   kernelName: WinogradOutputTransform,
   backendName: 'cpu',
   isBackend: isCpu,
   kernelFunc({ inputs, backend, attrs }) {
     const a = resolveWinogradOutputAttrs(attrs);
-    const m = Array.from({ length: WINOGRAD_POSITIONS }, (_, k) =>
-      float32Values(backend, requireInput(inputs, winogradProductName(k)), WinogradOutputTransform));
-    const [t, c] = requireInput(inputs, winogradProductName(0)).shape;
-    const bias = inputs[WINOGRAD_BIAS_NAME];
+    const m = WINOGRAD_PRODUCT_NAMES.map((name) => float32Values(backend, inputs[name], WinogradOutputTransform));
+    const [t, c] = inputs.m0.shape;
+    const { bias } = inputs;
     const n = t / winogradTiles(1, a.height, a.width);
     const out = winogradOutputTransformImpl(m, bias ? float32Values(backend, bias, WinogradOutputTransform) : undefined,
       n, a.height, a.width, c, a.activation === 'relu');

@@ -3,24 +3,24 @@
  * reading the feature maps and RoIs where tfjs keeps them and writing into the output tensor.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { levelInputName, MultiLevelRoIAlign, ROI_INPUT_NAME, RoIAreaMode } from '../../kernel_names';
+import { MultiLevelRoIAlign, ROI_LEVEL_NAMES, RoIAreaMode } from '../../kernel_names';
 import { levelAreaThresholds, resolveRoIAlignAttrs } from '../../roi_align_attrs';
-import { levelInputs, requireInput, TypedKernel } from '../typed_kernel';
+import { leadingInputs, TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
 import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
 
 /** Bytes per level record, as `Level` in csrc/roi_align.c. */
 const LEVEL_BYTES = 32;
 
-export function multiLevelRoIAlignWasm(module: EngineWasmModule): TypedKernel<BackendWasm> {
+export function multiLevelRoIAlignWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof MultiLevelRoIAlign> {
   return {
     kernelName: MultiLevelRoIAlign,
     backendName: 'wasm',
     isBackend: isWasmBackend,
     kernelFunc({ inputs, backend, attrs }) {
       const a = resolveRoIAlignAttrs(attrs);
-      const rois = requireInput(inputs, ROI_INPUT_NAME);
-      const feats = levelInputs(inputs, levelInputName);
+      const { rois } = inputs;
+      const feats = leadingInputs(inputs, ROI_LEVEL_NAMES);
       const channels = feats[0].shape[3];
       const numRois = rois.shape[0];
       const out = backend.makeOutput([numRois, a.outputSize, a.outputSize, channels], 'float32');

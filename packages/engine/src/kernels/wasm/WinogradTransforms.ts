@@ -5,12 +5,10 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  WINOGRAD_BIAS_NAME, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, winogradProductName,
-} from '../../kernel_names';
+import { WINOGRAD_PRODUCT_NAMES, WinogradInputTransform, WinogradOutputTransform } from '../../kernel_names';
 import { resolveWinogradInputAttrs, resolveWinogradOutputAttrs } from '../../winograd_attrs';
 import { winogradTiles } from '../cpu/winograd_impl';
-import { requireInput, TypedKernel } from '../typed_kernel';
+import { TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
 import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
 
@@ -22,14 +20,14 @@ function offsetTable(backend: BackendWasm, ts: readonly TensorInfo[]): number {
   return table;
 }
 
-export function winogradInputTransformWasm(module: EngineWasmModule): TypedKernel<BackendWasm> {
+export function winogradInputTransformWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof WinogradInputTransform> {
   return {
     kernelName: WinogradInputTransform,
     backendName: 'wasm',
     isBackend: isWasmBackend,
     kernelFunc({ inputs, backend, attrs }) {
       const { firstPosition, numPositions } = resolveWinogradInputAttrs(attrs);
-      const x = requireInput(inputs, 'x');
+      const { x } = inputs;
       const [n, h, w, c] = x.shape;
       const shape = [winogradTiles(n, h, w), c];
       const outs = Array.from({ length: numPositions }, () => backend.makeOutput(shape, 'float32'));
@@ -46,17 +44,17 @@ export function winogradInputTransformWasm(module: EngineWasmModule): TypedKerne
   };
 }
 
-export function winogradOutputTransformWasm(module: EngineWasmModule): TypedKernel<BackendWasm> {
+export function winogradOutputTransformWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof WinogradOutputTransform> {
   return {
     kernelName: WinogradOutputTransform,
     backendName: 'wasm',
     isBackend: isWasmBackend,
     kernelFunc({ inputs, backend, attrs }) {
       const a = resolveWinogradOutputAttrs(attrs);
-      const m = Array.from({ length: WINOGRAD_POSITIONS }, (_, k) => requireInput(inputs, winogradProductName(k)));
-      const [t, c] = m[0].shape;
+      const m = WINOGRAD_PRODUCT_NAMES.map((name) => inputs[name]);
+      const [t, c] = inputs.m0.shape;
       const n = t / winogradTiles(1, a.height, a.width);
-      const bias = inputs[WINOGRAD_BIAS_NAME];
+      const { bias } = inputs;
       const out = backend.makeOutput([n, a.height, a.width, c], 'float32');
       if (t * c === 0) return out;
       const table = offsetTable(backend, m);

@@ -3,23 +3,23 @@
  * directly (no download to the CPU).
  */
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { levelInputName, MultiLevelRoIAlign, ROI_INPUT_NAME } from '../../kernel_names';
+import { MultiLevelRoIAlign, ROI_LEVEL_NAMES } from '../../kernel_names';
 import { resolveRoIAlignAttrs } from '../../roi_align_attrs';
-import { levelInputs, requireInput, TypedKernel } from '../typed_kernel';
+import { leadingInputs, TypedKernel } from '../typed_kernel';
 import { MultiLevelRoIAlignProgram } from './multi_level_roi_align_gpu';
 
 export function isWebGLBackend(b: object): b is MathBackendWebGL {
   return 'runWebGLProgram' in b && 'gpgpu' in b;
 }
 
-export const multiLevelRoIAlignWebGL: TypedKernel<MathBackendWebGL> = {
+export const multiLevelRoIAlignWebGL: TypedKernel<MathBackendWebGL, typeof MultiLevelRoIAlign> = {
   kernelName: MultiLevelRoIAlign,
   backendName: 'webgl',
   isBackend: isWebGLBackend,
   kernelFunc({ inputs, backend, attrs }) {
     const a = resolveRoIAlignAttrs(attrs);
-    const rois = requireInput(inputs, ROI_INPUT_NAME);
-    const feats = levelInputs(inputs, levelInputName);
+    const { rois } = inputs;
+    const feats = leadingInputs(inputs, ROI_LEVEL_NAMES);
     const numRois = rois.shape[0];
     if (numRois === 0) {
       return backend.makeTensorInfo([0, a.outputSize, a.outputSize, feats[0].shape[3]], 'float32', new Float32Array(0));

@@ -1,0 +1,56 @@
+/**
+ * The contract of a backend registry entry (in the spirit of onnxruntime-web's `registerBackend`):
+ * everything the engine and the model need to know about one tfjs backend, so that no code spells
+ * out backend names. The built-in entries are cpu_entry.ts, wasm_entry.ts and webgl_entry.ts.
+ */
+import type { EnabledBackend, InitBackendOptions } from './enabled_backend';
+
+/** Where a backend can run. */
+export type BackendEnvironment = 'node' | 'browser';
+
+/** What a backend can do, as the model, the CLI and the kernel suite ask it. */
+export interface BackendCapabilities {
+  /** Honours `threads` > 1 (computes on a thread pool). */
+  readonly threads: boolean;
+  /** Runs SIMD code (a SIMD binary where the runtime has it). */
+  readonly simd: boolean;
+  /** Keeps tensors in float textures (needs a float-renderable texture extension). */
+  readonly floatTextures: boolean;
+  /** Computes on a GPU. */
+  readonly gpu: boolean;
+  /** The environments `init` can succeed in; elsewhere it throws EngineBackendError. */
+  readonly environments: readonly BackendEnvironment[];
+}
+
+/**
+ * How the model's heaviest layers run on this backend (@mrcnn/model's kernel plan):
+ * - `winograd`: 3x3 stride-1 convs with at most `winogradMaxWeights` filter entries per tap
+ *   (in·out) run as Winograd F(2x2, 3x3) on this package's transform kernels;
+ * - `denseColumnBlocks`: the large fully connected layer (fc6) as that many column blocks.
+ * Measured per backend in benchmarks/README.md ("Levers").
+ */
+export interface BackendKernelPlan {
+  readonly winograd: boolean;
+  readonly winogradMaxWeights: number;
+  readonly denseColumnBlocks: number;
+}
+
+/** tfjs's own ops for every layer: the plan of a backend no lever was measured on. */
+export const STOCK_KERNEL_PLAN: BackendKernelPlan = Object.freeze({
+  winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1,
+});
+
+export interface BackendEntry<N extends string = string> {
+  /** The tfjs backend name (`tf.getBackend()` once it runs). */
+  readonly name: N;
+  readonly capabilities: BackendCapabilities;
+  readonly kernelPlan: BackendKernelPlan;
+  /**
+   * Loads the tfjs backend, registers this package's kernels for it (`registerKernels`), makes it
+   * the global backend and reports what actually runs. A backend tfjs already created is reused
+   * as it is. Bad options throw EngineArgumentError, a backend tfjs cannot set up EngineBackendError.
+   */
+  init(opts: InitBackendOptions): Promise<EnabledBackend<N>>;
+  /** Registers this package's kernels for the backend (idempotent; switches nothing). */
+  registerKernels(): Promise<void>;
+}
