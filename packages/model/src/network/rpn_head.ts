@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conv } from './layers';
+import type { NetworkWeights } from './prepared_layers';
 
 export const RPN = 'rpn.head';
 
@@ -16,7 +17,7 @@ export interface RpnLevelOutput {
 }
 
 /** Call inside tf.tidy. */
-export function rpnHead(p: readonly tf.Tensor4D[], w: tf.NamedTensorMap): RpnLevelOutput[] {
+export function rpnHead(p: readonly tf.Tensor4D[], w: NetworkWeights): RpnLevelOutput[] {
   return p.map((x) => {
     const t = conv(x, w, `${RPN}.conv`, { pad: 1, relu: true });
     return { logits: conv(t, w, `${RPN}.cls_logits`), deltas: conv(t, w, `${RPN}.bbox_pred`) };
