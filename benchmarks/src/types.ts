@@ -67,7 +67,7 @@ export interface Summary { median: number; min: number; max: number; n: number }
 export interface MemoryFigures {
   /**
    * Peak resident set size of the subject's process over load + first run + warm-ups + timed runs,
-   * MiB (read before the profile pass, which holds every stage's outputs at once: not a detect).
+   * MiB (read before the profile pass, which waits on every head part it times).
    */
   peakRssMiB: number;
   /** The same after the profile pass, when one ran. */

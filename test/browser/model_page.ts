@@ -51,9 +51,8 @@ async function run(c: ModelPageCase): Promise<ModelPageResult> {
     const imData = tf.tensor4d(new Float32Array(bytes), c.imDataShape);
     const imInfo = tf.tensor2d([c.imInfo], [1, 3]);
     const stages: Array<[string, number]> = [];
-    model.onStage = (name, ms) => stages.push([name, ms]);
     const t0 = performance.now();
-    const out = await model.execute(imData, imInfo);
+    const out = await model.execute(imData, imInfo, { onStage: (name, ms) => stages.push([name, ms]) });
     const [classes, scores, boxes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data()]);
     const totalMs = performance.now() - t0;
     const [d, , s] = out.rawMasks.shape;

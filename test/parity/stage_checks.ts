@@ -94,14 +94,10 @@ export async function checkProposals(s: StageInputs, scoreTol: number, boxTol: n
   }
   const { imH, imW } = imageSize(s.d);
   try {
-    const props = await noLeak('proposals', () => s.model.proposals(fed, imH, imW), (o) => [o.rois, o.scores]);
-    try {
-      const cmp = compareProposalSets(await read(props.rois), await read(props.scores),
-        s.d.get('proposals').data, s.d.get('proposal_scores').data, scoreTol, boxTol, tieTol);
-      return { cmp, oracleMaps };
-    } finally {
-      tf.dispose([props.rois, props.scores]);
-    }
+    const props = await noLeak('proposals', () => s.model.proposals(fed, imH, imW), () => []);
+    const cmp = compareProposalSets(props.rois, props.scores,
+      s.d.get('proposals').data, s.d.get('proposal_scores').data, scoreTol, boxTol, tieTol);
+    return { cmp, oracleMaps };
   } finally {
     tf.dispose([...mine, ...rpnList(r)]);
   }
@@ -165,7 +161,6 @@ export async function checkBoxHead(s: StageInputs): Promise<Record<string, Close
  * present, else our box head's on the oracle's proposals).
  */
 export async function checkDetectionOutput(s: StageInputs, opts: MatchOptions): Promise<DetectionComparison & { oracleDeltas: boolean }> {
-  const rois = s.golden('proposals') as tf.Tensor2D;
   const logits = s.golden('cls_logits') as tf.Tensor2D;
   let deltas: tf.Tensor2D;
   let own: tf.Tensor[] = [];
@@ -173,21 +168,18 @@ export async function checkDetectionOutput(s: StageInputs, opts: MatchOptions): 
   if (oracleDeltas) deltas = s.golden('bbox_deltas') as tf.Tensor2D;
   else {
     const { p } = await s.pyramid();
+    const rois = s.golden('proposals') as tf.Tensor2D;
     const o = await noLeak('boxHead', () => s.model.boxHead(p, rois), (x) => [x.clsLogits, x.bboxDeltas]);
     own = [o.clsLogits, o.bboxDeltas];
     deltas = o.bboxDeltas;
   }
   const { imH, imW } = imageSize(s.d);
   try {
-    const det = await noLeak('detectionOutput', () => s.model.detectionOutput(rois, logits, deltas, imH, imW),
-      (x) => [x.classes, x.scores, x.boxes]);
-    try {
-      const cmp = compareDetections({ classes: await det.classes.data(), scores: await det.scores.data(), boxes: await det.boxes.data() },
-        s.d, opts);
-      return { ...cmp, oracleDeltas };
-    } finally {
-      tf.dispose([det.classes, det.scores, det.boxes]);
-    }
+    // The detection output takes the proposals on the host, as the network hands them over.
+    const det = await noLeak('detectionOutput', () => s.model.detectionOutput(s.d.get('proposals').data, logits, deltas, imH, imW),
+      () => []);
+    const cmp = compareDetections(det, s.d, opts);
+    return { ...cmp, oracleDeltas };
   } finally {
     tf.dispose(own);
   }

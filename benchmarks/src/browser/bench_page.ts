@@ -42,12 +42,11 @@ async function run(stem: string): Promise<BenchPageRun> {
   const entry = inputs.get(stem);
   if (m === undefined || entry === undefined) throw new Error(`bench page: load() first (input ${stem})`);
   const stages: Array<[StageName, number]> = [];
-  m.onStage = (name, ms) => stages.push([name, ms]);
   const t0 = performance.now();
   const imData = tf.tensor4d(entry.data, entry.input.imDataShape);
   const imInfo = tf.tensor2d([entry.input.imInfo], [1, 3]);
   try {
-    const out = await m.execute(imData, imInfo);
+    const out = await m.execute(imData, imInfo, { onStage: (name, ms) => stages.push([name, ms]) });
     try {
       const [classes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data(), out.rawMasks.data()]);
       const ms = performance.now() - t0;
@@ -59,7 +58,6 @@ async function run(stem: string): Promise<BenchPageRun> {
     }
   } finally {
     tf.dispose([imData, imInfo]);
-    m.onStage = undefined;
   }
 }
 

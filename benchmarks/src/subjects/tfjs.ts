@@ -1,6 +1,7 @@
 /**
  * This project on a tfjs backend (cpu, wasm) in Node: weights from the oracle's canonical dump
- * through @mrcnn/weights-converter's tfjs transform, `MaskRCNN.execute` with per-stage timing.
+ * through @mrcnn/weights-converter's tfjs transform, `MaskRCNN.execute` with per-stage timing
+ * (its per-call `onStage`), and a profile pass on the same `execute` with its `onProfile` hook.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +12,7 @@ import { configFor } from './config';
 import { tfjsModelJson } from './tfjs_model';
 import { loadWeights } from '../../../packages/model/src/io/load_weights';
 import { STAGE_OF } from './stage_map';
-import { ExecuteOutput, MaskRCNN, StageName } from '../../../packages/model/src/network/mask_rcnn';
+import { ExecuteOutput, MaskRCNN, ProfileEvent } from '../../../packages/model/src/network/mask_rcnn';
 import { pasteMask } from '../../../packages/model/src/postprocess/paste';
 import { prepareRgbTensor } from '../../../packages/model/src/preprocess/prepare';
 import { tfjsWeightArrays, toTensorMap } from '../../../test/parity/oracle_model';
@@ -39,14 +40,6 @@ function pasteAll(classes: ArrayLike<number>, boxes: ArrayLike<number>, masks: F
 function memoryNow(): TfMemory {
   const m = tf.memory();
   return { numTensors: m.numTensors, numBytes: m.numBytes };
-}
-
-/** Waits until `t` is computed (one-element read-back) and returns the elapsed ms since t0. */
-async function settle(t: tf.Tensor, t0: number): Promise<number> {
-  const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, Math.min(1, t.size)));
-  await one.data();
-  one.dispose();
-  return performance.now() - t0;
 }
 
 export class TfjsRunner implements SubjectRunner {
@@ -92,15 +85,13 @@ export class TfjsRunner implements SubjectRunner {
     const model = this.requireModel();
     const stages: Partial<Record<Stage, number>> = {};
     if (input.rgb) stages.preprocess = await this.preprocess(input.rgb);
-    model.onStage = (name, ms) => { const s = STAGE_OF[name]; stages[s] = (stages[s] ?? 0) + ms; };
     const [imData, imInfo] = this.tensors(input);
     let out: ExecuteOutput;
     const t0 = performance.now();
     try {
-      out = await model.execute(imData, imInfo);
+      out = await model.execute(imData, imInfo, { onStage: (name, ms) => { const s = STAGE_OF[name]; stages[s] = (stages[s] ?? 0) + ms; } });
     } finally {
       tf.dispose([imData, imInfo]);
-      model.onStage = undefined;
     }
     try {
       const [classes, , boxes, masks] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data(), out.rawMasks.data()]);
@@ -129,52 +120,30 @@ export class TfjsRunner implements SubjectRunner {
   }
 
   /**
-   * Drives the stages one by one to split RoIAlign from the heads and to count the RoIs:
-   * boxRoIAlign/maskRoIAlign are the RoI feature extraction alone; boxHead/maskHead include it.
+   * The network's own `execute` with its profiling hook: RoIAlign split from the heads and the RoI
+   * count. boxRoIAlign/maskRoIAlign are the RoI feature extraction alone; boxHead/maskHead include
+   * it (RoIAlign + the head after it, each part waited for); proposals is the network's stage.
    */
   async profile(input: ImageInput): Promise<{ profile: Record<string, number>; rois: number | null }> {
     const model = this.requireModel();
     const [imData, imInfo] = this.tensors(input);
-    const imH = Math.trunc(input.imInfo[0]);
-    const imW = Math.trunc(input.imInfo[1]);
     const prof: Record<string, number> = {};
-    const owned: tf.Tensor[] = [imData, imInfo];
+    const events: ProfileEvent[] = [];
     try {
-      const x = model.normalize(imData);
-      owned.push(x);
-      const c = model.backbone(x);
-      owned.push(...c);
-      const p = model.fpn(c);
-      owned.push(...p);
-      const r = model.rpn(p);
-      r.forEach((o) => owned.push(o.logits, o.deltas));
-      let t0 = performance.now();
-      const props = await model.proposals(r, imH, imW);
-      owned.push(props.rois, props.scores);
-      prof.proposals = await settle(props.rois, t0);
-      const levels = p.slice(0, model.config.roi.strides.length);
-      t0 = performance.now();
-      const boxFeats = model.roiFeatures(levels, props.rois, model.config.roi.boxOutputSize);
-      owned.push(boxFeats);
-      prof.boxRoIAlign = await settle(boxFeats, t0);
-      t0 = performance.now();
-      const box = model.boxHead(p, props.rois);
-      owned.push(box.clsLogits, box.bboxDeltas);
-      prof.boxHead = await settle(box.clsLogits, t0);
-      const det = await model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, imH, imW);
-      owned.push(det.classes, det.scores, det.boxes);
-      t0 = performance.now();
-      const maskFeats = model.roiFeatures(levels, det.boxes, model.config.roi.maskOutputSize);
-      owned.push(maskFeats);
-      prof.maskRoIAlign = await settle(maskFeats, t0);
-      t0 = performance.now();
-      const masks = model.maskHead(p, det.boxes);
-      owned.push(masks);
-      prof.maskHead = await settle(masks, t0);
-      return { profile: prof, rois: props.rois.shape[0] };
+      const out = await model.execute(imData, imInfo, {
+        onStage: (name, ms) => { if (name === 'proposals') prof.proposals = ms; },
+        onProfile: (e) => events.push(e),
+      });
+      tf.dispose([out.classes, out.scores, out.boxes, out.rawMasks]);
     } finally {
-      tf.dispose(owned);
+      tf.dispose([imData, imInfo]);
     }
+    const ms = (stage: ProfileEvent['stage']): number => events.find((e) => e.stage === stage)?.ms ?? 0;
+    prof.boxRoIAlign = ms('boxRoIAlign');
+    prof.boxHead = ms('boxRoIAlign') + ms('boxHead');
+    prof.maskRoIAlign = ms('maskRoIAlign');
+    prof.maskHead = ms('maskRoIAlign') + ms('maskHead');
+    return { profile: prof, rois: events.find((e) => e.stage === 'boxRoIAlign')?.rois ?? null };
   }
 
   memory(): { wasmHeapMiB?: number; tfMemory?: { afterLoad: TfMemory; afterRuns: TfMemory } } {

@@ -15,7 +15,7 @@ import type { ModelConfig, ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
 import { LoadSourceOptions, loadWeights } from './io/load_weights';
 import { labelOf } from './labels';
-import { ExecuteOutput, MaskRCNN, RowSelector, SelectedOutput, StageName } from './network/mask_rcnn';
+import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput, StageName } from './network/mask_rcnn';
 import { pasteMask } from './postprocess/paste';
 import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
 import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
@@ -166,19 +166,14 @@ export class Model {
     }
   }
 
-  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage?: (s: StageName, ms: number) => void): Promise<ExecuteOutput>;
-  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage: ((s: StageName, ms: number) => void) | undefined,
-    select: RowSelector): Promise<SelectedOutput>;
-  private async runNetwork(imData: tf.Tensor4D, imInfo: tf.Tensor2D, onStage?: (s: StageName, ms: number) => void,
+  /** The network part of a call, queued behind the other calls' (`exclusive`); options are this call's only. */
+  private runNetwork(imData: tf.Tensor4D, size: ImageSize, options: RunOptions): Promise<ExecuteOutput>;
+  private runNetwork(imData: tf.Tensor4D, size: ImageSize, options: RunOptions, select: RowSelector): Promise<SelectedOutput>;
+  private runNetwork(imData: tf.Tensor4D, size: ImageSize, options: RunOptions,
     select?: RowSelector): Promise<ExecuteOutput | SelectedOutput> {
-    return this.exclusive(async () => {
-      this.net.onStage = onStage;
-      try {
-        return select ? await this.net.executeSelected(imData, imInfo, select) : await this.net.execute(imData, imInfo);
-      } finally {
-        this.net.onStage = undefined;
-      }
-    });
+    return this.exclusive<ExecuteOutput | SelectedOutput>(() => (select
+      ? this.net.executeSelected(imData, size, select, options)
+      : this.net.execute(imData, size, options)));
   }
 
   /**
@@ -201,9 +196,7 @@ export class Model {
     if (!(imInfo instanceof tf.Tensor) || imInfo.rank !== 2 || imInfo.shape[0] !== 1 || imInfo.shape[1] !== 3) {
       throw new ShapeMismatchError('imInfo', 'a Tensor2D [1,3]', imInfo instanceof tf.Tensor ? shapeString(imInfo.shape) : typeof imInfo);
     }
-    await assertFiniteTensor(imData, 'imData');
-    await assertFiniteTensor(imInfo, 'imInfo');
-    return this.runNetwork(imData, imInfo);
+    return this.runNetwork(imData, await checkedImageSize(imData, imInfo), {});
   }
 
   /** Detects instances in an image (see `ImageInput` for the accepted forms). */
@@ -237,14 +230,16 @@ export class Model {
     }
     lap('preprocess');
     const { imData, imInfo, geometry } = prepared;
+    imInfo.dispose(); // the network gets the size from the host geometry: no read-back
     const threshold = options.scoreThreshold ?? 0.5;
     const max = options.maxDetections ?? this.config.detection.maxDetections;
     let out: SelectedOutput;
     try {
       // The mask head runs only on the rows this call returns (masks of a row do not depend on the others).
-      out = await this.runNetwork(imData, imInfo, report, (classes, scores) => selectRows(classes, scores, threshold, max));
+      out = await this.runNetwork(imData, { height: geometry.height, width: geometry.width }, { onStage: report },
+        (classes, scores) => selectRows(classes, scores, threshold, max));
     } finally {
-      tf.dispose([imData, imInfo]);
+      imData.dispose();
     }
     t0 = performance.now();
     try {
@@ -252,16 +247,18 @@ export class Model {
       lap('paste');
       return instances;
     } finally {
-      tf.dispose([out.classes, out.scores, out.boxes, out.rawMasks]);
+      out.rawMasks.dispose();
     }
   }
 
-  /** Each selected row's heatmap of its class, pasted into the original image. */
+  /**
+   * Each selected row's heatmap of its class, pasted into the original image. The rows are on the
+   * host already; the heatmaps are this call's one read-back.
+   */
   private async pasteRows(out: SelectedOutput, scale: number, width: number, height: number,
     options: DetectOptions): Promise<Instance[]> {
-    const { rows } = out;
+    const { rows, classes, scores, boxes } = out;
     if (rows.length === 0) return [];
-    const [classes, scores, boxes] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data()]);
     const [n, k, mh, mw] = out.rawMasks.shape;
     const flat = rows.map((r, j) => j * k + classes[r]);
     const heat = tf.tidy(() => tf.gather(tf.reshape(out.rawMasks, [n * k, mh * mw]), tf.tensor1d(flat, 'int32')));
@@ -292,6 +289,25 @@ export class Model {
     this.disposed = true;
     if (this.pending === 0) this.net.dispose();
   }
+}
+
+/**
+ * `execute`'s input check and im_info's size in one read-back: imData and imInfo must be finite
+ * (ArgumentError naming the one that is not, imData first).
+ */
+async function checkedImageSize(imData: tf.Tensor4D, imInfo: tf.Tensor2D): Promise<ImageSize> {
+  if (imInfo.dtype !== 'float32' && imInfo.dtype !== 'int32') throw new ShapeMismatchError('imInfo', 'float32 or int32', imInfo.dtype);
+  const packed = tf.tidy(() => tf.concat([
+    tf.reshape(tf.cast(tf.all(tf.isFinite(imData)), 'float32'), [1]), tf.reshape(tf.cast(imInfo, 'float32'), [3])]));
+  let host: Float32Array;
+  try {
+    host = (await packed.data()) as Float32Array;
+  } finally {
+    packed.dispose();
+  }
+  if (host[0] === 0) throw new ArgumentError('imData', 'contains NaN or Infinity');
+  if (!host.subarray(1).every(Number.isFinite)) throw new ArgumentError('imInfo', 'contains NaN or Infinity');
+  return { height: host[1], width: host[2] };
 }
 
 /** Rows detect() returns: a class, score ≥ threshold, best first (ties by row), at most `max`. */

@@ -17,7 +17,10 @@ export { COCO_LABELS, COCO_CATEGORY_IDS, labelOf } from './labels';
 export { loadWeights } from './io/load_weights';
 export type { LoadSourceOptions, LoadedWeights } from './io/load_weights';
 export { MaskRCNN } from './network/mask_rcnn';
-export type { RowSelector, SelectedOutput } from './network/mask_rcnn';
+export type {
+  ImageSize, MaskRCNNOptions, ProfileEvent, ProfileStage, RowSelector, RunOptions, SelectedOutput,
+} from './network/mask_rcnn';
+export type { KernelPlan } from './network/kernel_plan';
 export { preprocess, prepareRgbTensor } from './preprocess/prepare';
 export type { PreparedInput, PreprocessOptions } from './preprocess/prepare';
 export { inputGeometry } from './preprocess/geometry';

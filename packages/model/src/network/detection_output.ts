@@ -6,26 +6,29 @@
  * order); otherwise class ascending, score descending. 'score': score descending always.
  * Rows are padded to maxDetections with class 0, score 0, box 0.
  *
- * Softmax runs as a tfjs op; the probabilities, deltas and RoIs are read back in one `await data()`
- * round (here, in `detectionOutput`) because the NMS needs them on the CPU; only the (RoI, class)
- * pairs above the score threshold are decoded (box_coder.ts).
+ * Softmax runs as a tfjs op; the probabilities and deltas are packed into one tensor and read back
+ * with one `await data()` (here, in `detectionOutput`), the only read-back of this stage, because the
+ * NMS needs them on the CPU. The RoIs are the proposals' host arrays (never read back). Only the
+ * (RoI, class) pairs above the score threshold are decoded (box_coder.ts). The detection rows stay on
+ * the host: the caller makes tensors of them only where an op or an output needs one.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DetectionConfig } from '@mrcnn/schema';
+import { ShapeMismatchError, shapeString } from '../errors';
 import { decodeClipInto } from './box_coder';
 import { batchedNms } from './nms';
 
-export interface Detections {
-  /** [maxDetections] int32 class ids, 0 = padding. */
-  readonly classes: tf.Tensor1D;
-  /** [maxDetections] float32 scores. */
-  readonly scores: tf.Tensor1D;
-  /** [maxDetections, 4] x1, y1, x2, y2 in processed-image pixels. */
-  readonly boxes: tf.Tensor2D;
+/** The detections on the host: maxDetections rows, padded with class 0, score 0, box 0. */
+export interface DetectionRows {
+  /** [maxDetections] class ids, 0 = padding. */
+  readonly classes: Int32Array;
+  /** [maxDetections] scores. */
+  readonly scores: Float32Array;
+  /** [maxDetections·4] x1, y1, x2, y2 in processed-image pixels. */
+  readonly boxes: Float32Array;
+  /** Detections that survived the NMS (before the cut to maxDetections). */
+  readonly survivors: number;
 }
-
-/** Plain arrays of the detections, before they become tensors. */
-export interface DetectionRows { classes: Int32Array; scores: Float32Array; boxes: Float32Array; survivors: number }
 
 /** The box head's outputs on the CPU: probs [R·K], rois [R·4], class-specific deltas [R·4K]. */
 export interface BoxHeadArrays {
@@ -91,24 +94,24 @@ export function selectDetections(a: BoxHeadArrays, imH: number, imW: number, cfg
 }
 
 /**
- * rois [R, 4], clsLogits [R, K], bboxDeltas [R, 4K]; imH/imW from im_info. Inputs are borrowed;
- * the result belongs to the caller.
+ * rois: the proposals' [R·4] on the host; clsLogits [R, K], bboxDeltas [R, 4K] (borrowed); imH/imW
+ * from im_info. One read-back; returns host arrays.
  */
-export async function detectionOutput(rois: tf.Tensor2D, clsLogits: tf.Tensor2D, bboxDeltas: tf.Tensor2D,
-  imH: number, imW: number, cfg: DetectionConfig): Promise<Detections> {
+export async function detectionOutput(rois: ArrayLike<number>, clsLogits: tf.Tensor2D, bboxDeltas: tf.Tensor2D,
+  imH: number, imW: number, cfg: DetectionConfig): Promise<DetectionRows> {
   const [numRois, numClasses] = clsLogits.shape;
-  const probsT = tf.softmax(clsLogits);
-  let rows: DetectionRows;
-  try {
-    const [probs, r, deltas] = await Promise.all([probsT.data(), rois.data(), bboxDeltas.data()]);
-    rows = selectDetections({ probs, rois: r, deltas, numRois, numClasses }, imH, imW, cfg);
-  } finally {
-    probsT.dispose();
+  if (rois.length !== numRois * 4) throw new ShapeMismatchError('rois', `${numRois}·4 values (one box per logits row)`, `${rois.length}`);
+  if (bboxDeltas.shape[0] !== numRois || bboxDeltas.shape[1] !== 4 * numClasses) {
+    throw new ShapeMismatchError('bboxDeltas', shapeString([numRois, 4 * numClasses]), shapeString(bboxDeltas.shape));
   }
-  const m = cfg.maxDetections;
-  return {
-    classes: tf.tensor1d(rows.classes, 'int32'),
-    scores: tf.tensor1d(rows.scores),
-    boxes: tf.tensor2d(rows.boxes, [m, 4]),
-  };
+  const packed = tf.tidy(() => tf.concat([tf.reshape(tf.softmax(clsLogits), [-1]), tf.reshape(bboxDeltas, [-1])]));
+  let host: Float32Array;
+  try {
+    host = (await packed.data()) as Float32Array;
+  } finally {
+    packed.dispose();
+  }
+  const probs = host.subarray(0, numRois * numClasses);
+  const deltas = host.subarray(numRois * numClasses);
+  return selectDetections({ probs, rois, deltas, numRois, numClasses }, imH, imW, cfg);
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FPN } from '@mrcnn/schema';
 import type { BackboneFeatures } from './backbone/resnet';
 import { conv } from './layers';
+import type { NetworkWeights } from './prepared_layers';
 
 export type PyramidFeatures = readonly [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
 
@@ -15,7 +16,7 @@ function upsampleTo(x: tf.Tensor4D, size: readonly [number, number]): tf.Tensor4
 }
 
 /** c: C2..C5 (NHWC). Returns P2..P6. Call inside tf.tidy. */
-export function fpn(c: BackboneFeatures, w: tf.NamedTensorMap): PyramidFeatures {
+export function fpn(c: BackboneFeatures, w: NetworkWeights): PyramidFeatures {
   const p: tf.Tensor4D[] = new Array<tf.Tensor4D>(4);
   let inner = conv(c[3], w, `${FPN}.inner_blocks.3`);
   p[3] = conv(inner, w, `${FPN}.layer_blocks.3`, { pad: 1 });

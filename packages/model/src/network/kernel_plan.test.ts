@@ -6,15 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
-import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
-import { defaultKernelPlan, FC6, planWeights } from './kernel_plan';
-import { blockName, winogradName } from './layers';
+import { DEFAULT_TORCHVISION_CONFIG, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
+import { defaultKernelPlan, FC6, prepareLayers, winogradConvs } from './kernel_plan';
 import { ExecuteOutput, MaskRCNN } from './mask_rcnn';
+import { preparedTensors } from './prepared_layers';
 import { syntheticWeights } from './__tests__/synthetic';
 
 const cfg = resolveConfig(widthDivOverrides(8));
-const PLAIN = { winograd: false, fc6Blocks: 1 };
-const FAST = { winograd: true, fc6Blocks: 8 };
+const PLAIN = { winograd: false, denseColumnBlocks: 1 };
+const FAST = { winograd: true, denseColumnBlocks: 8 };
 
 async function values(out: ExecuteOutput): Promise<{ classes: Int32Array; scores: Float32Array; boxes: Float32Array; masks: Float32Array }> {
   const [classes, scores, boxes, masks] = await Promise.all([out.classes.data(), out.scores.data(), out.boxes.data(), out.rawMasks.data()]);
@@ -59,20 +59,36 @@ describe('kernel plan on cpu (synthetic K=8 weights)', () => {
     expect(defaultKernelPlan('webgl')).toMatchObject(PLAIN);
   });
 
+  it('takes the 3x3 stride-1 convs from the weight schema: torchvision\'s stride-2 conv2s are left out', () => {
+    const names = (c: typeof cfg): string[] => winogradConvs(c).map((x) => x.conv);
+    const ours = names(cfg); // 0049 strides on the 1x1s: all 16 body conv2, 4 FPN outputs, RPN, mask convs
+    expect(ours).toHaveLength(16 + 4 + 1 + cfg.mask.convs);
+    expect(ours).toContain('backbone.body.layer2.0.conv2');
+    const tv = names(DEFAULT_TORCHVISION_CONFIG);
+    expect(tv).toHaveLength(16 - 3 + 4 + 1 + DEFAULT_TORCHVISION_CONFIG.mask.convs);
+    for (const s of [2, 3, 4]) expect(tv).not.toContain(`backbone.body.layer${s}.0.conv2`);
+    expect(tv).toContain('backbone.body.layer2.1.conv2');
+    expect(tv).toContain('rpn.head.conv');
+  });
+
   it('derives 16 Winograd filters for each 3x3 stride-1 conv and 8 fc6 blocks; res5 stays direct above the size limit', () => {
-    const { derived, replaced } = planWeights(weights, cfg, { ...FAST, winogradMaxWeights: 32 * 32 });
+    const { prepared, replaced } = prepareLayers(weights, cfg, { ...FAST, winogradMaxWeights: 32 * 32 });
     // K=8: res2..res4 3x3 are 8x8..32x32, res5 64x64 (excluded by the limit), FPN/RPN 32x32, mask 32→16, 16→16.
     const convs = [3, 4, 6].reduce((a, b) => a + b, 0) + 4 + 1 + cfg.mask.convs;
     expect(replaced).toHaveLength(convs + 1);
     expect(replaced).not.toContain('backbone.body.layer4.0.conv2.weight');
     expect(replaced).toContain('backbone.body.layer1.0.conv2.weight');
     expect(replaced).toContain(`${FC6}.weight`);
-    expect(Object.keys(derived)).toHaveLength(16 * convs + 2 * 8);
-    expect(derived[winogradName('rpn.head.conv', 15)].shape).toEqual([32, 32]);
+    expect(preparedTensors(prepared)).toHaveLength(16 * convs + 2 * 8);
+    expect(prepared.winograd.size).toBe(convs);
+    expect([...prepared.winograd.values()].every((u) => u.length === 16)).toBe(true);
+    expect(prepared.winograd.get('rpn.head.conv')![15].shape).toEqual([32, 32]);
     const w6 = weights[`${FC6}.weight`];
     const [rows, cols] = w6.shape as [number, number];
-    expect(derived[blockName(`${FC6}.weight`, 7)].shape).toEqual([rows, cols / 8]);
-    tf.dispose(Object.values(derived));
+    expect(prepared.denseBlocks.get(FC6)).toHaveLength(8);
+    expect(prepared.denseBlocks.get(FC6)![7].weight.shape).toEqual([rows, cols / 8]);
+    expect(prepared.denseBlocks.get(FC6)![7].bias.shape).toEqual([cols / 8]);
+    tf.dispose(preparedTensors(prepared));
   });
 
   it('gives the plain path\'s detections and raw masks within float32 reordering, and leaks nothing', async () => {

@@ -1,16 +1,13 @@
 /**
  * Weight lookup and the few layer shapes the network uses, on the tfjs weight map of
- * docs/CONVENTIONS.md §3 (HWIO convs with bias, FC [in, out], BN already folded).
+ * docs/CONVENTIONS.md §3 (HWIO convs with bias, FC [in, out], BN already folded) and the kernel
+ * plan's prepared layers (prepared_layers.ts: a conv or dense layer listed there runs the planned way).
  * Everything here is synchronous tfjs ops, to be called inside the caller's tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { WINOGRAD_POSITIONS, winogradConv2d } from '@mrcnn/engine';
+import { winogradConv2d } from '@mrcnn/engine';
 import { ShapeMismatchError, shapeString } from '../errors';
-
-/** Name of the k-th Winograd-transformed filter of a conv (derived at load: kernel_plan.ts). */
-export const winogradName = (conv: string, k: number): string => `${conv}.winograd${k}`;
-/** Name of the j-th column block of a dense layer's parameter (derived at load: kernel_plan.ts). */
-export const blockName = (param: string, j: number): string => `${param}.block${j}`;
+import type { NetworkWeights } from './prepared_layers';
 
 /** Returns `weights[name]`, checking its shape when `shape` is given. */
 export function weight(weights: tf.NamedTensorMap, name: string, shape?: readonly number[]): tf.Tensor {
@@ -45,32 +42,28 @@ export interface ConvSpec {
   readonly activation?: 'linear' | 'relu' | 'sigmoid';
 }
 
-/** The 16 Winograd filters of `name` when the kernel plan derived them. */
-function winogradFilters(weights: tf.NamedTensorMap, name: string): tf.Tensor2D[] | undefined {
-  if (weights[winogradName(name, 0)] === undefined) return undefined;
-  return Array.from({ length: WINOGRAD_POSITIONS }, (_, k) => weight(weights, winogradName(name, k)) as tf.Tensor2D);
-}
-
 /**
  * conv2d + bias (+ relu) with the `${name}.weight` [kh,kw,in,out] and `${name}.bias` [out] tensors;
- * by Winograd when the kernel plan derived `${name}.winograd{k}` (3x3, stride 1, pad 1, linear/relu).
+ * by Winograd from the prepared filters when the kernel plan prepared `name` (3x3, stride 1, pad 1,
+ * linear/relu).
  */
-export function conv(x: tf.Tensor4D, weights: tf.NamedTensorMap, name: string, spec: ConvSpec = {}): tf.Tensor4D {
+export function conv(x: tf.Tensor4D, w: NetworkWeights, name: string, spec: ConvSpec = {}): tf.Tensor4D {
   const activation = spec.activation ?? (spec.relu ? 'relu' : 'linear');
-  const u = winogradFilters(weights, name);
+  const weights = w.tensors;
+  const u = w.prepared.winograd.get(name);
   if (u && (spec.stride ?? 1) === 1 && spec.pad === 1 && activation !== 'sigmoid') {
-    if (u[0].shape[0] !== x.shape[3]) throw new ShapeMismatchError(winogradName(name, 0), `${x.shape[3]} input channels`, shapeString(u[0].shape));
+    if (u[0].shape[0] !== x.shape[3]) throw new ShapeMismatchError(`${name} (Winograd filters)`, `${x.shape[3]} input channels`, shapeString(u[0].shape));
     const bias = weight(weights, `${name}.bias`, [u[0].shape[1]]) as tf.Tensor1D;
     return winogradConv2d(x, u, { bias, activation });
   }
-  const w = weight(weights, `${name}.weight`);
-  if (w.rank !== 4) throw new ShapeMismatchError(`${name}.weight`, 'rank 4 [kh,kw,in,out]', shapeString(w.shape));
-  if (w.shape[2] !== x.shape[3]) throw new ShapeMismatchError(`${name}.weight`, `${x.shape[3]} input channels`, shapeString(w.shape));
-  const b = weight(weights, `${name}.bias`, [w.shape[3] ?? 0]);
+  const filter = weight(weights, `${name}.weight`);
+  if (filter.rank !== 4) throw new ShapeMismatchError(`${name}.weight`, 'rank 4 [kh,kw,in,out]', shapeString(filter.shape));
+  if (filter.shape[2] !== x.shape[3]) throw new ShapeMismatchError(`${name}.weight`, `${x.shape[3]} input channels`, shapeString(filter.shape));
+  const b = weight(weights, `${name}.bias`, [filter.shape[3] ?? 0]);
   const stride = spec.stride ?? 1;
   return tf.fused.conv2d({
     x,
-    filter: w as tf.Tensor4D,
+    filter: filter as tf.Tensor4D,
     strides: [stride, stride],
     pad: spec.pad ?? 'valid',
     bias: b,
@@ -79,21 +72,19 @@ export function conv(x: tf.Tensor4D, weights: tf.NamedTensorMap, name: string, s
 }
 
 /**
- * x [N, in] · `${name}.weight` [in, out] + bias (+ relu); as column blocks concatenated when the
- * kernel plan derived `${name}.weight.block{j}` / `${name}.bias.block{j}`.
+ * x [N, in] · `${name}.weight` [in, out] + bias (+ relu); as the prepared column blocks, each its
+ * own matMul, concatenated, when the kernel plan prepared `name`.
  */
-export function dense(x: tf.Tensor2D, weights: tf.NamedTensorMap, name: string, relu: boolean): tf.Tensor2D {
+export function dense(x: tf.Tensor2D, w: NetworkWeights, name: string, relu: boolean): tf.Tensor2D {
   const activation = relu ? 'relu' : 'linear';
-  const fc = (wName: string, bName: string): tf.Tensor2D => {
-    const w = weight(weights, wName);
-    if (w.rank !== 2 || w.shape[0] !== x.shape[1]) throw new ShapeMismatchError(wName, `[${x.shape[1]}, out]`, shapeString(w.shape));
-    const b = weight(weights, bName, [w.shape[1] ?? 0]);
-    return tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation }) as tf.Tensor2D;
+  const fc = (m: tf.Tensor, b: tf.Tensor, mName: string, bName: string): tf.Tensor2D => {
+    if (m.rank !== 2 || m.shape[0] !== x.shape[1]) throw new ShapeMismatchError(mName, `[${x.shape[1]}, out]`, shapeString(m.shape));
+    if (b.rank !== 1 || b.shape[0] !== m.shape[1]) throw new ShapeMismatchError(bName, `[${m.shape[1]}]`, shapeString(b.shape));
+    return tf.fused.matMul({ a: x, b: m as tf.Tensor2D, bias: b, activation }) as tf.Tensor2D;
   };
-  if (weights[blockName(`${name}.weight`, 0)] === undefined) return fc(`${name}.weight`, `${name}.bias`);
-  const parts: tf.Tensor2D[] = [];
-  for (let j = 0; weights[blockName(`${name}.weight`, j)] !== undefined; j++) {
-    parts.push(fc(blockName(`${name}.weight`, j), blockName(`${name}.bias`, j)));
+  const blocks = w.prepared.denseBlocks.get(name);
+  if (blocks === undefined) {
+    return fc(weight(w.tensors, `${name}.weight`), weight(w.tensors, `${name}.bias`), `${name}.weight`, `${name}.bias`);
   }
-  return tf.concat(parts, 1);
+  return tf.concat(blocks.map((b, j) => fc(b.weight, b.bias, `${name} column block ${j} weight`, `${name} column block ${j} bias`)), 1);
 }

@@ -20,8 +20,7 @@ describe.each(['cpu'] as const)('MaskRCNN wiring on %s (synthetic K=8 weights)',
     const imInfo = tf.tensor2d([[300, 450, 1]]);
     const before = tf.memory().numTensors;
     const stages: string[] = [];
-    model.onStage = (name, ms) => { stages.push(name); expect(ms).toBeGreaterThanOrEqual(0); };
-    const out = await model.execute(imData, imInfo);
+    const out = await model.execute(imData, imInfo, { onStage: (name, ms) => { stages.push(name); expect(ms).toBeGreaterThanOrEqual(0); } });
     expect(tf.memory().numTensors).toBe(before + 4);
     expect(out.classes.shape).toEqual([100]);
     expect(out.classes.dtype).toBe('int32');
@@ -93,19 +92,21 @@ describe('MaskRCNN public calls own exactly their outputs (cpu, synthetic K=8 we
     const p = model.fpn(c);
     await owned(() => model.rpn(p), (r) => r.flatMap((o) => [o.logits, o.deltas]));
     const r = model.rpn(p);
-    await owned(() => model.proposals(r, 60, 90), (o) => [o.rois, o.scores]);
+    await owned(() => model.proposals(r, 60, 90), () => []);
     const props = await model.proposals(r, 60, 90);
-    expect(props.rois.shape[1]).toBe(4);
-    await owned(() => model.roiFeatures(p, props.rois), (t) => [t]);
-    await owned(() => model.boxHead(p, props.rois), (o) => [o.clsLogits, o.bboxDeltas]);
-    const box = model.boxHead(p, props.rois);
-    await owned(() => model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, 60, 90), (d) => [d.classes, d.scores, d.boxes]);
+    expect(props.rois.length).toBe(props.count * 4);
+    const rois = tf.tensor2d(props.rois, [props.count, 4]);
+    await owned(() => model.roiFeatures(p, rois), (t) => [t]);
+    await owned(() => model.boxHead(p, rois), (o) => [o.clsLogits, o.bboxDeltas]);
+    const box = model.boxHead(p, rois);
+    await owned(() => model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, 60, 90), () => []);
     const det = await model.detectionOutput(props.rois, box.clsLogits, box.bboxDeltas, 60, 90);
-    await owned(() => model.maskHead(p, det.boxes), (t) => [t]);
+    const boxes = tf.tensor2d(det.boxes, [det.classes.length, 4]);
+    await owned(() => model.maskHead(p, boxes), (t) => [t]);
     const imInfo = tf.tensor2d([[60, 90, 1]]);
     await owned(() => model.execute(imData, imInfo), (o) => [o.classes, o.scores, o.boxes, o.rawMasks]);
-    tf.dispose([x, ...c, ...p, ...r.flatMap((o) => [o.logits, o.deltas]), props.rois, props.scores, box.clsLogits,
-      box.bboxDeltas, det.classes, det.scores, det.boxes, imInfo]);
+    await owned(() => model.executeSelected(imData, { height: 60, width: 90 }, () => [0]), (o) => [o.rawMasks]);
+    tf.dispose([x, ...c, ...p, ...r.flatMap((o) => [o.logits, o.deltas]), rois, box.clsLogits, box.bboxDeltas, boxes, imInfo]);
     expect(tf.memory().numTensors).toBe(start);
   });
 
@@ -154,15 +155,15 @@ describe.each(['cpu', 'wasm'] as const)('MaskRCNN.executeSelected on %s (synthet
     expect(seen).toEqual([10, 10]);
     expect(sel.rows).toEqual(picked);
     expect(sel.rawMasks.shape).toEqual([3, 81, 28, 28]);
-    expect(Array.from(await sel.classes.data())).toEqual(Array.from(await full.classes.data()));
-    expect(Array.from(await sel.boxes.data())).toEqual(Array.from(await full.boxes.data()));
+    expect(Array.from(sel.classes)).toEqual(Array.from(await full.classes.data()));
+    expect(Array.from(sel.boxes)).toEqual(Array.from(await full.boxes.data()));
     const all = await full.rawMasks.data();
     const some = await sel.rawMasks.data();
     const per = 81 * 28 * 28;
     picked.forEach((r, j) => {
       expect(Array.from(some.subarray(j * per, (j + 1) * per))).toEqual(Array.from(all.subarray(r * per, (r + 1) * per)));
     });
-    tf.dispose([sel.classes, sel.scores, sel.boxes, sel.rawMasks]);
+    sel.rawMasks.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([full.classes, full.scores, full.boxes, full.rawMasks]);
   });
@@ -170,12 +171,10 @@ describe.each(['cpu', 'wasm'] as const)('MaskRCNN.executeSelected on %s (synthet
   it('no row selected: an empty rawMasks and no mask head; a row out of range: ShapeMismatchError, no leak', async () => {
     const before = tf.memory().numTensors;
     const stages: string[] = [];
-    model.onStage = (s) => stages.push(s);
-    const none = await model.executeSelected(imData, imInfo, () => []);
-    model.onStage = undefined;
+    const none = await model.executeSelected(imData, imInfo, () => [], { onStage: (s) => stages.push(s) });
     expect(none.rawMasks.shape).toEqual([0, 81, 28, 28]);
     expect(stages).not.toContain('maskHead');
-    tf.dispose([none.classes, none.scores, none.boxes, none.rawMasks]);
+    none.rawMasks.dispose();
     await expect(model.executeSelected(imData, imInfo, () => [10])).rejects.toThrow(ShapeMismatchError);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -5,35 +5,49 @@
  * then the top postNmsTopN over all levels by score (ties: level order, then rank).
  *
  * Sigmoid, top-k and the gather of the selected deltas run as tfjs ops; the k scores, indices and
- * deltas of all levels are read back in one `await data()` round (here, in `generateProposals`), the
- * only read-back of this stage, and decoding + NMS run on the CPU (box_coder.ts, nms.ts).
+ * deltas of all levels are packed into one tensor and read back with one `await data()` (here, in
+ * `generateProposals`), the only read-back of this stage; decoding + NMS run on the CPU (box_coder.ts,
+ * nms.ts) and the proposals stay there, as typed arrays: the caller uploads them for the ops that
+ * need a tensor (RoIAlign) and hands the host copy to the detection output.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnchorsConfig, RpnConfig } from '@mrcnn/schema';
+import { ShapeMismatchError, shapeString } from '../errors';
 import { levelAnchors } from './anchors';
 import { decodeClipInto } from './box_coder';
 import { nms, sortDescending } from './nms';
 import type { RpnLevelOutput } from './rpn_head';
 
+/** The proposals on the host (no tensors). */
 export interface Proposals {
-  /** [R, 4] x1, y1, x2, y2 in processed-image pixels, score descending. Owned by the caller. */
-  readonly rois: tf.Tensor2D;
-  /** [R] objectness (sigmoid). Owned by the caller. */
-  readonly scores: tf.Tensor1D;
+  /** [count·4] x1, y1, x2, y2 in processed-image pixels, score descending. */
+  readonly rois: Float32Array;
+  /** [count] objectness (sigmoid). */
+  readonly scores: Float32Array;
+  readonly count: number;
 }
 
 interface LevelCandidates { boxes: Float32Array; scores: Float32Array }
 
-/** Device part of a level: the top-k scores (sigmoid), their anchor indices and deltas [k, 4]. */
-function levelTopK(out: RpnLevelOutput, cfg: RpnConfig): { scores: tf.Tensor1D; indices: tf.Tensor1D; deltas: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const [, h, w, a] = out.logits.shape;
-    const n = h * w * a;
-    const scores = tf.sigmoid(tf.reshape(out.logits, [n]));
-    const top = tf.topk(scores, Math.min(cfg.preNmsTopNPerLevel, n), true);
-    const deltas = tf.gather(tf.reshape<tf.Rank.R2>(out.deltas, [n, 4]), top.indices);
-    return { scores: top.values as tf.Tensor1D, indices: top.indices as tf.Tensor1D, deltas };
-  });
+/** k of a level: its top-k size. */
+function levelK(out: RpnLevelOutput, cfg: RpnConfig): number {
+  const [, h, w, a] = out.logits.shape;
+  const n = h * w * a;
+  if (n > 2 ** 24) throw new ShapeMismatchError('rpn logits', 'at most 2^24 anchors per level', shapeString(out.logits.shape));
+  return Math.min(cfg.preNmsTopNPerLevel, n);
+}
+
+/**
+ * Device part of a level, packed flat: the top-k scores (sigmoid) [k], their anchor indices [k]
+ * (as float32: exact, below 2^24) and deltas [k·4]. Call inside tf.tidy.
+ */
+function levelTopK(out: RpnLevelOutput, k: number): tf.Tensor1D {
+  const [, h, w, a] = out.logits.shape;
+  const n = h * w * a;
+  const scores = tf.sigmoid(tf.reshape(out.logits, [n]));
+  const top = tf.topk(scores, k, true);
+  const deltas = tf.gather(tf.reshape<tf.Rank.R2>(out.deltas, [n, 4]), top.indices);
+  return tf.concat([top.values, tf.cast(top.indices, 'float32'), tf.reshape(deltas, [k * 4])]) as tf.Tensor1D;
 }
 
 /** CPU part of a level: decode + clip the top-k boxes, drop small ones, NMS. */
@@ -74,31 +88,40 @@ function levelStrides(anchorsCfg: AnchorsConfig, level: number, gridH: number, g
   return [Math.floor(inputH / gridH), Math.floor(inputW / gridW)];
 }
 
-/** rpn: the head's outputs for P2..P6. Inputs are borrowed; the result belongs to the caller. */
+/**
+ * rpn: the head's outputs for P2..P6 (borrowed). Returns the proposals on the host; one read-back.
+ */
 export async function generateProposals(rpn: readonly RpnLevelOutput[], anchorsCfg: AnchorsConfig, cfg: RpnConfig,
   imH: number, imW: number): Promise<Proposals> {
-  const levels: LevelCandidates[] = [];
   // The padded input size: the finest level's grid times its stride (inputs are multiples of 32).
   const inputH = rpn[0].logits.shape[1] * anchorsCfg.strides[0];
   const inputW = rpn[0].logits.shape[2] * anchorsCfg.strides[0];
-  // Every level's top-k is queued first, then all are read back together: one round trip.
-  const tops: Array<ReturnType<typeof levelTopK>> = [];
+  // Every level's top-k in one tensor: one read-back for the stage.
+  const ks = rpn.map((out) => levelK(out, cfg));
+  const packed = tf.tidy(() => tf.concat(rpn.map((out, l) => levelTopK(out, ks[l]))));
+  let host: Float32Array;
   try {
-    for (const out of rpn) tops.push(levelTopK(out, cfg));
-    const host = await Promise.all(tops.map((t) => Promise.all([t.scores.data(), t.indices.data(), t.deltas.data()])));
-    host.forEach(([scores, indices, deltas], l) => {
-      const [, h, w] = rpn[l].logits.shape;
-      const [sy, sx] = levelStrides(anchorsCfg, l, h, w, inputH, inputW);
-      const anchors = levelAnchors(anchorsCfg, l, h, w, sy, sx);
-      levels.push(levelNms(Float32Array.from(scores), Int32Array.from(indices), Float32Array.from(deltas), anchors, cfg, imH, imW));
-    });
+    host = (await packed.data()) as Float32Array;
   } finally {
-    for (const t of tops) tf.dispose([t.scores, t.indices, t.deltas]);
+    packed.dispose();
   }
+  const levels: LevelCandidates[] = [];
+  let off = 0;
+  rpn.forEach((out, l) => {
+    const k = ks[l];
+    const [, h, w] = out.logits.shape;
+    const [sy, sx] = levelStrides(anchorsCfg, l, h, w, inputH, inputW);
+    const anchors = levelAnchors(anchorsCfg, l, h, w, sy, sx);
+    const scores = host.subarray(off, off + k);
+    const indices = Int32Array.from(host.subarray(off + k, off + 2 * k));
+    const deltas = host.subarray(off + 2 * k, off + 6 * k);
+    off += 6 * k;
+    levels.push(levelNms(scores, indices, deltas, anchors, cfg, imH, imW));
+  });
   const total = levels.reduce((s, l) => s + l.scores.length, 0);
   const allBoxes = new Float32Array(total * 4);
   const allScores = new Float32Array(total);
-  let off = 0;
+  off = 0;
   for (const l of levels) {
     allBoxes.set(l.boxes, off * 4);
     allScores.set(l.scores, off);
@@ -111,5 +134,5 @@ export async function generateProposals(rpn: readonly RpnLevelOutput[], anchorsC
     rois.set(allBoxes.subarray(i * 4, i * 4 + 4), r * 4);
     scores[r] = allScores[i];
   });
-  return { rois: tf.tensor2d(rois, [order.length, 4]), scores: tf.tensor1d(scores) };
+  return { rois, scores, count: order.length };
 }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RPN } from '@mrcnn/schema';
 import { conv } from './layers';
+import type { NetworkWeights } from './prepared_layers';
 
 export interface RpnLevelOutput {
   /** [1, h, w, A] objectness logits. */
@@ -15,7 +16,7 @@ export interface RpnLevelOutput {
 }
 
 /** Call inside tf.tidy. */
-export function rpnHead(p: readonly tf.Tensor4D[], w: tf.NamedTensorMap): RpnLevelOutput[] {
+export function rpnHead(p: readonly tf.Tensor4D[], w: NetworkWeights): RpnLevelOutput[] {
   return p.map((x) => {
     const t = conv(x, w, `${RPN}.conv`, { pad: 1, relu: true });
     return { logits: conv(t, w, `${RPN}.cls_logits`), deltas: conv(t, w, `${RPN}.bbox_pred`) };

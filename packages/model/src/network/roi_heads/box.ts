@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BOX_HEAD, BOX_PREDICTOR, type RoiConfig } from '@mrcnn/schema';
 import { dense, step } from '../layers';
+import type { NetworkWeights } from '../prepared_layers';
 import { roiFeatures } from './roi_align';
 
 export interface BoxHeadOutput {
@@ -14,22 +15,23 @@ export interface BoxHeadOutput {
   readonly bboxDeltas: tf.Tensor2D;
 }
 
-/** The FC part on RoI features [R, s, s, C]. Call inside tf.tidy. */
-export function boxHeadOnFeatures(feats: tf.Tensor4D, w: tf.NamedTensorMap): BoxHeadOutput {
-  const [r, s1, s2, c] = feats.shape;
-  const x = tf.reshape<tf.Rank.R2>(feats, [r, s1 * s2 * c]);
-  const h6 = dense(x, w, `${BOX_HEAD}.fc6`, true);
-  const h7 = step(h6, () => dense(h6, w, `${BOX_HEAD}.fc7`, true));
-  return {
-    clsLogits: dense(h7, w, `${BOX_PREDICTOR}.cls_score`, false),
-    bboxDeltas: dense(h7, w, `${BOX_PREDICTOR}.bbox_pred`, false),
-  };
+/**
+ * The FC part on RoI features [R, s, s, C]; `feats` is disposed here once used (50 MB at 1000 RoIs:
+ * freed before the caller's tidy ends). Call inside tf.tidy.
+ */
+export function boxHeadOnFeatures(feats: tf.Tensor4D, w: NetworkWeights): BoxHeadOutput {
+  const out = tf.tidy(() => {
+    const [r, s1, s2, c] = feats.shape;
+    const x = tf.reshape<tf.Rank.R2>(feats, [r, s1 * s2 * c]);
+    const h6 = dense(x, w, `${BOX_HEAD}.fc6`, true);
+    const h7 = step(h6, () => dense(h6, w, `${BOX_HEAD}.fc7`, true));
+    return [dense(h7, w, `${BOX_PREDICTOR}.cls_score`, false), dense(h7, w, `${BOX_PREDICTOR}.bbox_pred`, false)];
+  });
+  feats.dispose();
+  return { clsLogits: out[0], bboxDeltas: out[1] };
 }
 
 /** p: P2..P5 (or P2..P6; extra levels ignored); rois [R, 4]. Call inside tf.tidy. */
-export function boxHead(p: readonly tf.Tensor4D[], rois: tf.Tensor2D, w: tf.NamedTensorMap, cfg: RoiConfig): BoxHeadOutput {
-  const feats = roiFeatures(p, rois, cfg, cfg.boxOutputSize);
-  const out = tf.tidy(() => { const o = boxHeadOnFeatures(feats, w); return [o.clsLogits, o.bboxDeltas]; });
-  feats.dispose(); // 50 MB at 1000 RoIs: freed before the caller's tidy ends
-  return { clsLogits: out[0] as tf.Tensor2D, bboxDeltas: out[1] as tf.Tensor2D };
+export function boxHead(p: readonly tf.Tensor4D[], rois: tf.Tensor2D, w: NetworkWeights, cfg: RoiConfig): BoxHeadOutput {
+  return boxHeadOnFeatures(roiFeatures(p, rois, cfg, cfg.boxOutputSize), w);
 }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MASK_HEAD, MASK_PREDICTOR, type MaskConfig, type RoiConfig } from '@mrcnn/schema';
 import { ShapeMismatchError, shapeString } from '../../errors';
 import { conv, step, weight } from '../layers';
+import type { NetworkWeights } from '../prepared_layers';
 import { roiFeatures } from './roi_align';
 
 /**
@@ -15,13 +16,13 @@ import { roiFeatures } from './roi_align';
  * (bias and relu fused) and a reshuffle of (kh, kw) onto the grid, ~8x faster on tfjs-wasm than
  * tf.conv2dTranspose (benchmarks/levers), equal within float32 rounding.
  */
-function deconv(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string): tf.Tensor4D {
-  const f = weight(w, `${name}.weight`);
+function deconv(x: tf.Tensor4D, w: NetworkWeights, name: string): tf.Tensor4D {
+  const f = weight(w.tensors, `${name}.weight`);
   if (f.rank !== 4 || f.shape[3] !== x.shape[3]) {
     throw new ShapeMismatchError(`${name}.weight`, `[kh,kw,out,${x.shape[3]}]`, shapeString(f.shape));
   }
   const [kh, kw, out] = f.shape;
-  const b = weight(w, `${name}.bias`, [out]);
+  const b = weight(w.tensors, `${name}.bias`, [out]);
   const [n, h, wd] = x.shape;
   const c = x.shape[3];
   const fm = tf.reshape<tf.Rank.R2>(tf.transpose(f, [3, 0, 1, 2]), [c, kh * kw * out]);
@@ -33,7 +34,7 @@ function deconv(x: tf.Tensor4D, w: tf.NamedTensorMap, name: string): tf.Tensor4D
 }
 
 /** convs + deconv on RoI features [N, s, s, C] → [N, 2s, 2s, M], before the 1x1 predictor. */
-function maskTower(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
+function maskTower(feats: tf.Tensor4D, w: NetworkWeights, cfg: MaskConfig): tf.Tensor4D {
   let x = feats;
   for (let i = 1; i <= cfg.convs; i++) {
     const input = x;
@@ -43,16 +44,18 @@ function maskTower(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): t
   return step(last, () => deconv(last, w, `${MASK_PREDICTOR}.conv5_mask`), last === feats);
 }
 
-/** The conv part on RoI features [N, s, s, C]; returns NHWC mask logits [N, 2s, 2s, K]. Call inside tf.tidy. */
-export function maskHeadOnFeatures(feats: tf.Tensor4D, w: tf.NamedTensorMap, cfg: MaskConfig): tf.Tensor4D {
-  return conv(maskTower(feats, w, cfg), w, `${MASK_PREDICTOR}.mask_fcn_logits`);
-}
-
-/** p: P2..P5 (extra levels ignored); boxes [N, 4]. Returns sigmoid masks [N, K, 2s, 2s]. Call inside tf.tidy. */
-export function maskHead(p: readonly tf.Tensor4D[], boxes: tf.Tensor2D, w: tf.NamedTensorMap,
-  roi: RoiConfig, cfg: MaskConfig): tf.Tensor4D {
-  const feats = roiFeatures(p, boxes, roi, roi.maskOutputSize);
+/**
+ * The head on RoI features [N, s, s, C] → sigmoid masks [N, K, 2s, 2s] (NCHW); `feats` is disposed
+ * here once the tower (convs + deconv) has run. Call inside tf.tidy.
+ */
+export function maskHeadOnFeatures(feats: tf.Tensor4D, w: NetworkWeights, cfg: MaskConfig): tf.Tensor4D {
   const x = step(feats, () => maskTower(feats, w, cfg));
   const masks = step(x, () => conv(x, w, `${MASK_PREDICTOR}.mask_fcn_logits`, { activation: 'sigmoid' }));
   return step(masks, () => tf.transpose(masks, [0, 3, 1, 2]));
+}
+
+/** p: P2..P5 (extra levels ignored); boxes [N, 4]. Returns sigmoid masks [N, K, 2s, 2s]. Call inside tf.tidy. */
+export function maskHead(p: readonly tf.Tensor4D[], boxes: tf.Tensor2D, w: NetworkWeights,
+  roi: RoiConfig, cfg: MaskConfig): tf.Tensor4D {
+  return maskHeadOnFeatures(roiFeatures(p, boxes, roi, roi.maskOutputSize), w, cfg);
 }
