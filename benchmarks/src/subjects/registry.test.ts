@@ -1,21 +1,4 @@
-import { BenchUsageError, parseBenchArgs } from './args';
-import { planSubjects, SUBJECT_IDS } from './subjects/registry';
-
-describe('parseBenchArgs', () => {
-  it('defaults to a full run that writes results', () => {
-    expect(parseBenchArgs([])).toEqual({ mode: 'full', write: true, timeoutS: 900, roiAlign: true, sequential: false, help: false });
-  });
-  it('reads flags with separate and inline values', () => {
-    const o = parseBenchArgs(['--quick', '--runs', '5', '--warmup=0', '--subjects', 'tfjs-wasm-t1,ort-web-t2', '--no-write', '--no-roi-align']);
-    expect(o).toMatchObject({ mode: 'quick', runs: 5, warmup: 0, subjects: ['tfjs-wasm-t1', 'ort-web-t2'], write: false, roiAlign: false });
-  });
-  it('names the bad option or value', () => {
-    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
-    expect(() => parseBenchArgs(['--fast'])).toThrow(/--fast/);
-    expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs needs an integer ≥ 1, got 0/);
-    expect(() => parseBenchArgs(['--subjects', 'tfjs-gpu'])).toThrow(/tfjs-gpu/);
-  });
-});
+import { planSubjects, SUBJECT_IDS } from './registry';
 
 describe('planSubjects', () => {
   it('quick: wasm, onnxruntime and PyTorch with 1 warm-up + 3 runs; no cpu', () => {

@@ -1,17 +1,14 @@
 /**
  * `mrcnn convert <input> -o <dir> [--quantize fp16|uint8] [--labels file] [--force] [--quiet]`:
- * argument parsing, progress on stderr for large inputs, a summary on stdout. Exit codes:
- * 0 converted, 1 conversion failed (typed error message), 2 usage error.
+ * @mrcnn/weights-converter's `convert()` on the command line, with progress on stderr for large
+ * inputs and a summary on stdout. Exit codes: 0 converted, 1 conversion failed (typed error
+ * message), 2 usage error.
  */
 import * as fs from 'fs';
-import { convert, ConvertSummary } from './convert';
-import { ConverterError } from './errors';
-import { Quantization } from './writer/quantize';
-
-export interface CommandIO {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
-}
+import { convert, ConverterError } from '@mrcnn/weights-converter';
+import type { ConvertSummary } from '@mrcnn/weights-converter';
+import { choiceOption, ParsedArgs } from './args';
+import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 
 export const CONVERT_USAGE = `usage: mrcnn convert <input> -o <out-dir> [--quantize fp16|uint8] [--labels <labels.json|txt>]
                      [--channel-order bgr|rgb] [--fold-std] [--force] [--quiet]
@@ -29,52 +26,7 @@ export const CONVERT_USAGE = `usage: mrcnn convert <input> -o <out-dir> [--quant
 /** Inputs above this size get progress lines on stderr. */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
 
-class UsageError extends Error {}
-
-interface Args {
-  input: string; out: string; quantize?: Quantization; labels?: string; force: boolean; quiet: boolean;
-  channelOrder?: 'BGR' | 'RGB'; foldStd: boolean;
-}
-
-function parseArgs(argv: readonly string[]): Args | 'help' {
-  let input: string | undefined;
-  let out: string | undefined;
-  let quantize: Quantization | undefined;
-  let labels: string | undefined;
-  let force = false;
-  let quiet = false;
-  let channelOrder: 'BGR' | 'RGB' | undefined;
-  let foldStd = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('-')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '-h' || a === '--help') return 'help';
-    else if (a === '-o' || a === '--out') out = value();
-    else if (a === '--quantize') {
-      const q = value();
-      if (q !== 'fp16' && q !== 'uint8') throw new UsageError(`--quantize must be fp16 or uint8, got ${q}`);
-      quantize = q;
-    } else if (a === '--labels') labels = value();
-    else if (a === '--channel-order') {
-      const c = value().toUpperCase();
-      if (c !== 'BGR' && c !== 'RGB') throw new UsageError(`--channel-order must be bgr or rgb, got ${c.toLowerCase()}`);
-      channelOrder = c;
-    } else if (a === '--fold-std') foldStd = true;
-    else if (a === '--force') force = true;
-    else if (a === '--quiet') quiet = true;
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else if (input === undefined) input = a;
-    else throw new UsageError(`unexpected argument ${a}`);
-  }
-  if (input === undefined) throw new UsageError('missing <input>');
-  if (out === undefined) throw new UsageError('missing -o <out-dir>');
-  return { input, out, quantize, labels, force, quiet, channelOrder, foldStd };
-}
-
+/** Class names from a JSON array or a text file with one name per line. */
 export function readLabels(file: string): string[] {
   let text: string;
   try {
@@ -93,6 +45,7 @@ export function readLabels(file: string): string[] {
 
 function mib(n: number): string { return `${(n / 1024 / 1024).toFixed(2)} MiB`; }
 
+/** The summary `mrcnn convert` prints. */
 export function formatSummary(s: ConvertSummary): string {
   return [
     `converted ${s.input} (${s.format}, layers mapped by ${s.mappedBy}) -> ${s.outDir}`,
@@ -102,40 +55,40 @@ export function formatSummary(s: ConvertSummary): string {
   ].join('\n') + '\n';
 }
 
-export async function runConvertCommand(argv: readonly string[], io: CommandIO = process): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`mrcnn convert: ${e.message}\n${CONVERT_USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout.write(CONVERT_USAGE);
-    return 0;
-  }
-  const a = args;
+async function runConvert(args: ParsedArgs, io: CommandIO): Promise<number> {
+  if (args.positionals.length === 0) throw new UsageError('missing <input>');
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${args.positionals[1]}`);
+  const input = args.positionals[0];
+  const out = args.values.out;
+  if (out === undefined) throw new UsageError('missing -o <out-dir>');
+  const quantize = choiceOption(args, 'quantize', ['fp16', 'uint8'] as const);
+  const order = choiceOption(args, 'channel-order', ['bgr', 'rgb'] as const);
+  const channelOrder = order === undefined ? undefined : order === 'bgr' ? 'BGR' : 'RGB';
+  const quiet = args.flags.quiet === true;
   let lastPct = -1;
   const onProgress = (done: number, total: number, what: string): void => {
-    if (a.quiet || total < PROGRESS_MIN_BYTES) return;
+    if (quiet || total < PROGRESS_MIN_BYTES) return;
     const pct = Math.floor((100 * done) / total);
     if (pct === lastPct || pct % 10 !== 0) return;
     lastPct = pct;
     io.stderr.write(`${what.split(' ')[0]} ${pct}%\n`);
   };
-  try {
-    const labels = a.labels === undefined ? undefined : readLabels(a.labels);
-    const summary = await convert(a.input, a.out, {
-      quantize: a.quantize, labels, overwrite: a.force, onProgress, channelOrder: a.channelOrder, foldStd: a.foldStd,
-    });
-    io.stdout.write(formatSummary(summary));
-    return 0;
-  } catch (e) {
-    if (e instanceof ConverterError) {
-      io.stderr.write(`mrcnn convert: ${e.name}: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const labels = args.values.labels === undefined ? undefined : readLabels(args.values.labels);
+  const summary = await convert(input, out, {
+    quantize, labels, overwrite: args.flags.force === true, onProgress, channelOrder, foldStd: args.flags['fold-std'] === true,
+  });
+  io.stdout.write(formatSummary(summary));
+  return EXIT_OK;
 }
+
+export const convertCommand: Command = {
+  name: 'convert',
+  synopsis: '<input> -o <dir>',
+  summary: 'convert a .pth / ONNX / OpenVINO IR to a tfjs model.json',
+  options: {
+    out: { type: 'string', short: 'o' }, quantize: { type: 'string' }, labels: { type: 'string' },
+    'channel-order': { type: 'string' }, 'fold-std': { type: 'boolean' }, force: { type: 'boolean' }, quiet: { type: 'boolean' },
+  },
+  usage: () => CONVERT_USAGE,
+  run: runConvert,
+};

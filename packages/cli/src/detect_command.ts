@@ -6,13 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultModelPath } from '../api';
-import type { BackendName } from '../api';
-import { MrcnnError } from '../errors';
-import {
-  choiceOption, CommandIO, EXIT_OK, EXIT_RUNTIME, numberOption, parseArgs, UsageError,
-} from './args';
-import { CocoResult, cocoResults, imageIdOf, ResultConvention } from './coco_results';
+import { defaultModelPath, MrcnnError } from '@mrcnn/model';
+import type { BackendName, CocoResult } from '@mrcnn/model';
+import { choiceOption, numberOption, optionalNumber, ParsedArgs } from './args';
+import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, UsageError } from './command';
+import { cocoResults, imageIdOf, ResultConvention } from './coco_results';
 import { DetectSettings, ImageResult, Job, writeFileAtomic } from './job';
 import { readModelFile } from './model_file';
 import { FatalWorkerError, JobOutcome, runPool } from './pool';
@@ -119,21 +117,12 @@ function readCheckpoint(file: string, header: string, restart: boolean, log: (m:
   return cp;
 }
 
-export async function runDetectCommand(argv: readonly string[], io: CommandIO): Promise<number> {
-  const args = parseArgs(argv, {
-    model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
-    policy: { type: 'string' }, 'max-detections': { type: 'string' }, workers: { type: 'string' },
-    'no-overlay': { type: 'boolean' }, restart: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
-  });
-  if (args.flags.help) {
-    io.stdout.write(DETECT_USAGE);
-    return EXIT_OK;
-  }
+async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('detect needs at least one image or directory');
   const backend = choiceOption<BackendName>(args, 'backend', ['wasm', 'cpu'], 'wasm');
   const score = numberOption(args, 'score', 0.5, 0, 1);
   const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
-  const workersOpt = args.values.workers === undefined ? undefined : numberOption(args, 'workers', 1, 1, 64, true);
+  const workersOpt = optionalNumber(args, 'workers', 1, 64, true);
   const outDir = args.values.out ?? 'mrcnn-output';
   const modelPath = args.values.model ?? defaultModelPath();
   const modelFile = readModelFile(modelPath);
@@ -215,3 +204,16 @@ export async function runDetectCommand(argv: readonly string[], io: CommandIO): 
   }
   return EXIT_OK;
 }
+
+export const detectCommand: Command = {
+  name: 'detect',
+  synopsis: '<image|dir...>',
+  summary: 'detect instances: overlay PNGs, instances JSON, COCO results',
+  options: {
+    model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
+    policy: { type: 'string' }, 'max-detections': { type: 'string' }, workers: { type: 'string' },
+    'no-overlay': { type: 'boolean' }, restart: { type: 'boolean' }, quiet: { type: 'boolean' },
+  },
+  usage: () => DETECT_USAGE,
+  run: runDetect,
+};

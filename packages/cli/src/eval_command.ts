@@ -1,24 +1,18 @@
 /**
  * `mrcnn eval --annotations <instances.json> --images <dir> [--model <dir|model.json>] ...`: runs
  * detection on every image of a COCO annotation file and prints box and mask AP/AR as pycocotools'
- * COCOeval does. Exit codes: 0 evaluated, 1 failure (typed error message), 2 usage error.
- * The detector is loaded lazily (`../api`), so the evaluator itself does not depend on it.
+ * COCOeval does (@mrcnn/model's evaluator). Exit codes: 0 evaluated, 1 failure (typed error
+ * message), 2 usage error.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { backendEntry, registeredBackendNames } from '@mrcnn/engine';
+import { registeredBackendNames } from '@mrcnn/engine';
 import type { EngineBackendName } from '@mrcnn/engine';
-import { MrcnnError } from '../errors';
-import { mapClassesToCategories } from './categories';
-import { evaluateCoco, type CocoEvalResult } from './coco_eval';
-import { CocoFormatError } from './errors';
-import { validateDataset } from './load_results';
-import type { CocoDataset, CocoResult, IouType } from './types';
-
-export interface CommandIO {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
-}
+import { CocoFormatError, evaluateCoco, load, mapClassesToCategories } from '@mrcnn/model';
+import type { CocoDataset, CocoEvalResult, CocoResult, IouType } from '@mrcnn/model';
+import { toXywh, validateDataset } from '@mrcnn/model/internal';
+import { choiceOption, numberOption, optionalNumber, ParsedArgs, requiredOption } from './args';
+import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 
 export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --images <dir> [options]
 
@@ -35,8 +29,6 @@ export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --im
   --quiet         no per-image progress on stderr
 `;
 
-class UsageError extends Error {}
-
 export interface EvalArgs {
   annotations: string;
   images: string;
@@ -51,63 +43,23 @@ export interface EvalArgs {
   quiet: boolean;
 }
 
-function parseArgs(argv: readonly string[]): EvalArgs | 'help' {
-  const a: Partial<EvalArgs> & { iouTypes: IouType[]; score: number; quiet: boolean } = { iouTypes: ['bbox', 'segm'], score: 0.05, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const opt = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${opt} needs a value`);
-      return v;
-    };
-    switch (opt) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--annotations': a.annotations = value(); break;
-      case '--images': a.images = value(); break;
-      case '--model': a.model = value(); break;
-      case '--results': a.results = value(); break;
-      case '--json': a.json = value(); break;
-      case '--quiet': a.quiet = true; break;
-      case '--backend': {
-        const v = value();
-        if (backendEntry(v) === undefined) throw new UsageError(`--backend must be one of ${registeredBackendNames().join(', ')}, got ${v}`);
-        a.backend = v;
-        break;
-      }
-      case '--iou-type': {
-        const v = value();
-        if (v === 'both') a.iouTypes = ['bbox', 'segm'];
-        else if (v === 'bbox' || v === 'segm') a.iouTypes = [v];
-        else throw new UsageError(`--iou-type must be bbox, segm or both, got ${v}`);
-        break;
-      }
-      case '--policy': {
-        const v = value();
-        if (v !== 'fit' && v !== 'window') throw new UsageError(`--policy must be fit or window, got ${v}`);
-        a.policy = v;
-        break;
-      }
-      case '--score': {
-        const v = Number(value());
-        if (!(v >= 0 && v <= 1)) throw new UsageError('--score must be a number in [0, 1]');
-        a.score = v;
-        break;
-      }
-      case '--limit': {
-        const v = Number(value());
-        if (!Number.isInteger(v) || v < 1) throw new UsageError('--limit must be a positive integer');
-        a.limit = v;
-        break;
-      }
-      default:
-        throw new UsageError(opt.startsWith('-') ? `unknown option ${opt}` : `unexpected argument ${opt}`);
-    }
-  }
-  if (a.annotations === undefined) throw new UsageError('missing --annotations <instances.json>');
-  if (a.images === undefined) throw new UsageError('missing --images <dir>');
-  return a as EvalArgs;
+const IOU_TYPES: Readonly<Record<'bbox' | 'segm' | 'both', IouType[]>> = { bbox: ['bbox'], segm: ['segm'], both: ['bbox', 'segm'] };
+
+function evalArgs(args: ParsedArgs): EvalArgs {
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
+  return {
+    annotations: requiredOption(args, 'annotations', '<instances.json>'),
+    images: requiredOption(args, 'images', '<dir>'),
+    model: args.values.model,
+    backend: choiceOption<EngineBackendName>(args, 'backend', registeredBackendNames()),
+    iouTypes: IOU_TYPES[choiceOption(args, 'iou-type', ['bbox', 'segm', 'both'] as const, 'both')],
+    score: numberOption(args, 'score', 0.05, 0, 1),
+    policy: choiceOption(args, 'policy', ['fit', 'window'] as const),
+    limit: optionalNumber(args, 'limit', 1, Number.MAX_SAFE_INTEGER, true),
+    results: args.values.results,
+    json: args.values.json,
+    quiet: args.flags.quiet === true,
+  };
 }
 
 function readDataset(file: string): CocoDataset {
@@ -126,12 +78,6 @@ function readDataset(file: string): CocoDataset {
   return validateDataset(data, file);
 }
 
-/** [x1, y1, x2, y2] -> COCO [x, y, w, h]; legacy (+1) boxes count both end pixels. */
-export function toXywh(box: readonly number[], plusOne: boolean): [number, number, number, number] {
-  const e = plusOne ? 1 : 0;
-  return [box[0], box[1], box[2] - box[0] + e, box[3] - box[1] + e];
-}
-
 export interface EvalRun {
   results: CocoResult[];
   evaluations: CocoEvalResult[];
@@ -142,8 +88,7 @@ export async function runEvaluation(a: EvalArgs, io: CommandIO): Promise<EvalRun
   const gt = readDataset(a.annotations);
   const images = [...gt.images].sort((x, y) => x.id - y.id).slice(0, a.limit);
   const imgIds = images.map((im) => im.id);
-  const api = await import('../api');
-  const model = await api.load(a.model, { backend: a.backend });
+  const model = await load(a.model, { backend: a.backend });
   const results: CocoResult[] = [];
   try {
     const mapping = mapClassesToCategories(model.labels, model.config.numClasses, gt.categories);
@@ -185,33 +130,27 @@ export async function runEvaluation(a: EvalArgs, io: CommandIO): Promise<EvalRun
   return { results, evaluations };
 }
 
-export async function runEvalCommand(argv: readonly string[], io: CommandIO = process): Promise<number> {
-  let args: EvalArgs | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`mrcnn eval: ${e.message}\n${EVAL_USAGE}`);
-    return 2;
+async function runEval(parsed: ParsedArgs, io: CommandIO): Promise<number> {
+  const args = evalArgs(parsed);
+  const { results, evaluations } = await runEvaluation(args, io);
+  for (const ev of evaluations) io.stdout.write(`${ev.iouType}:\n${ev.summary.lines.join('\n')}\n`);
+  if (args.results) fs.writeFileSync(args.results, JSON.stringify(results));
+  if (args.json) {
+    const stats = Object.fromEntries(evaluations.map((ev) => [ev.iouType, ev.summary.stats]));
+    fs.writeFileSync(args.json, JSON.stringify({ annotations: args.annotations, images: evaluations[0]?.params.imgIds.length ?? 0, detections: results.length, ...stats }, null, 2));
   }
-  if (args === 'help') {
-    io.stdout.write(EVAL_USAGE);
-    return 0;
-  }
-  try {
-    const { results, evaluations } = await runEvaluation(args, io);
-    for (const ev of evaluations) io.stdout.write(`${ev.iouType}:\n${ev.summary.lines.join('\n')}\n`);
-    if (args.results) fs.writeFileSync(args.results, JSON.stringify(results));
-    if (args.json) {
-      const stats = Object.fromEntries(evaluations.map((ev) => [ev.iouType, ev.summary.stats]));
-      fs.writeFileSync(args.json, JSON.stringify({ annotations: args.annotations, images: evaluations[0]?.params.imgIds.length ?? 0, detections: results.length, ...stats }, null, 2));
-    }
-    return 0;
-  } catch (e) {
-    if (e instanceof MrcnnError) {
-      io.stderr.write(`mrcnn eval: ${e.name}: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  return EXIT_OK;
 }
+
+export const evalCommand: Command = {
+  name: 'eval',
+  synopsis: '--annotations <json> ...',
+  summary: 'COCO box and mask AP of a model on an annotated image set',
+  options: {
+    annotations: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string' },
+    'iou-type': { type: 'string' }, score: { type: 'string' }, policy: { type: 'string' }, limit: { type: 'string' },
+    results: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' },
+  },
+  usage: () => EVAL_USAGE,
+  run: runEval,
+};
