@@ -4,7 +4,7 @@
  * command runs (never at build time): where it is not installed (an `npm i @mrcnn/cli` outside
  * the repository) or not built, `bench` is left out of `mrcnn --help` and says why when called.
  */
-import { MrcnnError } from '@mrcnn/model';
+import { MrcnnError } from '@mrcnn/schema';
 import type { CommandIO } from './command';
 
 export const BENCH_PACKAGE = '@mrcnn/benchmarks';

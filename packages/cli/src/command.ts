@@ -4,9 +4,7 @@
  * and turns what the command throws into the exit code: UsageError → 2, any other error → 1.
  * Commands print only through the CommandIO they are given.
  */
-// The project's error base class. It moves to @mrcnn/schema ([J] item 1); until that lands it is
-// @mrcnn/model's MrcnnError, which every typed error of the model derives from.
-import { MrcnnError } from '@mrcnn/model';
+import { MrcnnError } from '@mrcnn/schema';
 import type { OptionSpecs, ParsedArgs } from './args';
 
 /** Exit codes every `mrcnn` command keeps to. */
@@ -16,7 +14,7 @@ export const EXIT_RUNTIME = 1;
 /** Bad command line: unknown command or option, missing or malformed value. */
 export const EXIT_USAGE = 2;
 
-/** A command-line mistake; printed with a pointer to the command's `--help`, exit code 2. */
+/** A command-line mistake (an MrcnnError, as every error the packages throw on purpose); exit code 2. */
 export class UsageError extends MrcnnError {}
 
 /** Where commands print (the process streams by default; tests pass their own). */

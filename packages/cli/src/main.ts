@@ -5,7 +5,7 @@
  * convention: 0 ok, 1 runtime error, 2 usage error. `bench` needs @mrcnn/benchmarks (a private
  * package of the repository), resolved when called and listed by `--help` only where it resolves.
  */
-import { MrcnnError } from '@mrcnn/model';
+import { MrcnnError } from '@mrcnn/schema';
 import { parseArgs } from './args';
 import { benchCommand } from './bench_command';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './command';

@@ -4,7 +4,7 @@
  * replacement and goes on. A model that cannot be loaded stops the whole run.
  */
 import { Worker } from 'worker_threads';
-import { MrcnnError } from '@mrcnn/model';
+import { MrcnnError } from '@mrcnn/schema';
 import type { ImageResult, Job } from './job';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker';
 
