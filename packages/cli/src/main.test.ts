@@ -1,6 +1,9 @@
 /** The dispatcher: help, the one exit-code convention of every command, error reporting. */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { defaultModelPath } from '@mrcnn/model';
+import { MODEL_SCHEMA_VERSION } from '@mrcnn/schema';
 import { COMMANDS, main, mainUsage } from './main';
 
 function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
@@ -45,5 +48,21 @@ describe('mrcnn', () => {
     const missing = path.join(os.tmpdir(), 'mrcnn-no-such-model');
     expect(await main(['info', missing], c.io)).toBe(1);
     expect(c.err()).toBe(`mrcnn info: ModelLoadError: ${missing}: no such file or directory\n`);
+  });
+
+  it('info reads model.json as load() does: a newer schema version is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-info-'));
+    try {
+      const json = JSON.parse(fs.readFileSync(defaultModelPath(), 'utf8')) as { userDefinedMetadata: Record<string, unknown> };
+      const ok = capture();
+      expect(await main(['info', path.dirname(defaultModelPath()), '--json'], ok.io)).toBe(0);
+      json.userDefinedMetadata.schemaVersion = MODEL_SCHEMA_VERSION + 1;
+      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+      const c = capture();
+      expect(await main(['info', dir], c.io)).toBe(1);
+      expect(c.err()).toMatch(new RegExp(`^mrcnn info: ModelLoadError: .*model\\.json: userDefinedMetadata\\.schemaVersion ${MODEL_SCHEMA_VERSION + 1} is newer than ${MODEL_SCHEMA_VERSION}.*upgrade @mrcnn/model\n$`));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
