@@ -3,10 +3,13 @@
  * ES module builds of the @mrcnn packages with esbuild, run from a package folder
  * (`node ../../scripts/build-esm.mjs`, part of each package's `npm run build`):
  *
- *   dist/esm/index.mjs   the package's src/index.ts as one ES module; its dependencies
+ *   dist/esm/index.mjs   the package's src/index.ts as an ES module; its dependencies
  *                        (@tensorflow/*, @mrcnn/*, ...) and Node built-ins stay imports, so a
  *                        bundler (Vite, webpack, esbuild) resolves one shared tfjs. Found through
- *                        the package.json "module" field.
+ *                        the package.json "exports" (import condition) and "module" fields.
+ *   dist/esm/internal.mjs   src/internal.ts (the `internal` subpath export) where the package has
+ *                        one; modules both entries use sit in shared chunks (dist/esm/chunk-*.mjs),
+ *                        so the two entries share one copy of each class.
  *
  * and, for @mrcnn/model only, a self-contained build for a plain `<script type="module">`:
  *
@@ -18,7 +21,7 @@
  * Nothing is fetched from the network at build time or at run time.
  */
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,19 +34,19 @@ const TARGET = 'es2020';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /** @mrcnn/* → their TypeScript sources (as jest maps them), so bundles never need another package's dist. */
-const workspaceSources = {
-  '@mrcnn/schema': join(ROOT, 'packages', 'schema', 'src', 'index.ts'),
-  '@mrcnn/engine': join(ROOT, 'packages', 'engine', 'src', 'index.ts'),
-  '@mrcnn/weights-converter': join(ROOT, 'packages', 'weights-converter', 'src', 'index.ts'),
-  '@mrcnn/model': join(ROOT, 'packages', 'model', 'src', 'index.ts'),
-};
+const { workspaceSourcesPlugin } = createRequire(import.meta.url)('./workspace.cjs');
 
 async function buildPackageModule() {
   const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
-  const outfile = join(pkgDir, 'dist', 'esm', 'index.mjs');
+  const outdir = join(pkgDir, 'dist', 'esm');
+  const entries = ['index', 'internal'].filter((n) => existsSync(join(pkgDir, 'src', `${n}.ts`)));
+  rmSync(outdir, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: [join(pkgDir, 'src', 'index.ts')],
-    outfile,
+    entryPoints: Object.fromEntries(entries.map((n) => [n, join(pkgDir, 'src', `${n}.ts`)])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -53,7 +56,7 @@ async function buildPackageModule() {
     sourcemap: true,
     logLevel: 'warning',
   });
-  return outfile;
+  return entries.map((n) => join(outdir, `${n}.mjs`));
 }
 
 /** tfjs-backend-wasm's dist folder (where its .wasm binaries are). */
@@ -88,8 +91,7 @@ async function buildStandaloneBrowserModule() {
     format: 'esm',
     platform: 'browser',
     target: TARGET,
-    alias: workspaceSources,
-    plugins: [nodeBuiltinStubs],
+    plugins: [workspaceSourcesPlugin(), nodeBuiltinStubs],
     minify: true,
     // No keepNames: it inserts __name() calls into tfjs-wasm's Emscripten factory, which tfjs hands
     // to its worker threads as source text, and the threaded wasm backend then never starts. So in
@@ -103,6 +105,6 @@ async function buildStandaloneBrowserModule() {
   return outDir;
 }
 
-const built = [await buildPackageModule()];
+const built = await buildPackageModule();
 if (pkg.name === '@mrcnn/model') built.push(await buildStandaloneBrowserModule());
 console.log(`build-esm ${pkg.name}: ${built.map((p) => p.slice(ROOT.length + 1)).join(', ')}`);

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 
 const require = createRequire(import.meta.url);
-const { initBackend } = require('../../packages/engine/dist/index.js');
-const { load } = require('../../packages/model/dist/index.js');
+const { initBackend } = require('@mrcnn/engine');
+const { load } = require('@mrcnn/model');
 
 const [modelJson = '.cache/bench/k1/tfjs_model/model.json', image = '../shared/images/astronaut.png', rounds = '5'] = process.argv.slice(2);
 await initBackend('wasm', { threads: 2 });

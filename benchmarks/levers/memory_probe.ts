@@ -8,9 +8,9 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
-import { wasmBackendMemory } from '../../packages/engine/src/kernels/wasm/wasm_backend_access';
+import { wasmBackendMemory } from '@mrcnn/engine/internal';
+import { MaskRCNN } from '@mrcnn/model';
 import { configFor } from '../src/subjects/config';
-import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
 import { tfjsWeightArrays, toTensorMap } from '../../test/parity/oracle_model';
 import { readImageInput, resolveInputs } from '../src/inputs';
 

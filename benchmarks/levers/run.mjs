@@ -11,7 +11,7 @@ import * as os from 'node:os';
 
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs-core');
-const { initBackend } = require('../../packages/engine/dist/index.js');
+const { initBackend } = require('@mrcnn/engine');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs-core');
-const e = require('../../packages/engine/dist/index.js');
+const e = require('@mrcnn/engine');
 
 const threads = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 2);
 const jsonAt = process.argv.indexOf('--json');

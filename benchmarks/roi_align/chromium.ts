@@ -1,13 +1,17 @@
 /**
  * The RoIAlign micro-benchmark in headless Chromium (webgl on SwiftShader, and wasm with
  * tfjs's threaded SIMD build on the cross-origin-isolated page), driven through the engine's
- * Chromium test harness: `node benchmarks/roi_align/run.mjs chromium [--quick] [--threads N]`
+ * Chromium test harness (test/helpers/chromium_harness.ts): `node benchmarks/roi_align/run.mjs chromium [--quick] [--threads N]`
  * writes benchmarks/results/roi_align_chromium.{json,md}.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { openChromiumPage } from '../../packages/engine/src/__tests__/browser/chromium_harness';
+import { openChromiumPage } from '../../test/helpers/chromium_harness';
 import { roiAlignBenchMarkdown } from './report';
+
+type SourcesPlugin = (o: { root: string }) => import('esbuild').Plugin;
+// Bundled into roi_align/dist: the repository root is passed, not derived from this file's place.
+const { workspaceSourcesPlugin } = require('../../scripts/workspace.cjs') as { workspaceSourcesPlugin: SourcesPlugin };
 
 async function main(argv: string[]): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..');
@@ -15,11 +19,7 @@ async function main(argv: string[]): Promise<void> {
   const ti = argv.indexOf('--threads');
   const threads = ti >= 0 ? Number(argv[ti + 1]) : undefined;
   const chrome = await openChromiumPage(path.join(root, 'benchmarks', 'roi_align', 'browser_page.ts'), {
-    readyGlobal: 'roiAlignBench',
-    alias: {
-      '@mrcnn/schema': path.join(root, 'packages', 'schema', 'src', 'index.ts'),
-      '@mrcnn/engine': path.join(root, 'packages', 'engine', 'src', 'index.ts'),
-    },
+    readyGlobal: 'roiAlignBench', plugins: [workspaceSourcesPlugin({ root })],
   });
   try {
     const result = await chrome.page.evaluate((o) => self.roiAlignBench(o),

@@ -5,11 +5,13 @@
 // `run.mjs chromium ...` the benchmark in headless Chromium (chromium.ts, webgl and wasm).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
+const { workspaceSourcesPlugin } = createRequire(import.meta.url)('../../scripts/workspace.cjs');
 const entries = { 'roi_align_bench': 'cli.ts', 'conv_threads': 'conv_threads.ts', 'roi_align_chromium': 'chromium.ts' };
 const modes = { 'conv-threads': 'conv_threads.js', 'chromium': 'roi_align_chromium.js' };
 
@@ -21,10 +23,9 @@ await esbuild.build({
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  plugins: [{
-    name: 'workspace-sources',
+  plugins: [workspaceSourcesPlugin(), {
+    name: 'npm-packages-external',
     setup(build) {
-      build.onResolve({ filter: /^@mrcnn\/(engine|schema)$/ }, (args) => ({ path: path.join(root, 'packages', args.path.slice('@mrcnn/'.length), 'src', 'index.ts') }));
       build.onResolve({ filter: /^[^./]/ }, (args) => (path.isAbsolute(args.path) ? undefined : { path: args.path, external: true }));
     },
   }],

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_ROI_ALIGN_0049, MultiLevelRoIAlignAttrs } from '@mrcnn/engine';
-import { prng } from '../../packages/weights-converter/src/fuzz/mutate';
+import { prng } from '@mrcnn/weights-converter/internal';
 
 export const IMAGE_H = 320;
 export const IMAGE_W = 480;

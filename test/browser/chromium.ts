@@ -77,15 +77,8 @@ export function serveIsolated(...responders: Responder[]): Promise<IsolatedServe
   });
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
 /** @mrcnn/* → their TypeScript sources, as jest's moduleNameMapper maps them (no build needed). */
-const WORKSPACE_SOURCES: Record<string, string> = {
-  '@mrcnn/schema': path.join(REPO_ROOT, 'packages', 'schema', 'src', 'index.ts'),
-  '@mrcnn/engine': path.join(REPO_ROOT, 'packages', 'engine', 'src', 'index.ts'),
-  '@mrcnn/weights-converter': path.join(REPO_ROOT, 'packages', 'weights-converter', 'src', 'index.ts'),
-  '@mrcnn/model': path.join(REPO_ROOT, 'packages', 'model', 'src', 'index.ts'),
-};
+const { workspaceSourcesPlugin } = require('../../scripts/workspace.cjs') as { workspaceSourcesPlugin(): esbuild.Plugin };
 
 /**
  * A test page's TypeScript entry as one classic script (iife), @mrcnn/* from their sources;
@@ -94,7 +87,7 @@ const WORKSPACE_SOURCES: Record<string, string> = {
 export async function bundlePage(entry: string): Promise<Served> {
   const built = await esbuild.build({
     entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error',
-    alias: WORKSPACE_SOURCES, external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+    plugins: [workspaceSourcesPlugin()], external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
   });
   return { body: built.outputFiles[0].text, type: 'text/javascript' };
 }

@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, EngineBackendName, initBackend } from '@mrcnn/engine';
-import { loadWeights } from '../../packages/model/src/io/load_weights';
-import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
+import { loadWeights, MaskRCNN } from '@mrcnn/model';
 
 export interface ModelPageInfo { backend: string; webgl2: boolean; isolated: boolean; simd: boolean; threads: number; floatTextures: boolean }
 

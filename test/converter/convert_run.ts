@@ -6,14 +6,13 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { convert, ConvertOptions, ConvertSummary } from '@mrcnn/weights-converter';
-import { loadWeights } from '../../packages/model/src/io/load_weights';
-import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
-import { ModelConfig } from '@mrcnn/schema';
+import { loadWeights, MaskRCNN } from '@mrcnn/model';
+import type { ModelConfig } from '@mrcnn/schema';
 import { detectionsFrom, matchDetections, maskIoU } from '../helpers/compare';
 import { TensorDump } from '../helpers/tensor_dump';
-import { tempDir } from '../../packages/weights-converter/src/__tests__/fixtures';
+import { tempDir } from '../helpers/converter_fixtures';
 
-export { removeTempDirs } from '../../packages/weights-converter/src/__tests__/fixtures';
+export { removeTempDirs } from '../helpers/converter_fixtures';
 
 export interface RunResult {
   classes: Int32Array;

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { initBackend } from '@mrcnn/engine';
 import { ORACLE_CACHE_K1, REPO_ROOT } from '../helpers/paths';
 import { readTensorDump } from '../helpers/tensor_dump';
-import { tempDir } from '../../packages/weights-converter/src/__tests__/fixtures';
+import { tempDir } from '../helpers/converter_fixtures';
 import { compareWithGolden, convertToTemp, runConverted, removeTempDirs } from './convert_run';
 
 const PY = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';

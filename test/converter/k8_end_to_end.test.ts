@@ -8,7 +8,7 @@
  */
 import * as path from 'path';
 import { initBackend } from '@mrcnn/engine';
-import { fixture } from '../../packages/weights-converter/src/__tests__/fixtures';
+import { fixture } from '../helpers/converter_fixtures';
 import { ORACLE_K8 } from '../helpers/paths';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
 import { compareWithGolden, convertToTemp, runConverted, removeTempDirs } from './convert_run';

@@ -8,10 +8,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
 import { readPth, toTfjsWeightMap } from '@mrcnn/weights-converter';
-import { fixture, readBytes } from '../../packages/weights-converter/src/__tests__/fixtures';
-import { loadWeights } from '../../packages/model/src/io/load_weights';
-import { ModelLoadError } from '../../packages/model/src/errors';
-import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
+import { loadWeights, MaskRCNN, ModelLoadError } from '@mrcnn/model';
+import { fixture, readBytes } from '../helpers/converter_fixtures';
 import { convertToTemp, removeTempDirs } from './convert_run';
 
 describe('model package loads converter output', () => {

@@ -1,8 +1,9 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter and @mrcnn/model export extends @mrcnn/schema's `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/model and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
+import * as cli from '@mrcnn/cli';
 import * as engine from '@mrcnn/engine';
 import * as model from '@mrcnn/model';
 import * as schema from '@mrcnn/schema';
@@ -36,6 +37,7 @@ const PACKAGES: Array<[string, object, string[]]> = [
   ['@mrcnn/model', model, [
     'MrcnnError', 'ArgumentError', 'ImageDecodeError', 'ModelLoadError', 'ShapeMismatchError', 'DisposedError', 'BackendError',
     'ConfigError', 'CocoFormatError']],
+  ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError']],
 ];
 
 describe('one error base class', () => {

@@ -1,5 +1,6 @@
-/** Model class id -> COCO category id, and box conversion of the eval command. */
-import { mapClassesToCategories, toXywh } from '../../packages/model/src/eval';
+/** Model class id -> COCO category id, and the box conversion of COCO results. */
+import { mapClassesToCategories } from '@mrcnn/model';
+import { toXywh } from '@mrcnn/model/internal';
 
 describe('mapClassesToCategories', () => {
   const cats = [{ id: 7, name: 'Square' }, { id: 3, name: 'circle' }];

@@ -1,7 +1,8 @@
 /** The committed COCO val2017 mini set and its numpy mask-IoU reference (test/fixtures/coco-val2017-mini). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { validateDataset, type CocoDataset } from '../../packages/model/src/eval';
+import type { CocoDataset } from '@mrcnn/model';
+import { validateDataset } from '@mrcnn/model/internal';
 import { FIXTURES } from '../helpers/paths';
 
 export const COCO_MINI = path.join(FIXTURES, 'coco-val2017-mini');

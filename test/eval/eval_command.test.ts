@@ -1,5 +1,5 @@
 /**
- * `mrcnn eval` end to end with the embedded default model on its demo image (a held-out synthetic
+ * `mrcnn eval` (@mrcnn/cli) end to end with the embedded default model on its demo image (a held-out synthetic
  * image with its COCO annotations), plus usage and failure exit codes.
  */
 import * as fs from 'fs';
@@ -7,7 +7,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
-import { evaluateCoco, runEvalCommand, validateDataset, type CocoResult } from '../../packages/model/src/eval';
+import { main } from '@mrcnn/cli';
+import { evaluateCoco, type CocoResult } from '@mrcnn/model';
+import { validateDataset } from '@mrcnn/model/internal';
 import { REPO_ROOT } from '../helpers/paths';
 
 const DEFAULT_MODEL = path.join(REPO_ROOT, 'packages', 'model', 'default-model');
@@ -26,7 +28,7 @@ function captureIO(): { io: { stdout: { write(s: string): boolean }; stderr: { w
 describe('mrcnn eval: arguments and failures', () => {
   it('--help prints the usage and exits 0', async () => {
     const c = captureIO();
-    expect(await runEvalCommand(['--help'], c.io)).toBe(0);
+    expect(await main(['eval', '--help'], c.io)).toBe(0);
     expect(c.out()).toContain('usage: mrcnn eval --annotations');
     expect(c.out()).toContain('--backend       cpu | wasm | webgl (default'); // the engine's registered backends
   });
@@ -37,17 +39,17 @@ describe('mrcnn eval: arguments and failures', () => {
     [['--annotations', 'a.json', '--images', 'd', '--iou-type', 'keypoints'], '--iou-type must be'],
     [['--annotations', 'a.json', '--images', 'd', '--score', '2'], '--score must be'],
     [['--annotations', 'a.json', '--images', 'd', '--bogus'], 'unknown option --bogus'],
-    [['--annotations', 'a.json', '--images', 'd', '--backend', 'gpu'], '--backend must be one of cpu, wasm, webgl, got gpu'],
+    [['--annotations', 'a.json', '--images', 'd', '--backend', 'gpu'], '--backend must be one of cpu, wasm, webgl, got "gpu"'],
   ])('usage error %j exits 2', async (argv, message) => {
     const c = captureIO();
-    expect(await runEvalCommand(argv as string[], c.io)).toBe(2);
+    expect(await main(['eval', ...(argv as string[])], c.io)).toBe(2);
     expect(c.err()).toContain(message);
   });
 
   it('an unreadable annotation file exits 1 naming the file', async () => {
     const c = captureIO();
     const missing = path.join(os.tmpdir(), 'no-such-instances.json');
-    expect(await runEvalCommand(['--annotations', missing, '--images', DEFAULT_MODEL], c.io)).toBe(1);
+    expect(await main(['eval', '--annotations', missing, '--images', DEFAULT_MODEL], c.io)).toBe(1);
     expect(c.err()).toContain(missing);
   });
 });
@@ -64,7 +66,7 @@ describe('mrcnn eval with the default model on its demo image', () => {
     const resultsFile = path.join(tmp, 'results.json');
     const statsFile = path.join(tmp, 'stats.json');
     const before = tf.memory().numTensors;
-    const code = await runEvalCommand(['--annotations', DEMO_ANNOTATIONS, '--images', DEFAULT_MODEL, '--backend', 'wasm', '--score', '0.3',
+    const code = await main(['eval', '--annotations', DEMO_ANNOTATIONS, '--images', DEFAULT_MODEL, '--backend', 'wasm', '--score', '0.3',
       '--results', resultsFile, '--json', statsFile, '--quiet'], c.io);
     expect(c.err()).toBe('');
     expect(code).toBe(0);

@@ -1,6 +1,6 @@
 /** Ground truth given back as detections scores AP = 1 on the COCO val2017 mini set (boxes and masks). */
-import { countsToString } from '../../packages/model/src/postprocess/rle';
-import { evaluateCoco, segmentationToRle, STAT_NAMES, type CocoResult } from '../../packages/model/src/eval';
+import { evaluateCoco, segmentationToRle, STAT_NAMES, type CocoResult } from '@mrcnn/model';
+import { countsToString } from '@mrcnn/model/internal';
 import { loadCocoMini } from './coco_data';
 
 const data = loadCocoMini();

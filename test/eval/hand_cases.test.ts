@@ -2,7 +2,8 @@
  * COCO AP/AR on small cases whose values follow by hand from the COCO procedure (101 recall points,
  * 10 IoU thresholds 0.50:0.05:0.95, maxDets 1/10/100, area ranges, crowd rules).
  */
-import { evaluateCoco, linspace, type BboxXywh, type CocoDataset, type CocoResult } from '../../packages/model/src/eval';
+import { evaluateCoco, type BboxXywh, type CocoDataset, type CocoResult } from '@mrcnn/model';
+import { linspace } from '@mrcnn/model/internal';
 
 function dataset(gts: { box: BboxXywh; crowd?: boolean; area?: number; cat?: number; img?: number }[], nImages = 1): CocoDataset {
   return {

@@ -2,8 +2,8 @@
  * Masks of the COCO mini annotations (polygons and crowd RLEs) rasterised by the evaluator and their
  * RLE IoUs, against dense numpy masks from tools/eval/mask_iou_fixture.py (committed JSON).
  */
-import { decodeRleCounts, encodeRleCounts, type RleCounts } from '../../packages/model/src/postprocess/rle';
-import { countsArea, rleIou, rleToBbox, segmentationToRle, type CocoAnnotation } from '../../packages/model/src/eval';
+import { segmentationToRle, type CocoAnnotation, type RleCounts } from '@mrcnn/model';
+import { countsArea, decodeRleCounts, encodeRleCounts, rleIou, rleToBbox } from '@mrcnn/model/internal';
 import { loadCocoMini, loadNumpyMaskReference } from './coco_data';
 
 const data = loadCocoMini();

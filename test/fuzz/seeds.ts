@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { writePng } from '../../packages/model/src/preprocess/__tests__/png_writer';
-import { tinyOnnx } from '../../packages/weights-converter/src/fuzz/targets';
+import { tinyOnnx } from '@mrcnn/weights-converter/internal';
+import { writePng } from '../helpers/png_writer';
 import { FIXTURES, IMAGES, REPO_ROOT } from '../helpers/paths';
 
 const CONVERTER = path.join(FIXTURES, 'converter');

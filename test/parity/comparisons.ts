@@ -3,14 +3,14 @@
  * detections matched by IoU or (degenerate boxes) coordinates, masks, pasted masks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
-import type { PyramidFeatures } from '../../packages/model/src/network/fpn';
-import type { RpnLevelOutput } from '../../packages/model/src/network/rpn_head';
+import type { MaskRCNN } from '@mrcnn/model';
+import type { PyramidFeatures, RpnLevelOutput } from '@mrcnn/model/internal';
 import type { TensorDump } from '../helpers/tensor_dump';
 import {
   boxIoU, closeStats, CloseStats, detectionsFrom, DetectionMatch, maskIoU, matchDetections, nchwToNhwc,
 } from '../helpers/compare';
-import { expandedBox, pasteMask } from '../../packages/model/src/postprocess/paste';
+import { pasteMask } from '@mrcnn/model';
+import { expandedBox } from '@mrcnn/model/internal';
 import { goldenNhwc, goldenTensor, read, readNchw } from './oracle_model';
 
 export interface ProposalComparison {

@@ -10,9 +10,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
 import type { EngineBackendName } from '@mrcnn/engine';
+import { MaskRCNN, prepareRgbTensor } from '@mrcnn/model';
 import type { ModelConfig } from '@mrcnn/schema';
-import { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
-import { prepareRgbTensor } from '../../packages/model/src/preprocess/prepare';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
 import { goldenTensor, read, tfjsWeightArrays, toTensorMap } from './oracle_model';
 import {

@@ -5,14 +5,14 @@
  * count before plus the tensors it returned, and again after they are disposed).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MaskRCNN } from '../../packages/model/src/network/mask_rcnn';
-import type { PyramidFeatures } from '../../packages/model/src/network/fpn';
-import type { RpnLevelOutput } from '../../packages/model/src/network/rpn_head';
+import type { MaskRCNN } from '@mrcnn/model';
+import type { PyramidFeatures, RpnLevelOutput } from '@mrcnn/model/internal';
 import type { TensorDump } from '../helpers/tensor_dump';
 import {
   boxIoU, closeStats, CloseStats, detectionsFrom, DetectionMatch, maskIoU, matchDetections, nchwToNhwc,
 } from '../helpers/compare';
-import { expandedBox, pasteMask } from '../../packages/model/src/postprocess/paste';
+import { pasteMask } from '@mrcnn/model';
+import { expandedBox } from '@mrcnn/model/internal';
 import { goldenNhwc, goldenTensor, read, readNchw } from './oracle_model';
 
 /** Runs `call`, checks the tensor count grew by exactly the tensors it returned, returns them. */

@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ImageDecodeError, Instance, load, Model } from '@mrcnn/model';
-import { wasmBackendMemory } from '../../packages/engine/src/kernels/wasm/wasm_backend_access';
+import { wasmBackendMemory } from '@mrcnn/engine/internal';
 import { writeK8Model } from '../e2e/helpers/k8_model';
 import { IMAGES } from '../helpers/paths';
 

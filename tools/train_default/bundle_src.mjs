@@ -1,6 +1,7 @@
 /**
- * Runs a TS entry of this repository from source: esbuild bundles it (with @mrcnn/* aliased to
- * packages/<name>/src) into .cache/train_default_tools/, so no `npm run build` is needed. The bundle
+ * Runs a TS entry of this repository from source: esbuild bundles it (with @mrcnn/* resolved to
+ * their sources by scripts/workspace.cjs) into .cache/train_default_tools/, so no `npm run build`
+ * is needed. The bundle
  * lives inside the repository so that node resolves tfjs-backend-wasm (kept external) from node_modules.
  */
 import { mkdirSync } from 'node:fs';
@@ -20,17 +21,13 @@ export async function bundleEntry(name, code) {
     stdin: { contents: code, loader: 'ts', resolveDir: ROOT },
     bundle: true, platform: 'node', outfile, logLevel: 'error',
     external: ['@tensorflow/tfjs-backend-wasm'],
-    alias: {
-      '@mrcnn/schema': join(ROOT, 'packages/schema/src/index.ts'),
-      '@mrcnn/engine': join(ROOT, 'packages/engine/src/index.ts'),
-      '@mrcnn/weights-converter': join(ROOT, 'packages/weights-converter/src/index.ts'),
-    },
+    plugins: [createRequire(import.meta.url)('../../scripts/workspace.cjs').workspaceSourcesPlugin()],
   });
   return outfile;
 }
 
-/** Source of an entry that runs `fn(process.argv.slice(2))` exported by `modulePath` and exits with its code. */
-export function commandEntry(modulePath, fn) {
-  return `import { ${fn} } from ${JSON.stringify(join(ROOT, modulePath))};\n`
-    + `${fn}(process.argv.slice(2)).then((c: number) => { process.exitCode = c; });\n`;
+/** Source of an entry that runs `mrcnn <command> ...process.argv.slice(2)` (@mrcnn/cli) and exits with its code. */
+export function cliEntry(command) {
+  return "import { main } from '@mrcnn/cli';\n"
+    + `main([${JSON.stringify(command)}, ...process.argv.slice(2)]).then((c: number) => { process.exitCode = c; });\n`;
 }

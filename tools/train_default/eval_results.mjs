@@ -4,9 +4,8 @@
  *   node tools/train_default/eval_results.mjs <instances.json> <results.json>
  * Box AP uses each result's bbox, mask AP its segmentation (evaluated as separate result lists).
  */
-import { bundleEntry, ROOT } from './bundle_src.mjs';
+import { bundleEntry } from './bundle_src.mjs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 
 const [annotations, results] = process.argv.slice(2);
 if (!annotations || !results) {
@@ -15,7 +14,7 @@ if (!annotations || !results) {
 }
 const bundle = await bundleEntry('eval_results', `
 import * as fs from 'fs';
-import { evaluateCoco, validateDataset } from ${JSON.stringify(join(ROOT, 'packages/model/src/eval'))};
+import { evaluateCoco, validateDataset } from '@mrcnn/model/internal';
 const [a, r] = process.argv.slice(2);
 const gt = validateDataset(JSON.parse(fs.readFileSync(a, 'utf8')), a);
 const res = JSON.parse(fs.readFileSync(r, 'utf8'));

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleEntry, commandEntry, ROOT } from './bundle_src.mjs';
+import { bundleEntry, cliEntry, ROOT } from './bundle_src.mjs';
 
 const args = { pth: join(ROOT, '.cache/train_default/model_final.pth'), 'demo-seed': '13' };
 const argv = process.argv.slice(2);
@@ -33,7 +33,7 @@ try {
   writeFileSync(labels, `${JSON.stringify(['background', ...classes])}\n`);
 
   const converted = join(work, 'model');
-  const bundle = await bundleEntry('convert', commandEntry('packages/weights-converter/src/index', 'runConvertCommand'));
+  const bundle = await bundleEntry('convert', cliEntry('convert'));
   execFileSync(process.execPath, [bundle, args.pth, '-o', converted, '--labels', labels], { stdio: 'inherit' });
   for (const f of readdirSync(OUT)) if (f === 'model.json' || f.endsWith('.bin')) unlinkSync(join(OUT, f));
   for (const f of readdirSync(converted)) copyFileSync(join(converted, f), join(OUT, f));

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, EngineBackendName, initBackend } from '@mrcnn/engine';
-import { loadWeights } from '../../../packages/model/src/io/load_weights';
-import { MaskRCNN, StageName } from '../../../packages/model/src/network/mask_rcnn';
+import { loadWeights, MaskRCNN } from '@mrcnn/model';
+import type { StageName } from '@mrcnn/model';
 
 export interface BenchPageInput { stem: string; imDataUrl: string; imDataShape: [number, number, number, number]; imInfo: [number, number, number] }
 export interface BenchPageRun { ms: number; stages: Array<[StageName, number]>; detections: number; detectionRows: number }

@@ -1,5 +1,5 @@
 /** The model's stage names → the benchmark's stages (normalize is counted with the backbone). */
-import type { StageName } from '../../../packages/model/src/network/mask_rcnn';
+import type { StageName } from '@mrcnn/model';
 import { Stage } from '../types';
 
 export const STAGE_OF: Record<StageName, Stage> = {

@@ -7,19 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, initBackend } from '@mrcnn/engine';
-import { isWasmBackend, wasmBackendMemory } from '../../../packages/engine/src/kernels/wasm/wasm_backend_access';
+import { isWasmBackend, wasmBackendMemory } from '@mrcnn/engine/internal';
+import { loadWeights, MaskRCNN, pasteMask, prepareRgbTensor } from '@mrcnn/model';
+import type { ExecuteOutput, ProfileEvent } from '@mrcnn/model';
 import { configFor } from './config';
 import { tfjsModelJson } from './tfjs_model';
-import { loadWeights } from '../../../packages/model/src/io/load_weights';
 import { STAGE_OF } from './stage_map';
-import { ExecuteOutput, MaskRCNN, ProfileEvent } from '../../../packages/model/src/network/mask_rcnn';
-import { pasteMask } from '../../../packages/model/src/postprocess/paste';
-import { prepareRgbTensor } from '../../../packages/model/src/preprocess/prepare';
 import { tfjsWeightArrays, toTensorMap } from '../../../test/parity/oracle_model';
 import { ImageInput } from '../inputs';
 import { RunOutput, SubjectRunner } from '../measure';
 import { BenchInputs, Stage, SubjectSpec, TfMemory } from '../types';
-
 
 /** ms to paste every detection's mask of its class into the original image (as `detect` does). */
 function pasteAll(classes: ArrayLike<number>, boxes: ArrayLike<number>, masks: Float32Array, shape: number[], input: ImageInput): number {

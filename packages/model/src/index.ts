@@ -31,7 +31,7 @@ export type { ImageInput, PixelArray } from './preprocess/image_input';
 export { pasteMask } from './postprocess/paste';
 export { encodeRle, decodeRle, rleArea } from './postprocess/rle';
 export type { BinaryMask, CocoRle, RleCounts } from './postprocess/rle';
-// The pure COCO evaluator (no file system); the `mrcnn eval` command lives in ./eval/command (Node only).
+// The pure COCO evaluator (no file system); the `mrcnn eval` command is @mrcnn/cli's.
 export * from './eval/types';
 export { CocoFormatError } from './eval/errors';
 export { evaluateCoco, evaluateDetections } from './eval/coco_eval';

@@ -10,8 +10,7 @@ import { readPth } from './readers/pth';
 import { onnxModelType } from './onnx/schema';
 import { toTfjsWeightMap } from './transform';
 import { OutputExistsError } from './writer/atomic_dir';
-import { fixture, readBytes, removeTempDirs, tempDir } from './__tests__/fixtures';
-import { runConvertCommand } from './cli';
+import { fixture, readBytes, removeTempDirs, tempDir } from '../../../test/helpers/converter_fixtures';
 
 interface ModelJson {
   format: string;
@@ -154,65 +153,5 @@ describe('convert', () => {
     const out = path.join(tempDir('conv-'), 'm');
     await expect(convert(fixture('tiny_k16.pth'), out, { labels: ['a', 'b'] })).rejects.toThrow(/2 labels given, the weights have 81 classes: give 81 \(background first\) or 80/);
     expect(fs.existsSync(out)).toBe(false);
-  });
-});
-
-describe('runConvertCommand', () => {
-  const io = (): { io: { stdout: { write(s: string): void }; stderr: { write(s: string): void } }; out: string[]; err: string[] } => {
-    const out: string[] = [];
-    const err: string[] = [];
-    return { io: { stdout: { write: (s) => out.push(s) }, stderr: { write: (s) => err.push(s) } }, out, err };
-  };
-
-  it('converts and prints a summary (tensors, params, bytes, arch)', async () => {
-    const t = io();
-    const dir = path.join(tempDir('cli-'), 'm');
-    const labels = path.join(path.dirname(dir), 'labels.txt');
-    fs.writeFileSync(labels, Array.from({ length: 91 }, (_, i) => `L${i}`).join('\n'));
-    const code = await runConvertCommand([fixture('tiny_k32_tv.pth'), '-o', dir, '--quantize', 'fp16', '--labels', labels], t.io);
-    expect(t.err.join('')).toBe('');
-    expect(code).toBe(0);
-    const text = t.out.join('');
-    expect(text).toMatch(/arch torchvision, 91 classes, width divisor 32/);
-    expect(text).toMatch(/\d+ tensors, [\d,]+ parameters, [\d,]+ bytes \([\d.]+ MiB, fp16\) in 1 shard/);
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
-    expect(json.userDefinedMetadata.mrcnn).toMatchObject({ name: 'torchvision-maskrcnn_resnet50_fpn', numClasses: 91, input: { channelOrder: 'RGB' } });
-    expect(json.userDefinedMetadata.labels!.length).toBe(91);
-  });
-
-  it('--channel-order bgr --fold-std: torchvision stem reordered and divided by std, config follows', async () => {
-    const t = io();
-    const dir = path.join(tempDir('cli-'), 'm');
-    expect(await runConvertCommand([fixture('tiny_k32_tv.pth'), '-o', dir, '--channel-order', 'bgr', '--fold-std'], t.io)).toBe(0);
-    expect(t.out.join('')).toMatch(/note: input: BGR, mean \[103\.53, 116\.28, 123\.675\], std \[1, 1, 1\]/);
-    const { json, data } = readModelDir(dir);
-    expect(json.userDefinedMetadata.mrcnn.input).toMatchObject({ channelOrder: 'BGR', mean: [103.53, 116.28, 123.675], std: [1, 1, 1] });
-    const dec = tf.io.decodeWeights(data, json.weightsManifest[0].weights);
-    const got = dec['backbone.body.conv1.weight'];
-    const want = toTfjsWeightMap(readPth(readBytes(fixture('tiny_k32_tv.pth')), 'tiny_k32_tv.pth')).get('backbone.body.conv1.weight')!;
-    const g = got.dataSync();
-    const rgbStd = [58.395, 57.12, 57.375];
-    const cout = want.shape[3];
-    for (let p = 0; p < 49; p++) for (let i = 0; i < 3; i++) for (let o = 0; o < cout; o++) {
-      expect(g[(p * 3 + i) * cout + o]).toBe(Math.fround(want.data[(p * 3 + (2 - i)) * cout + o] / rgbStd[2 - i]));
-    }
-    tf.dispose(Object.values(dec));
-  });
-
-  it('usage errors exit 2, conversion errors exit 1 with the typed error, --help exits 0', async () => {
-    let t = io();
-    expect(await runConvertCommand([fixture('tiny_k16.pth')], t.io)).toBe(2);
-    expect(t.err.join('')).toMatch(/missing -o <out-dir>/);
-    t = io();
-    expect(await runConvertCommand(['a.pth', '-o', 'x', '--quantize', 'int4'], t.io)).toBe(2);
-    expect(t.err.join('')).toMatch(/--quantize must be fp16 or uint8, got int4/);
-    t = io();
-    const dir = path.join(tempDir('cli-'), 'm');
-    expect(await runConvertCommand([fixture('evil_system.pth'), '-o', dir], t.io)).toBe(1);
-    expect(t.err.join('')).toMatch(/UnsafePickleError: .*posix\.system.*evil_system\.pth/);
-    expect(fs.existsSync(dir)).toBe(false);
-    t = io();
-    expect(await runConvertCommand(['--help'], t.io)).toBe(0);
-    expect(t.out.join('')).toMatch(/usage: mrcnn convert/);
   });
 });

@@ -18,5 +18,3 @@ export type { Quantization } from './writer/quantize';
 export { MAX_SHARD_BYTES } from './writer/shards';
 export { convert } from './convert';
 export type { ConvertOptions, ConvertSummary } from './convert';
-export { runConvertCommand, formatSummary, CONVERT_USAGE } from './cli';
-export type { CommandIO } from './cli';

@@ -6,7 +6,7 @@
  * Fails, never skips, when /usr/bin/chromium is missing.
  */
 import * as path from 'path';
-import { openChromiumPage } from '../__tests__/browser/chromium_harness';
+import { openChromiumPage } from '../../../../test/helpers/chromium_harness';
 import type { RoIAlignCase, WinogradCase } from '../__tests__/kernel_cases';
 import { describeKernelSuite, KernelSuiteTarget } from '../__tests__/kernel_suite';
 

@@ -1,4 +1,4 @@
-/** COCO evaluation (pycocotools COCOeval semantics) and its `mrcnn eval` command. */
+/** COCO evaluation (pycocotools COCOeval semantics); the `mrcnn eval` command is @mrcnn/cli's. */
 export * from './types';
 export { CocoFormatError } from './errors';
 export { defaultParams, linspace } from './params';
@@ -11,4 +11,4 @@ export { accumulate, type Accumulated, type NdArray } from './accumulate';
 export { summarize, STAT_NAMES, type CocoStats, type Summary } from './summarize';
 export { evaluateCoco, evaluateDetections, type CocoEvalOptions, type CocoEvalResult } from './coco_eval';
 export { mapClassesToCategories, type CategoryMapping } from './categories';
-export { runEvalCommand, runEvaluation, toXywh, EVAL_USAGE, type EvalArgs, type EvalRun } from './command';
+export { toXywh } from './results';

@@ -44,7 +44,10 @@ export interface CocoDataset {
   categories: CocoCategory[];
 }
 
-/** One entry of a COCO results file: `bbox` for box results, `segmentation` (RLE) for mask results. */
+/**
+ * One entry of a COCO results file: `bbox` for box results, `segmentation` (RLE) for mask results.
+ * The one results shape of the project: `mrcnn detect` writes both fields, `mrcnn eval` evaluates them.
+ */
 export interface CocoResult {
   image_id: number;
   category_id: number;

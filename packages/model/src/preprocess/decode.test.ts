@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IMAGES } from '../../../../test/helpers/paths';
 import { ArgumentError, ImageDecodeError } from '../errors';
-import { writePng } from './__tests__/png_writer';
+import { writePng } from '../../../../test/helpers/png_writer';
 import { decodeImage } from './decode';
 import { applyOrientation, jpegOrientation } from './exif';
 import { pixelsToTensor } from './image_input';

@@ -1,11 +1,12 @@
 /**
- * The image inputs `detect` accepts, turned into one RGB tensor [H, W, 3] (int32 or float32,
- * values 0..255). DOM classes are looked up when called, never at import time, so this module
- * loads in Node and in workers.
+ * The image inputs `detect` accepts and their one dispatch (`toImageSource`): 8-bit RGB/RGBA
+ * pixels (decoded files and bytes, pixel arrays) or an RGB tensor [H, W, 3] (int32 or float32,
+ * values 0..255: the caller's tensor, or one read from a DOM source). DOM classes are looked up
+ * when called, never at import time, so this module loads in Node and in workers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, ShapeMismatchError, shapeString } from '../errors';
-import { decodeImage, DecodeOptions, readImageFile, RgbImage } from './decode';
+import { decodeImage, DecodeOptions, readImageFile } from './decode';
 
 /**
  * Raw pixels, row-major, 3 (RGB) or 4 (RGBA, alpha ignored) bytes per pixel; the channel count
@@ -30,7 +31,7 @@ export type DomImageSource = HTMLImageElement | HTMLCanvasElement | HTMLVideoEle
  */
 export type ImageInput = tf.Tensor3D | PixelArray | DomImageSource | Uint8Array | ArrayBuffer | string;
 
-/** An RGB tensor and whether the caller of `toRgbTensor` must dispose it. */
+/** An RGB tensor and whether its receiver must dispose it. */
 export interface RgbTensor {
   rgb: tf.Tensor3D;
   /** True when created here (dispose it); false when it is the caller's own tensor. */
@@ -106,48 +107,35 @@ export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
   return tf.tensor3d(values, [height, width, 3], 'int32');
 }
 
-function decodedToTensor(img: RgbImage): tf.Tensor3D {
-  return pixelsToTensor(img);
-}
-
 /** An input as 8-bit pixels (files, bytes, pixel arrays) or as an RGB tensor (tensors, DOM sources). */
 export type ImageSource = { kind: 'pixels'; pixels: PixelArray } | ({ kind: 'tensor' } & RgbTensor);
 
-/** Decodes files and bytes to pixels; tensors are used as is, DOM sources read with fromPixels. */
+const PIXELS = (pixels: PixelArray): ImageSource => ({ kind: 'pixels', pixels });
+
+/**
+ * The one dispatch over the accepted input kinds: files and bytes are decoded to pixels, pixel
+ * arrays checked and used as they are, tensors checked and borrowed, DOM sources read with
+ * fromPixels (a tensor the caller owns).
+ */
 export async function toImageSource(image: ImageInput, options: DecodeOptions = {}): Promise<ImageSource> {
-  if (image instanceof tf.Tensor || isDomSource(image)) return { kind: 'tensor', ...(await toRgbTensor(image, options)) };
+  if (image instanceof tf.Tensor) return { kind: 'tensor', rgb: checkRgbTensor(image), owned: false };
   if (typeof image === 'string') {
     if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
       throw new ArgumentError('image', 'a file path needs Node; in the browser pass an HTMLImageElement, ImageBitmap or the encoded bytes');
     }
-    return { kind: 'pixels', pixels: await readImageFile(image, options) };
+    return PIXELS(await readImageFile(image, options));
   }
-  if (image instanceof ArrayBuffer) return { kind: 'pixels', pixels: await decodeImage(new Uint8Array(image), undefined, options) };
-  if (image instanceof Uint8Array) return { kind: 'pixels', pixels: await decodeImage(image, undefined, options) };
+  if (image instanceof ArrayBuffer) return PIXELS(await decodeImage(new Uint8Array(image), undefined, options));
+  if (image instanceof Uint8Array) return PIXELS(await decodeImage(image, undefined, options));
   if (isPixelArray(image)) {
     pixelChannels(image);
-    return { kind: 'pixels', pixels: image };
+    return PIXELS(image);
   }
-  throw new ArgumentError('image', 'expected a Tensor3D, ImageData/pixel array, DOM image source, encoded PNG/JPEG bytes or a file path');
-}
-
-/** Converts any accepted input to an RGB tensor; decoding is async, tensors are used as is. */
-export async function toRgbTensor(image: ImageInput, options: DecodeOptions = {}): Promise<RgbTensor> {
-  if (image instanceof tf.Tensor) return { rgb: checkRgbTensor(image), owned: false };
-  if (typeof image === 'string') {
-    if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
-      throw new ArgumentError('image', 'a file path needs Node; in the browser pass an HTMLImageElement, ImageBitmap or the encoded bytes');
-    }
-    return { rgb: decodedToTensor(await readImageFile(image, options)), owned: true };
-  }
-  if (image instanceof ArrayBuffer) return { rgb: decodedToTensor(await decodeImage(new Uint8Array(image), undefined, options)), owned: true };
-  if (image instanceof Uint8Array) return { rgb: decodedToTensor(await decodeImage(image, undefined, options)), owned: true };
-  if (isPixelArray(image)) return { rgb: pixelsToTensor(image), owned: true };
   if (isDomSource(image)) {
     if ('naturalWidth' in image && (image.naturalWidth === 0 || !image.complete)) {
       throw new ArgumentError('image', 'the HTMLImageElement has not finished loading (await img.decode() first)');
     }
-    return { rgb: tf.browser.fromPixels(image, 3), owned: true };
+    return { kind: 'tensor', rgb: tf.browser.fromPixels(image, 3), owned: true };
   }
   throw new ArgumentError('image', 'expected a Tensor3D, ImageData/pixel array, DOM image source, encoded PNG/JPEG bytes or a file path');
 }

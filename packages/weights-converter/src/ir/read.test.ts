@@ -3,7 +3,7 @@ import * as zlib from 'zlib';
 import { MissingTensorError, WeightsFormatError } from '../errors';
 import { foldAllBatchNorms, canonicalizeNames, toTfjsWeightMap } from '../transform';
 import { WeightMap } from '../types';
-import { dump, fixture, ORACLE_K8, readBytes } from '../__tests__/fixtures';
+import { dump, fixture, ORACLE_K8, readBytes } from '../../../../test/helpers/converter_fixtures';
 import { halfToFloat, floatToHalf } from '../util/half';
 import { readIr } from './read';
 

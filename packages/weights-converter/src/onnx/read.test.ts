@@ -2,7 +2,7 @@ import * as zlib from 'zlib';
 import { WeightsFormatError } from '../errors';
 import { toTfjsWeightMap } from '../transform';
 import { WeightMap } from '../types';
-import { dump, fixture, ORACLE_K8, readBytes } from '../__tests__/fixtures';
+import { dump, fixture, ORACLE_K8, readBytes } from '../../../../test/helpers/converter_fixtures';
 import { readOnnx } from './read';
 import { onnxModelType, ONNX_DTYPE } from './schema';
 import * as path from 'path';

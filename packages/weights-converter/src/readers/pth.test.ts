@@ -1,6 +1,6 @@
 import { UnsafePickleError, WeightsFormatError } from '../errors';
 import { detectArchitecture, toTfjsWeightMap } from '../transform';
-import { dump, expectEqualsDump, fixture, ORACLE_K8, readBytes } from '../__tests__/fixtures';
+import { dump, expectEqualsDump, fixture, ORACLE_K8, readBytes } from '../../../../test/helpers/converter_fixtures';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { zipSync } from 'fflate';

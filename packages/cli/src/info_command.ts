@@ -1,6 +1,7 @@
 /** `mrcnn info <model>`: the config, parameter counts and the weight tensors of a model.json. */
 import { countParameters } from '@mrcnn/schema';
-import { CommandIO, EXIT_OK, parseArgs, UsageError } from './args';
+import type { ParsedArgs } from './args';
+import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 import { readModelFile } from './model_file';
 
 export const INFO_USAGE = `Usage: mrcnn info <model dir|model.json> [--json] [--tensors]
@@ -17,12 +18,7 @@ Options:
 Exit codes: 0 ok; 1 the model cannot be read; 2 usage error.
 `;
 
-export async function runInfoCommand(argv: readonly string[], io: CommandIO): Promise<number> {
-  const args = parseArgs(argv, { json: { type: 'boolean' }, tensors: { type: 'boolean' }, help: { type: 'boolean' } });
-  if (args.flags.help) {
-    io.stdout.write(INFO_USAGE);
-    return EXIT_OK;
-  }
+async function runInfo(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('info needs exactly one model directory or model.json');
   const m = readModelFile(args.positionals[0]);
   const shapes: Record<string, { shape: number[] }> = {};
@@ -53,3 +49,12 @@ export async function runInfoCommand(argv: readonly string[], io: CommandIO): Pr
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }
+
+export const infoCommand: Command = {
+  name: 'info',
+  synopsis: '<model>',
+  summary: 'config, parameter count and tensors of a model.json',
+  options: { json: { type: 'boolean' }, tensors: { type: 'boolean' } },
+  usage: () => INFO_USAGE,
+  run: runInfo,
+};

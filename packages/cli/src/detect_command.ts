@@ -6,19 +6,25 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultModelPath } from '../api';
-import type { BackendName } from '../api';
-import { MrcnnError } from '../errors';
-import {
-  choiceOption, CommandIO, EXIT_OK, EXIT_RUNTIME, numberOption, parseArgs, UsageError,
-} from './args';
-import { CocoResult, cocoResults, imageIdOf, ResultConvention } from './coco_results';
+import { registeredBackends, runsIn } from '@mrcnn/engine';
+import { defaultModelPath } from '@mrcnn/model';
+import type { BackendName, CocoResult } from '@mrcnn/model';
+import { MrcnnError } from '@mrcnn/schema';
+import { choiceOption, numberOption, optionalNumber, ParsedArgs } from './args';
+import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, UsageError } from './command';
+import { cocoResults, imageIdOf, ResultConvention } from './coco_results';
 import { DetectSettings, ImageResult, Job, writeFileAtomic } from './job';
 import { readModelFile } from './model_file';
 import { FatalWorkerError, JobOutcome, runPool } from './pool';
 import { ProgressBar } from './progress';
 
-export const DETECT_USAGE = `Usage: mrcnn detect <image|dir...> [options]
+/** The registered backends that run in Node (detect's worker threads). */
+function nodeBackends(): BackendName[] {
+  return registeredBackends().filter((e) => runsIn(e, 'node')).map((e) => e.name);
+}
+
+export function detectUsage(): string {
+  return `Usage: mrcnn detect <image|dir...> [options]
 
 Detects instances in PNG/JPEG images. For each image file: <out>/<name>.png (overlay: masks,
 boxes, labels, scores) and <out>/<name>.json (instances, masks as COCO RLE). For each directory:
@@ -27,7 +33,7 @@ a directory run resumes where it stopped (checkpoint <out>/<dir>.done.jsonl).
 
 Options:
   --model <dir|model.json>   model to use (default: the embedded default model)
-  --backend wasm|cpu         tfjs backend (default wasm)
+  --backend ${nodeBackends().join('|').padEnd(16)} tfjs backend (default wasm)
   --out <dir>                output directory (default mrcnn-output)
   --score <0..1>             minimum score (default 0.5)
   --policy fit|window        resize policy (default: the model's, fit)
@@ -41,6 +47,7 @@ Options:
 Exit codes: 0 all images done; 1 runtime error (model cannot load, an image failed: the
 others are still written); 2 usage error.
 `;
+}
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 
@@ -119,21 +126,12 @@ function readCheckpoint(file: string, header: string, restart: boolean, log: (m:
   return cp;
 }
 
-export async function runDetectCommand(argv: readonly string[], io: CommandIO): Promise<number> {
-  const args = parseArgs(argv, {
-    model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
-    policy: { type: 'string' }, 'max-detections': { type: 'string' }, workers: { type: 'string' },
-    'no-overlay': { type: 'boolean' }, restart: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
-  });
-  if (args.flags.help) {
-    io.stdout.write(DETECT_USAGE);
-    return EXIT_OK;
-  }
+async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('detect needs at least one image or directory');
-  const backend = choiceOption<BackendName>(args, 'backend', ['wasm', 'cpu'], 'wasm');
+  const backend = choiceOption<BackendName>(args, 'backend', nodeBackends(), 'wasm');
   const score = numberOption(args, 'score', 0.5, 0, 1);
   const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
-  const workersOpt = args.values.workers === undefined ? undefined : numberOption(args, 'workers', 1, 1, 64, true);
+  const workersOpt = optionalNumber(args, 'workers', 1, 64, true);
   const outDir = args.values.out ?? 'mrcnn-output';
   const modelPath = args.values.model ?? defaultModelPath();
   const modelFile = readModelFile(modelPath);
@@ -215,3 +213,16 @@ export async function runDetectCommand(argv: readonly string[], io: CommandIO): 
   }
   return EXIT_OK;
 }
+
+export const detectCommand: Command = {
+  name: 'detect',
+  synopsis: '<image|dir...>',
+  summary: 'detect instances: overlay PNGs, instances JSON, COCO results',
+  options: {
+    model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
+    policy: { type: 'string' }, 'max-detections': { type: 'string' }, workers: { type: 'string' },
+    'no-overlay': { type: 'boolean' }, restart: { type: 'boolean' }, quiet: { type: 'boolean' },
+  },
+  usage: detectUsage,
+  run: runDetect,
+};

@@ -1,13 +1,14 @@
 /**
- * `runBenchCommand(argv, io)`: the `mrcnn bench` command (also `npm run bench`). Plans the
- * subjects, runs each in its own process with a progress line, writes
- * benchmarks/results/<date>-<host>[-quick].{json,md,svg} and prints the markdown table.
+ * @mrcnn/benchmarks, the harness as a library: `runBench(options, io, command)` plans the
+ * subjects, runs each in its own process with a progress line on io.stderr and returns the
+ * report; `writeReport` writes benchmarks/results/<date>-<host>[-quick].{json,md,svg};
+ * `renderMarkdown` is the table. The command line (`mrcnn bench`, `npm run bench`) is
+ * @mrcnn/cli's; it resolves this package by name when called (this package never imports it).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { EngineBackendName } from '@mrcnn/engine';
-import { BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './args';
 import { readImageInput, resolveInputs, RESULTS_DIR } from './inputs';
 import { ensureTfjsModel } from './subjects/tfjs_model';
 import { renderMarkdown } from './report/markdown';
@@ -15,16 +16,36 @@ import { renderSvg } from './report/svg';
 import { buildReport, BenchReport, ProgressLine, runAll, runAllInterleaved } from './run_all';
 import type { RoiAlignBenchResult } from './roi_align_step';
 import { runRoiAlignWorker } from './spawn_subject';
-import { planSubjects } from './subjects/registry';
+import { Mode, planSubjects } from './subjects/registry';
 
 export interface BenchIO {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
-export { parseBenchArgs, USAGE } from './args';
-export type { BenchOptions } from './args';
+/** What one harness run does (the command line's options, as @mrcnn/cli's `mrcnn bench` reads them). */
+export interface BenchRunOptions {
+  mode: Mode;
+  /** Only these subjects (ids of SUBJECT_IDS); default: the mode's. */
+  subjects?: string[];
+  runs?: number;
+  warmup?: number;
+  /** Golden stems whose im_data feed the subjects. */
+  images?: string[];
+  oracleDir?: string;
+  /** Per-subject time limit in seconds. */
+  timeoutS: number;
+  /** Run the engine's RoIAlign micro-benchmark after the subjects. */
+  roiAlign: boolean;
+  /** One subject after the other instead of interleaved rounds. */
+  sequential: boolean;
+}
+
 export type { BenchReport } from './run_all';
+export type { Mode } from './subjects/registry';
+export { SUBJECT_IDS } from './subjects/registry';
+export { RESULTS_DIR } from './inputs';
+export { renderMarkdown } from './report/markdown';
 
 /** A single updating line on a terminal; one line per event otherwise. */
 function progressLine(err: BenchIO['stderr']): ProgressLine {
@@ -59,7 +80,8 @@ export function writeReport(report: BenchReport, outDir: string): string[] {
   return files.map(([f]) => f);
 }
 
-export async function runBench(o: BenchOptions, io: BenchIO, command: string): Promise<BenchReport> {
+/** Runs the subjects (and the RoIAlign micro-benchmark); `command` is recorded in the report. */
+export async function runBench(o: BenchRunOptions, io: BenchIO, command: string): Promise<BenchReport> {
   const startedAt = Date.now();
   const inputs = resolveInputs({ oracleDir: o.oracleDir, images: o.images, limit: o.images ? undefined : o.mode === 'quick' ? 1 : undefined });
   const specs = planSubjects({ mode: o.mode, only: o.subjects, runs: o.runs, warmup: o.warmup });
@@ -83,33 +105,4 @@ export async function runBench(o: BenchOptions, io: BenchIO, command: string): P
     line.done(`[roi-align] ${'error' in roiAlign ? `FAILED ${roiAlign.error}` : 'done'}`);
   }
   return buildReport(results, inputs, { command, mode: o.mode, schedule, startedAt, roiAlign }, hw);
-}
-
-export async function runBenchCommand(argv: readonly string[], io: BenchIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let o: BenchOptions;
-  try {
-    o = parseBenchArgs(argv);
-  } catch (e) {
-    if (e instanceof BenchUsageError) {
-      io.stderr.write(`mrcnn bench: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (o.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  try {
-    const report = await runBench(o, io, ['npm run bench --', ...argv].join(' '));
-    io.stdout.write(renderMarkdown(report));
-    if (o.write) {
-      const files = writeReport(report, o.outDir ?? RESULTS_DIR);
-      io.stderr.write(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
-    }
-    return report.subjects.some((s) => s.ok) ? 0 : 1;
-  } catch (e) {
-    io.stderr.write(`mrcnn bench: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
 }

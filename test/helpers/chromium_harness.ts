@@ -11,8 +11,10 @@ import { builtinModules } from 'module';
 import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 
+/** @mrcnn/* → their TypeScript sources (scripts/workspace.cjs, as jest maps them). */
+const { workspaceSourcesPlugin } = require('../../scripts/workspace.cjs') as { workspaceSourcesPlugin(o?: { root?: string }): esbuild.Plugin };
+
 export const CHROMIUM = '/usr/bin/chromium';
-const SCHEMA_SOURCE = path.join(__dirname, '..', '..', '..', '..', 'schema', 'src', 'index.ts');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -60,8 +62,8 @@ function port(server: http.Server): number {
 export interface OpenPageOptions {
   /** The global the page defines once it is ready (default 'mrcnnTest'). */
   readyGlobal?: string;
-  /** esbuild aliases, e.g. '@mrcnn/engine' to its TypeScript sources. */
-  alias?: Record<string, string>;
+  /** esbuild plugins for the page bundle (default: @mrcnn/* from their sources, scripts/workspace.cjs). */
+  plugins?: esbuild.Plugin[];
 }
 
 /** Opens `entry` (a TS module, bundled as an iife) in a fresh headless Chromium profile. */
@@ -74,8 +76,8 @@ export async function openChromiumPage(entry: string, opts: OpenPageOptions = {}
     entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error',
     // Node-only set-up paths (threaded wasm under Node) import these lazily and never run in a page.
     external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-    // The engine's sources import @mrcnn/schema (its error base class): from its sources too.
-    alias: { '@mrcnn/schema': SCHEMA_SOURCE, ...opts.alias },
+    // The page's @mrcnn/* imports (the engine's sources import @mrcnn/schema) from their sources.
+    plugins: opts.plugins ?? [workspaceSourcesPlugin()],
   });
   const server = await serve(built.outputFiles[0].text);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-chromium-'));

@@ -2,7 +2,7 @@
  * Progress on stderr: a bar redrawn in place on a terminal, one line per update otherwise.
  * The ETA is the mean time per finished item (of this run) times the items left.
  */
-import type { CommandIO } from './args';
+import type { CommandIO } from './command';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';

@@ -1,13 +1,16 @@
-import { choiceOption, numberOption, parseArgs, UsageError } from './args';
+import { choiceOption, listOption, numberOption, optionalNumber, parseArgs, requiredOption } from './args';
 import { categoryIdOf, cocoResults, imageIdOf } from './coco_results';
+import { UsageError } from './command';
 import { formatDuration, progressLine } from './progress';
 
 describe('argument parsing', () => {
-  const spec = { out: { type: 'string' }, quiet: { type: 'boolean' }, score: { type: 'string' } } as const;
+  const spec = { out: { type: 'string', short: 'o' }, quiet: { type: 'boolean' }, score: { type: 'string' } } as const;
 
-  it('splits options, flags and positionals (--x v, --x=v, --, -h)', () => {
-    const a = parseArgs(['a.png', '--out', 'o', '--quiet', '--score=0.3', 'dir', '--', '--odd-name.png'], spec);
-    expect(a).toEqual({ positionals: ['a.png', 'dir', '--odd-name.png'], values: { out: 'o', score: '0.3' }, flags: { quiet: true } });
+  it('splits options, flags and positionals (--x v, --x=v, -o v, --, -h)', () => {
+    const argv = ['a.png', '--out', 'o', '--quiet', '--score=0.3', 'dir', '--', '--odd-name.png'];
+    const a = parseArgs(argv, spec);
+    expect(a).toEqual({ argv, positionals: ['a.png', 'dir', '--odd-name.png'], values: { out: 'o', score: '0.3' }, flags: { quiet: true } });
+    expect(parseArgs(['-o', 'x', 'in.pth'], spec)).toMatchObject({ positionals: ['in.pth'], values: { out: 'x' } });
     expect(parseArgs(['-h'], spec).flags.help).toBe(true);
   });
 
@@ -21,6 +24,18 @@ describe('argument parsing', () => {
     expect(() => numberOption(a, 'score', 0.5, 0, 1)).toThrow('--score must be a number in [0, 1], got "abc"');
     expect(numberOption(parseArgs([], spec), 'score', 0.5, 0, 1)).toBe(0.5);
     expect(() => choiceOption(parseArgs(['--out', 'x'], spec), 'out', ['a', 'b'], 'a')).toThrow('--out must be one of a, b, got "x"');
+    expect(() => parseArgs(['-o'], spec)).toThrow('option -o needs a value');
+    expect(() => parseArgs(['--quiet', '-q'], spec)).toThrow('unknown option -q');
+  });
+
+  it('optional, list and required options', () => {
+    expect(optionalNumber(parseArgs([], spec), 'score', 0, 1)).toBeUndefined();
+    expect(optionalNumber(parseArgs(['--score', '1'], spec), 'score', 0, 1, true)).toBe(1);
+    expect(() => optionalNumber(parseArgs(['--score', '0.5'], spec), 'score', 0, 1, true)).toThrow('--score must be an integer in [0, 1], got "0.5"');
+    expect(listOption(parseArgs(['--out', 'a, b,,c'], spec), 'out')).toEqual(['a', 'b', 'c']);
+    expect(() => listOption(parseArgs(['--out', ','], spec), 'out')).toThrow('--out needs a comma-separated list, got ","');
+    expect(requiredOption(parseArgs(['-o', 'd'], spec), 'out', '<dir>')).toBe('d');
+    expect(() => requiredOption(parseArgs([], spec), 'out', '<dir>')).toThrow(new UsageError('missing --out <dir>'));
   });
 });
 

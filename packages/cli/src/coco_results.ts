@@ -1,18 +1,12 @@
 /**
- * COCO results JSON (the `loadRes` format of pycocotools): one entry per instance with image_id,
- * category_id, bbox [x, y, width, height] (widths in the model's box convention), score and segmentation (compressed RLE).
+ * COCO results JSON of `mrcnn detect` (the `loadRes` format of pycocotools, the evaluator's
+ * `CocoResult`): one entry per instance with image_id, category_id, bbox [x, y, width, height]
+ * (widths in the model's box convention, `toXywh`), score and segmentation (compressed RLE).
  */
-import { COCO_CATEGORY_IDS } from '../labels';
-import type { CocoRle } from '../postprocess/rle';
+import { COCO_CATEGORY_IDS } from '@mrcnn/model';
+import type { CocoResult } from '@mrcnn/model';
+import { toXywh } from '@mrcnn/model/internal';
 import type { SerializedInstance } from './job';
-
-export interface CocoResult {
-  image_id: number;
-  category_id: number;
-  bbox: [number, number, number, number];
-  score: number;
-  segmentation: CocoRle;
-}
 
 /** image_id of a file: its numeric stem (COCO's 000000005001.jpg -> 5001), else `fallback`. */
 export function imageIdOf(fileName: string, fallback: number): number {
@@ -35,13 +29,10 @@ export interface ResultConvention {
 }
 
 export function cocoResults(imageId: number, instances: readonly SerializedInstance[], conv: ResultConvention): CocoResult[] {
-  const o = conv.plusOne ? 1 : 0;
+  // The boxes are rounded to 0.01 px already (job.ts); so are the widths, which subtraction makes ragged.
   const r2 = (v: number): number => Math.round(v * 100) / 100;
-  return instances.map((d) => ({
-    image_id: imageId,
-    category_id: categoryIdOf(d.classId, conv.numClasses),
-    bbox: [d.box[0], d.box[1], r2(d.box[2] - d.box[0] + o), r2(d.box[3] - d.box[1] + o)],
-    score: d.score,
-    segmentation: d.rle,
-  }));
+  return instances.map((d) => {
+    const [x, y, w, h] = toXywh(d.box, conv.plusOne);
+    return { image_id: imageId, category_id: categoryIdOf(d.classId, conv.numClasses), bbox: [x, y, r2(w), r2(h)], score: d.score, segmentation: d.rle };
+  });
 }

@@ -4,11 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Instance, Model } from '../api';
-import type { ResizePolicy } from '@mrcnn/schema';
-import { readImageFile } from '../preprocess/decode';
-import { CocoRle, encodeRle, rleArea } from '../postprocess/rle';
-import { encodePng, renderOverlay } from '../render/overlay';
+import { encodeRle, readImageFile, rleArea } from '@mrcnn/model';
+import type { CocoRle, Instance, Model, ResizePolicy } from '@mrcnn/model';
+import { encodePng, renderOverlay } from '@mrcnn/model/internal';
 
 export interface Job {
   id: number;

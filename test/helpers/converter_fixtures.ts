@@ -1,11 +1,14 @@
-/** Paths of the converter's committed fixtures and the oracle's (which may not exist yet). */
+/**
+ * Paths of the converter's committed fixtures and the oracle's (which may not exist yet), and
+ * temporary directories: shared by the converter's unit tests, test/converter and the cli's tests.
+ */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTensorDump, tensorDumpExists, TensorDump } from '../../../../test/helpers/tensor_dump';
-import { WeightMap } from '../types';
+import type { WeightMap } from '@mrcnn/weights-converter';
+import { readTensorDump, tensorDumpExists, TensorDump } from './tensor_dump';
 
-export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+export const REPO = path.resolve(__dirname, '..', '..');
 export const CONVERTER_FIXTURES = path.join(REPO, 'test', 'fixtures', 'converter');
 export const ORACLE_K8 = path.join(REPO, 'test', 'fixtures', 'oracle-k8');
 export const ORACLE_TV_K8 = path.join(REPO, 'test', 'fixtures', 'oracle-tv-k8');

@@ -4,9 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, DeepPartial, ModelConfig, resolveConfig } from '@mrcnn/schema';
-import { ModelLoadError } from '../errors';
-import { validateManifest, ValidatedManifest } from '../io/manifest';
+import { ModelLoadError } from '@mrcnn/model';
+import { readStoredConfig, validateManifest } from '@mrcnn/model/internal';
+import type { ValidatedManifest } from '@mrcnn/model/internal';
+import type { ModelConfig } from '@mrcnn/schema';
 
 export interface ModelFile {
   jsonPath: string;
@@ -38,13 +39,8 @@ export function readModelFile(source: string): ModelFile {
   const obj = json as Record<string, unknown>;
   const meta = (obj.userDefinedMetadata ?? {}) as Record<string, unknown>;
   if (meta.mrcnn === undefined) throw new ModelLoadError(jsonPath, 'model.json has no userDefinedMetadata.mrcnn config');
-  let config: ModelConfig;
-  try {
-    config = resolveConfig(meta.mrcnn as DeepPartial<ModelConfig>);
-  } catch (cause) {
-    if (cause instanceof ConfigError) throw new ModelLoadError(jsonPath, `userDefinedMetadata.mrcnn: ${cause.message}`, { cause });
-    throw cause;
-  }
+  // The reader load() uses: the schema version checked (newer files refused), the config validated.
+  const config = readStoredConfig(obj.userDefinedMetadata, jsonPath);
   const manifest = validateManifest(obj.weightsManifest, jsonPath);
   const labels = Array.isArray(meta.labels) && meta.labels.every((x) => typeof x === 'string') ? (meta.labels as string[]) : undefined;
   return labels === undefined ? { jsonPath, config, manifest, json: obj } : { jsonPath, config, labels, manifest, json: obj };

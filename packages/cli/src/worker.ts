@@ -3,8 +3,8 @@
  * answering each with its result or its error. A model that fails to load is reported as fatal.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { load, Model } from '../api';
-import type { BackendName } from '../api';
+import { load } from '@mrcnn/model';
+import type { BackendName, Model } from '@mrcnn/model';
 import { DetectSettings, ImageResult, Job, runJob } from './job';
 
 export interface WorkerConfig {

@@ -4,17 +4,14 @@
  * replacement and goes on. A model that cannot be loaded stops the whole run.
  */
 import { Worker } from 'worker_threads';
+import { MrcnnError } from '@mrcnn/schema';
 import type { ImageResult, Job } from './job';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker';
 
 export type JobOutcome = { ok: true; result: ImageResult } | { ok: false; error: string };
 
-export class FatalWorkerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FatalWorkerError';
-  }
-}
+/** The model could not be loaded in a worker: the whole run stops. */
+export class FatalWorkerError extends MrcnnError {}
 
 interface Slot {
   worker: Worker;

@@ -1,0 +1,23 @@
+/**
+ * @mrcnn/cli: the `mrcnn` command line (bin `mrcnn`, ./main) and its commands as a library:
+ * `main(argv, io)` runs a command line and resolves to its exit code (0 ok, 1 runtime error,
+ * 2 usage error); every command is a `Command` run through the one parser and exit-code
+ * convention. See README.md.
+ */
+export { main, mainUsage, runCommand, COMMANDS } from './main';
+export { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './command';
+export type { Command, CommandIO } from './command';
+export { parseArgs, numberOption, optionalNumber, choiceOption, listOption, requiredOption } from './args';
+export type { OptionSpec, OptionSpecs, ParsedArgs } from './args';
+export { detectCommand } from './detect_command';
+export { infoCommand } from './info_command';
+export { convertCommand, readLabels, formatSummary } from './convert_command';
+export { evalCommand, runEvaluation } from './eval_command';
+export type { EvalArgs, EvalRun } from './eval_command';
+export { benchCommand } from './bench_command';
+export { BENCH_PACKAGE, benchHarnessAvailable, loadBenchHarness, CommandUnavailableError } from './bench_harness';
+export type { BenchHarness, BenchReport, BenchRunOptions } from './bench_harness';
+export { cocoResults, categoryIdOf, imageIdOf } from './coco_results';
+export type { ResultConvention } from './coco_results';
+export { readModelFile } from './model_file';
+export type { ModelFile } from './model_file';

@@ -1,0 +1,6 @@
+/**
+ * @mrcnn/engine/internal: pieces that are not the package's API but that the model's tests and
+ * the benchmarks use. No stability promise. The public API is ./index (`@mrcnn/engine`).
+ */
+// tfjs-backend-wasm's heap, reached structurally (memory probes and the bench's memory figures)
+export { isWasmBackend, wasmBackendMemory } from './kernels/wasm/wasm_backend_access';

@@ -1,0 +1,21 @@
+/**
+ * @mrcnn/model/internal: building blocks that are not the package's API but that its tests, the
+ * benchmarks and @mrcnn/cli use. No stability promise: names here may change with the code.
+ * The public API is ./index (`@mrcnn/model`); both entry points share the same modules.
+ */
+// model.json reading without the weights (mrcnn info / detect)
+export { validateManifest, checkRelativePath } from './io/manifest';
+export { readStoredConfig } from './io/stored_config';
+export type { StoredConfigOptions } from './io/stored_config';
+export type { ValidatedManifest, ValidatedGroup } from './io/manifest';
+// stage outputs of the network (parity tests, the bench's stage profile)
+export type { PyramidFeatures } from './network/fpn';
+export type { RpnLevelOutput } from './network/rpn_head';
+// post-processing pieces
+export { expandedBox } from './postprocess/paste';
+export { countsFromString, countsToString, decodeRleCounts, encodeRleCounts } from './postprocess/rle';
+// overlay rendering (mrcnn detect)
+export { encodePng, renderOverlay } from './render/overlay';
+export type { DrawableInstance, OverlayOptions } from './render/overlay';
+// the whole COCO evaluator: data-set validation, RLE operations, parameters, results conversion
+export * from './eval';
