@@ -68,7 +68,9 @@ export function evalConstOp(n: NodeProto, inputs: NamedTensor[], file: string): 
       const allowZero = intAttr(n, 'allowzero') === 1;
       const shape = spec.map((d, i) => (d === 0 && !allowZero ? x.shape[i] : d));
       const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-      if (shape.filter((d) => d === -1).length > 1 || shape.some((d) => d === undefined || d < -1)) throw err(`cannot reshape [${x.shape}] to [${spec}]`);
+      if (shape.filter((d) => d === -1).length > 1 || shape.some((d) => d === undefined || d < -1) || (shape.includes(-1) && known > 0 && x.data.length % known !== 0)) {
+        throw err(`cannot reshape [${x.shape}] to [${spec}]`);
+      }
       return like(shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.data.length / known) : d)));
     }
     case 'Flatten': {
