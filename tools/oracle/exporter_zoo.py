@@ -10,6 +10,7 @@ path, the onnx 1.12 package's external-data writer), as a new user would produce
 | o49_k32_tied_op11 | 0049 oracle (model.py) K=32, shaped init, FPN lateral biases made equal | whole network (onnx_export.Export0049), opset 11, defaults: the equal biases are one initializer + Identity nodes |
 | o49_k32_bnfused_op14 | same weights, not tied | FrozenBN as BatchNormalization, eval export: BN fused into Conv, initializers renamed `onnx::Conv_N` |
 | mb_k32_op15_nofold | maskrcnn-benchmark layout (mb_layout.py) holding the same weights | Export0049, opset 15, `do_constant_folding=False`: maskrcnn-benchmark's FrozenBN as Rsqrt/Mul/Sub/Reshape nodes on the four initializers |
+| o49_k32_ir10_fp16, o49_k32_ir10_int8, o49_k32_ir11_int8 (.xml.gz + .bin.gz) | the same K=32 0049 weights | export_ir.py (Model Optimizer's layout; not openvino itself, which cannot be installed here; IR v11 FP32/FP16 of the K=8 weights are test/fixtures/converter/oracle_k8_ir32/16): IR v10 `--data_type FP16` (f16 everywhere, no Convert); IR v10 INT8 over FP16 weights (FakeQuantize 255 levels on the f16 weights, FakeQuantize 256 on activations); IR v11 INT8 with compressed weights (i8 -> Convert -> Multiply) |
 | tv_k32.pth.gz + tv_k32_dyn_op13, tv_k32_nofold_op16, tv_k32_op17, tv_k32_ext_op12.onnx(.data) | torchvision K=32, seeded random weights | torchvision's own export: opset 13 + dynamic image size; opset 16 without folding; opset 17 defaults; opset 12 re-saved by onnx's `save_model(..., save_as_external_data=True)` (tensors >= 1 KiB in `tv_k32_ext_op12.onnx.data`; both gzip'd for storage, the test unpacks them side by side) |
 
 The K=32 0049 weights are init_0049_'s recipe with a calibration contrast of 130 (weights_init uses 70 for
@@ -143,6 +144,19 @@ def o49_export(model, opset, **kw):
                       output_names=['classes', 'scores', 'boxes', 'raw_masks'], **kw)
 
 
+def ir_entry(sd, cfg, name, version, precision, base, out, env):
+    import export_ir
+    int8 = precision == 'INT8'
+    fp16 = precision == 'FP16' or base == 'FP16'
+    ir = export_ir.build(sd, cfg, cfg.input_hw, fp16, version, int8)
+    export_ir.write(ir, os.path.join(out, name), 'instance-segmentation-security-0049', True, precision)
+    print(f'{name}: IR v{version} {precision}, {len(ir.bin):,} bytes of constants')
+    return {'files': [name + '.xml.gz', name + '.bin.gz'], 'irVersion': version, 'precision': precision,
+            **({'int8Weights': base or 'FP32'} if int8 else {}), 'arch': '0049', 'widthDiv': 32,
+            'network': 'the K=32 oracle weights (o49_k32_*) through tools/oracle/export_ir.py (Model Optimizer / POT layout)',
+            'reference': 'onnxruntime on o49_k32_bnfused_op14 (same weights)', 'exporter': {'export_ir.py': True, **env}}
+
+
 def external(data, stem, out):
     """onnx's own external-data writer: every tensor >= 1 KiB into <stem>.onnx.data next to the model;
     both files are then gzip'd for storage."""
@@ -154,8 +168,11 @@ def external(data, stem, out):
 
 
 O49 = ('o49_k32_tied_op11', 'o49_k32_bnfused_op14', 'mb_k32_op15_nofold')
+# OpenVINO IRs of the same K=32 weights as Model Optimizer / POT lay them out (export_ir.py): (name, version, precision, int8 base).
+IRS = (('o49_k32_ir10_fp16', 10, 'FP16', None),
+       ('o49_k32_ir10_int8', 10, 'INT8', 'FP16'), ('o49_k32_ir11_int8', 11, 'INT8', None))
 TV32 = ('tv_k32_dyn_op13', 'tv_k32_nofold_op16', 'tv_k32_op17', 'tv_k32_ext_op12')
-NAMES = ('tv_k8_op11',) + O49 + TV32
+NAMES = ('tv_k8_op11',) + O49 + tuple(i[0] for i in IRS) + TV32
 
 
 def build_all(out, only):
@@ -174,8 +191,12 @@ def build_all(out, only):
         put('tv_k8_op11', tv_export(tv_k8(), 11), opset=11, constantFolding=True, arch='torchvision', widthDiv=8,
             network="torchvision MaskRCNN (torchvision_ref.py), torch.onnx.export(model, ([image],)), image [3,320,480] "
                     'RGB 0..1', reference='golden oracle-tv-k8/astronaut_fit')
-    if any(want(n) for n in O49):
+    if any(want(n) for n in O49 + tuple(i[0] for i in IRS)):
         o49 = o49_k32()
+        sd = {k: v.detach().numpy().astype('float32') for k, v in o49.state_dict().items() if not k.endswith('num_batches_tracked')}
+        for name, version, precision, base in IRS:
+            if want(name):
+                entries[name] = ir_entry(sd, o49.cfg, name, version, precision, base, out, env)
         common = dict(arch='0049', widthDiv=32, reference='onnxruntime on this file')
         net = '0049 oracle (model.py) K=32 driven by onnx_export.Export0049'
         if want('o49_k32_bnfused_op14'):

@@ -99,6 +99,12 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
     const err = (msg: string): WeightsFormatError => new WeightsFormatError(msg, { file, op: opOf(l) });
     // Input normalization: per-channel arithmetic on a Parameter's output.
     const norm = data.length === 1 ? norms.get(data[0]) : undefined;
+    if (norm !== undefined && l.type === 'FakeQuantize' && ins[0] === data[0]) {
+      // INT8 IRs quantize the normalized input before the stem: the values keep their scale.
+      norms.set(outs[0], norm);
+      nodes.push({ id: l.name, type: l.type, inputs: data, outputs: outs });
+      continue;
+    }
     if (norm !== undefined && cst !== undefined && ins[0] === data[0] && (cst.data.length === 1 || cst.data.length === 3)) {
       const v = (ch: number): number => cst.data[cst.data.length === 1 ? 0 : ch];
       const next: Norm = { mean: [...norm.mean], std: [...norm.std] };
