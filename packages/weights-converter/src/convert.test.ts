@@ -9,6 +9,7 @@ import { MissingTensorError, WeightsFormatError } from './errors';
 import { readPth } from './readers/pth';
 import { onnxModelType } from './onnx/schema';
 import { toTfjsWeightMap } from './transform';
+import { formatLayerReport } from './structure/report';
 import { OutputExistsError } from './writer/atomic_dir';
 import { fixture, readBytes, removeTempDirs, tempDir } from '../../../test/helpers/converter_fixtures';
 
@@ -147,6 +148,17 @@ describe('convert', () => {
     await convert(fixture('tiny_k16.pth'), out, { overwrite: true });
     expect(fs.readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     expect(siblings(out)).toEqual([]);
+  });
+
+  it('the result says which layers were matched how: by structure through Identity (tied biases), by stored names (.pth)', async () => {
+    const onnx = await convert(fixture('zoo/o49_k32_tied_op11.onnx.gz'), path.join(tempDir('conv-'), 'm'));
+    expect(onnx.layers).toMatchObject({ method: 'structure', layers: 74, names: { agree: 74, other: 0 }, folds: [{ ops: 'Mul+Add', layers: 53, via: [] }] });
+    expect(onnx.layers.routes.map((r) => [r.route, r.tensors.length])).toEqual([['stored', 92], ['Identity', 3]]);
+    expect(formatLayerReport(onnx.layers)).toBe('74 layers placed by graph structure (every stored weight name agrees with its place); tensors: 92 stored, '
+      + '3 through Identity (backbone.fpn.inner_blocks.1.bias, backbone.fpn.inner_blocks.2.bias, backbone.fpn.inner_blocks.3.bias); folded: Mul+Add into 53 layers');
+    const pth = await convert(fixture('tiny_k16.pth'), path.join(tempDir('conv-'), 'm'));
+    expect(pth.layers).toMatchObject({ method: 'names', layers: 38, folds: [{ ops: 'BatchNorm tensors', layers: 17 }] });
+    expect(formatLayerReport(pth.layers)).toMatch(/^38 layers mapped by stored names; tensors: \d+ stored; folded: BatchNorm tensors into 17 layers$/);
   });
 
   it('checks the label count against the classes', async () => {
