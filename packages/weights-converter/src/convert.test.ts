@@ -161,6 +161,28 @@ describe('convert', () => {
     expect(formatLayerReport(pth.layers)).toMatch(/^38 layers mapped by stored names; tensors: \d+ stored; folded: BatchNorm tensors into 17 layers$/);
   });
 
+  it('refuses a graph whose stride placement contradicts the architecture its weights look like', async () => {
+    // torchvision's export with layer2.0's strides moved from the 3x3 to the 1x1 conv: a 256-wide mask head
+    // with Detectron's stride (as maskrcnn-benchmark's R-50-FPN has) matches no known architecture.
+    const type = onnxModelType();
+    const bytes = new Uint8Array(zlib.gunzipSync(readBytes(fixture('zoo/tv_k32_op17.onnx.gz'))));
+    const msg = type.toObject(type.decode(bytes), { longs: Number, defaults: true, arrays: true }) as {
+      graph: { node: { name: string; attribute: { name: string; ints: number[] }[] }[] };
+    };
+    for (const [conv, stride] of [['conv1', 2], ['conv2', 1]] as const) {
+      const n = msg.graph.node.find((x) => x.name === `/backbone/body/layer2/layer2.0/${conv}/Conv`)!;
+      n.attribute.find((a) => a.name === 'strides')!.ints = [stride, stride];
+    }
+    const dir = tempDir('conv-');
+    fs.writeFileSync(path.join(dir, 'moved.onnx'), type.encode(type.fromObject(msg)).finish());
+    const out = path.join(dir, 'm');
+    await expect(convert(path.join(dir, 'moved.onnx'), out)).rejects.toThrow(
+      /the graph puts each stage's stride on the 1x1 conv of its first block, the torchvision-maskrcnn_resnet50_fpn architecture .* has it on the 3x3 conv.*tensor backbone\.body\.layer2\.0\.conv1\.weight/);
+    expect(fs.existsSync(out)).toBe(false);
+    // Unchanged, the same file converts (its graph and its weights agree).
+    await expect(convert(fixture('zoo/tv_k32_op17.onnx.gz'), out)).resolves.toMatchObject({ arch: 'torchvision' });
+  });
+
   it('checks the label count against the classes', async () => {
     const out = path.join(tempDir('conv-'), 'm');
     await expect(convert(fixture('tiny_k16.pth'), out, { labels: ['a', 'b'] })).rejects.toThrow(/2 labels given, the weights have 81 classes: give 81 \(background first\) or 80/);

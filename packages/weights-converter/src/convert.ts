@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { configFor, InputOverrides, withInput } from './config/from_arch';
-import { withFile, WeightsFormatError } from './errors';
+import { ShapeMismatchError, withFile, WeightsFormatError } from './errors';
 import { externalDataReader } from './io/external_data';
 import { detectFormat, InputFormat } from './io/format';
 import { Progress, readInputFile } from './io/read_input';
@@ -62,6 +62,8 @@ interface SourceWeights {
   weights: WeightMap;
   mappedBy: 'structure' | 'names';
   layers: LayerReport;
+  /** Where the graph puts the stages' stride (graphs only). */
+  strideOn?: '1x1' | '3x3';
   input: InputOverrides;
   notes: string[];
 }
@@ -78,14 +80,14 @@ function readSource(input: string, format: InputFormat, bytes: Uint8Array, onPro
     case 'onnx': {
       const r = readOnnx(bytes, input, { externalData: externalDataReader(input, onProgress) });
       const layers = r.match !== undefined ? reportFromMatch(r.match) : reportFromNames(r.weights);
-      return { weights: r.weights, mappedBy: r.mappedBy, layers, input: {}, notes: [`ONNX opset ${r.opset} from ${r.producer || 'unknown producer'}`] };
+      return { weights: r.weights, mappedBy: r.mappedBy, layers, strideOn: r.match?.strideOn, input: {}, notes: [`ONNX opset ${r.opset} from ${r.producer || 'unknown producer'}`] };
     }
     case 'ir': {
       const binFile = irBinPath(input);
       if (!fs.existsSync(binFile)) throw new WeightsFormatError(`the IR's weights file ${path.basename(binFile)} is missing`, { file: input });
       const bin = readInputFile(binFile, onProgress);
       const r = readIr(bytes, bin, input, binFile);
-      return { weights: r.weights, mappedBy: 'structure', layers: reportFromMatch(r.match), input: r.input, notes: r.notes };
+      return { weights: r.weights, mappedBy: 'structure', layers: reportFromMatch(r.match), strideOn: r.match.strideOn, input: r.input, notes: r.notes };
     }
     default:
       throw new WeightsFormatError(`unsupported format ${String(format)}`, { file: input });
@@ -108,6 +110,11 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
     throw withFile(e, input);
   }
   let config = configFor(info, src.input);
+  if (src.strideOn !== undefined && src.strideOn !== config.backbone.strideOn) {
+    // e.g. maskrcnn-benchmark's R-50-FPN (ONNX Model Zoo MaskRCNN-10): a 256-wide mask head reads as
+    // torchvision's, but its stride sits on the 1x1 conv (Detectron) and its anchors are its own.
+    throw new ShapeMismatchError(`the graph puts each stage's stride on the ${src.strideOn} conv of its first block, the ${config.name} architecture these weights look like (${info.arch}: mask head ${info.maskHeadChannels} wide, ${info.numClasses} classes) has it on the ${config.backbone.strideOn} conv: no known architecture computes what this file does`, { file: input, tensor: 'backbone.body.layer2.0.conv1.weight' });
+  }
   if (opts.channelOrder !== undefined || opts.foldStd === true) {
     const changed = changeInput(tfjs, config.input, { channelOrder: opts.channelOrder, foldStd: opts.foldStd });
     tfjs = changed.weights;

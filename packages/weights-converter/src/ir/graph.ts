@@ -123,7 +123,11 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
     let param: ParamInfo | undefined;
     if ((l.type === 'Convolution' || l.type === 'ConvolutionBackpropData') && cst !== undefined && ins[1] === c) {
       if (cst.shape.length !== 4) throw err(`weights have shape [${cst.shape}], rank 4 expected`);
-      param = { kind: l.type === 'Convolution' ? 'conv' : 'deconv', weight: cst, weightKey: keys.get(c!)!, routes: { weight: routes.get(c!)! } };
+      const strides = (l.data.strides ?? '').split(',').map(Number).filter((v) => Number.isFinite(v));
+      param = {
+        kind: l.type === 'Convolution' ? 'conv' : 'deconv', weight: cst, weightKey: keys.get(c!)!, routes: { weight: routes.get(c!)! },
+        stride: strides.length > 0 ? Math.max(...strides) : undefined,
+      };
       if (l.type === 'Convolution' && cst.shape[1] === 3 && data.length === 1 && norms.has(data[0])) input = norms.get(data[0]);
     } else if (l.type === 'MatMul' && cst !== undefined && ins[1] === c) {
       if (cst.shape.length !== 2) throw err(`MatMul weights have shape [${cst.shape}], rank 2 expected`);

@@ -58,7 +58,9 @@ export function buildOnnxGraph(nodesInOrder: readonly NodeProto[], consts: OnnxC
         const group = attr(n, 'group')?.i ?? 1;
         if (Number(group) !== 1) throw err(`group ${group} convolutions are not part of this model`);
         if (w.shape.length !== 4) throw err(`weight ${w.name} has rank ${w.shape.length}, expected 4`, w.name);
-        param = { kind: n.opType === 'Conv' ? 'conv' : 'deconv', weight: w, bias: float(bName), weightKey: wName, routes };
+        const strides = attr(n, 'strides')?.ints.map(Number) ?? [];
+        const stride = strides.length > 0 ? Math.max(...strides) : 1;
+        param = { kind: n.opType === 'Conv' ? 'conv' : 'deconv', weight: w, bias: float(bName), weightKey: wName, routes, stride };
       } else if (n.opType === 'Gemm') {
         const alpha = attr(n, 'alpha')?.f ?? 1;
         const beta = attr(n, 'beta')?.f ?? 1;

@@ -32,6 +32,8 @@ export interface ParamInfo {
   weightKey: string;
   /** How the weight and bias reached the layer (absent: stored tensors used directly). */
   routes?: { weight: TensorRoute; bias?: TensorRoute };
+  /** Convolution stride (the largest of its spatial strides) when the file says it. */
+  stride?: number;
   /** Per-channel ops after the layer folded into it, in order (Mul, Add, BatchNormalization), with their constants' routes. */
   folded?: { op: string; route?: TensorRoute }[];
 }

@@ -17,6 +17,8 @@ export interface MatchResult {
   /** Canonical module name (docs/CONVENTIONS.md §2) -> layer. */
   modules: Map<string, GraphLayer>;
   blocks: number[];
+  /** Where the graph puts a stage's stride 2 (layer2.0's 1x1 conv1 or its 3x3 conv2), when the file says. */
+  strideOn?: '1x1' | '3x3';
 }
 
 /** What a part of the network must look like: kind, weight shape (-1 = any) and the layers feeding it. */
@@ -187,5 +189,8 @@ export function matchStructure(layers: GraphLayer[], file: string): MatchResult 
   if (left.length > 0) {
     throw new WeightsFormatError(`${left.length} weight layer(s) match no part of the model: ${left.slice(0, 4).map(describeLayer).join('; ')}`, { file, op: left[0].id });
   }
-  return { modules, blocks };
+  const s1 = modules.get('backbone.body.layer2.0.conv1')?.stride;
+  const s3 = modules.get('backbone.body.layer2.0.conv2')?.stride;
+  const strideOn = s1 === 2 && s3 === 1 ? '1x1' : s1 === 1 && s3 === 2 ? '3x3' : undefined;
+  return { modules, blocks, ...(strideOn !== undefined ? { strideOn } : {}) };
 }
