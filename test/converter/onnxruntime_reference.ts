@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from '../../packages/weights-converter/src/__tests__/fixtures';
+import { tempDir } from '../helpers/converter_fixtures';
 import { DumpTensor, TensorDump } from '../helpers/tensor_dump';
 
 const RUNNER = path.join(__dirname, 'onnxruntime_run.mjs');

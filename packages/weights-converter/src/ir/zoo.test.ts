@@ -12,7 +12,7 @@ import { readOnnx } from '../onnx/read';
 import { onnxModelType } from '../onnx/schema';
 import { formatLayerReport, reportFromMatch } from '../structure/report';
 import { WeightMap } from '../types';
-import { fixture, readBytes } from '../__tests__/fixtures';
+import { fixture, readBytes } from '../../../../test/helpers/converter_fixtures';
 import { readIr } from './read';
 
 const zoo = (name: string): Uint8Array => new Uint8Array(zlib.gunzipSync(readBytes(fixture(path.join('zoo', name)))));

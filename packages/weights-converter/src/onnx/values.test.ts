@@ -9,7 +9,7 @@ import * as zlib from 'zlib';
 import { toTfjsWeightMap } from '../transform';
 import { NamedTensor } from '../types';
 import { floatToHalf } from '../util/half';
-import { fixture, readBytes } from '../__tests__/fixtures';
+import { fixture, readBytes } from '../../../../test/helpers/converter_fixtures';
 import { evalConstOp } from './const_ops';
 import { decodeRaw, onnxDType } from './dtypes';
 import { readOnnx } from './read';

@@ -15,7 +15,7 @@ import { readPth } from '../readers/pth';
 import { formatLayerReport, reportFromMatch } from '../structure/report';
 import { toTfjsWeightMap } from '../transform';
 import { WeightMap } from '../types';
-import { fixture, readBytes, tempDir, removeTempDirs } from '../__tests__/fixtures';
+import { fixture, readBytes, tempDir, removeTempDirs } from '../../../../test/helpers/converter_fixtures';
 import { readOnnx } from './read';
 import { onnxModelType } from './schema';
 

@@ -10,7 +10,7 @@ import { MissingTensorError } from '../errors';
 import { buildOnnxGraph } from '../onnx/graph';
 import { decodeModel } from '../onnx/read';
 import { collectConstants, nodesInOrder } from '../onnx/values';
-import { fixture, readBytes } from '../__tests__/fixtures';
+import { fixture, readBytes } from '../../../../test/helpers/converter_fixtures';
 import { GraphLayer, parametricLayers } from './graph';
 import { describeLayer, matchStructure } from './match';
 
