@@ -21,9 +21,17 @@ export function pthSeeds(): Uint8Array[] {
   return ['views.pth', 'evil_eval.pth', 'evil_system.pth', 'tiny_k32_tv.pth'].map(converterFixture);
 }
 
-/** The converter's tiny hand-made graph and the learned K=8 0049 export. */
+/** The converter's tiny hand-made graph, the learned K=8 0049 export, and real exporters' files (exporter_zoo.py). */
 export function onnxSeeds(): Uint8Array[] {
-  return [tinyOnnx(), converterFixture('oracle_k8_learned.onnx.gz')];
+  return [tinyOnnx(), converterFixture('oracle_k8_learned.onnx.gz'), converterFixture('zoo/tv_k32_op17.onnx.gz'),
+    converterFixture('zoo/o49_k32_tied_op11.onnx.gz'), converterFixture('zoo/mb_k32_op15_nofold.onnx.gz')];
+}
+
+/** IRs in Model Optimizer / POT layouts (exporter_zoo.py), each with its own .bin. */
+export function irZooSeeds(): { xml: Uint8Array; bin: Uint8Array }[] {
+  return ['o49_k32_ir10_fp16', 'o49_k32_ir10_int8', 'o49_k32_ir11_int8'].map((stem) => ({
+    xml: converterFixture(`zoo/${stem}.xml.gz`), bin: converterFixture(`zoo/${stem}.bin.gz`),
+  }));
 }
 
 /** The K=8 OpenVINO IR (FP32 and FP16 XML; the FP32 .bin). */

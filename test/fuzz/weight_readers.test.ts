@@ -7,7 +7,7 @@
 import { ConverterError, readIr, readOnnx, readPth } from '@mrcnn/weights-converter';
 import { mutantOf } from './mutations';
 import { budget, describeOutcome, fuzzProperty } from './property';
-import { irSeeds, onnxSeeds, pthSeeds } from './seeds';
+import { irSeeds, irZooSeeds, onnxSeeds, pthSeeds } from './seeds';
 
 const isConverterError = (e: unknown): boolean => e instanceof ConverterError;
 const log = (line: string): void => {
@@ -35,6 +35,13 @@ describe('weight file readers under fuzzing: typed errors only', () => {
     log(describeOutcome('ir-xml', o));
     expect(o.accepted + o.rejected).toBe(o.runs);
   });
+
+  it.each(irZooSeeds().map((s, i) => [['v10 FP16', 'v10 INT8', 'v11 INT8'][i], s] as const))(
+    'OpenVINO IR %s .xml (Model Optimizer / POT layout, with its .bin): read or ConverterError', async (label, { xml, bin }) => {
+      const o = await fuzzProperty(`ir-xml-${label}`, mutantOf([xml]), budget(6, 0.1), (b) => readIr(b, bin, 'fuzz.xml'), isConverterError);
+      log(describeOutcome(`ir-xml-${label}`, o));
+      expect(o.accepted + o.rejected).toBe(o.runs);
+    });
 
   it('OpenVINO IR .bin (truncated, spliced, with the real .xml): read or ConverterError', async () => {
     const { xml, bin } = irSeeds();

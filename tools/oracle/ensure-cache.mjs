@@ -21,7 +21,7 @@ const PYTHON = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 const THREADS = process.env.ORACLE_THREADS ?? '2';
 
 /** Scripts here that make other fixtures (engine RoIAlign cases, converter inputs) do not affect the cache. */
-const NOT_CACHE_SOURCES = new Set(['roi_align_cases.py', 'make_converter_fixtures.py', 'export_ir.py']);
+const NOT_CACHE_SOURCES = new Set(['roi_align_cases.py', 'make_converter_fixtures.py', 'export_ir.py', 'exporter_zoo.py', 'mb_layout.py']);
 
 function sourceHash() {
   const h = createHash('sha256');

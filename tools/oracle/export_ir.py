@@ -8,11 +8,22 @@ the network from its ONNX export, for @mrcnn/weights-converter's tests:
   `ConvolutionBackpropData` ([Cin,Cout,2,2]), the shared RPN head one set of constants feeding
   five convolutions, the ExperimentalDetectron* ops between the heads;
 - `--mean_values` as a `Subtract` on im_data before the stem;
-- FP32, or FP16 (`--compress_to_fp16`: f16 constants each followed by `Convert` to f32).
+- IR v11 (MO 2022+, default) or v10 (MO 2020.x-2021.x, `--ir-version 10`), with the net-level
+  `<rt_info>` (v11) / `<meta_data>` (v10) MO writes;
+- precisions:
+  FP32;
+  FP16: v11 `--compress_to_fp16` = f16 constants each followed by `Convert` to f32 (ports stay FP32);
+        v10 `--data_type FP16` = the whole network in FP16: f16 constants feed the layers directly, ports FP16;
+  INT8 (what the Post-training Optimization Tool writes): FakeQuantize (levels 256, after ReLU: [0, 16];
+        not calibrated -- the converter keeps only weights and runs in float) on every weight layer's data
+        input, and the weights quantized symmetric per output channel to 255 levels:
+        v10: the float (f32, or f16 with `--int8-base FP16`) weights -> FakeQuantize(levels 255, per-channel
+        +-max) -> layer; v11: compressed weights: i8 Const -> Convert(f32) -> Multiply(per-channel scale) -> layer.
 Identical constant blobs share one .bin range (MO deduplicates them).
 
     /usr/bin/python3 tools/oracle/export_ir.py --pth test/fixtures/oracle-k8/model_0049.pth.gz \\
-        --width-div 8 --out test/fixtures/converter/oracle_k8_ir [--fp16] [--gz]
+        --width-div 8 --out test/fixtures/converter/oracle_k8_ir [--fp16 | --precision FP32|FP16|INT8]
+        [--ir-version 10|11] [--int8-base FP32|FP16] [--gz]
 """
 import argparse
 import gzip
@@ -44,8 +55,11 @@ def fuse_bn(sd, conv, bn):
 
 
 class IrWriter:
-    def __init__(self, fp16):
+    def __init__(self, fp16, version=11):
         self.fp16 = fp16
+        self.version = version
+        # v10 --data_type FP16: the whole network (constants and ports) in f16, no Convert.
+        self.port_precision = 'FP16' if (fp16 and version == 10) else 'FP32'
         self.layers, self.edges = [], []
         self.bin = bytearray()
         self.blobs = {}
@@ -56,8 +70,9 @@ class IrWriter:
         self.serial += 7
         return f'{kind}_{self.serial}'
 
-    def layer(self, type_, inputs, out_shapes, data=None, version='opset1', name=None, precision='FP32'):
+    def layer(self, type_, inputs, out_shapes, data=None, version='opset1', name=None, precision=None):
         """inputs: [(layer_id, port, shape)]; returns [(id, port, shape)] of the outputs."""
+        precision = precision or self.port_precision
         lid = self.next_id
         self.next_id += 1
         el = ET.Element('layer', id=str(lid), name=name or self._name(type_), type=type_, version=version)
@@ -82,11 +97,13 @@ class IrWriter:
         self.layers.append(el)
         return outs
 
-    def const(self, arr, int64=False):
+    def const(self, arr, int64=False, int8=False, fp32=False):
         arr = np.ascontiguousarray(arr)
         if int64:
             arr, et, prec = arr.astype(np.int64), 'i64', 'I64'
-        elif self.fp16:
+        elif int8:
+            arr, et, prec = arr.astype(np.int8), 'i8', 'I8'
+        elif self.fp16 and not fp32:
             arr, et, prec = arr.astype(np.float16), 'f16', 'FP16'
         else:
             arr, et, prec = arr.astype(np.float32), 'f32', 'FP32'
@@ -98,7 +115,9 @@ class IrWriter:
         shape = list(arr.shape)
         out = self.layer('Const', [], [shape], {'element_type': et, 'shape': ','.join(map(str, shape)),
                                                'offset': self.blobs[key], 'size': len(blob)}, precision=prec)[0]
-        if et == 'f16':
+        if et == 'f16' and self.version == 11:
+            out = self.layer('Convert', [out], [shape], {'destination_type': 'f32'})[0]
+        elif et == 'i8':
             out = self.layer('Convert', [out], [shape], {'destination_type': 'f32'})[0]
         return out
 
@@ -110,9 +129,11 @@ def conv_out(shape, w, stride, pad):
 
 
 class Net:
-    def __init__(self, ir, consts_cache):
+    def __init__(self, ir, consts_cache, int8=False):
         self.ir = ir
         self.cache = consts_cache
+        self.int8 = int8
+        self.act_fq = {}
 
     def c(self, key, arr):
         """One Const (+Convert) per distinct tensor, reused by every consumer (shared RPN head)."""
@@ -120,8 +141,42 @@ class Net:
             self.cache[key] = self.ir.const(arr)
         return self.cache[key]
 
+    def w(self, key, arr, out_axis=0):
+        """A weight constant; INT8: quantized symmetric per output channel to 255 levels (POT's layout)."""
+        if not self.int8:
+            return self.c(key, arr)
+        if key in self.cache:
+            return self.cache[key]
+        ir = self.ir
+        axes = tuple(i for i in range(arr.ndim) if i != out_axis)
+        bshape = [arr.shape[out_axis] if i == out_axis else 1 for i in range(arr.ndim)]
+        hi = np.maximum(np.abs(arr).max(axis=axes), np.float32(1e-12)).astype(np.float32).reshape(bshape)
+        if ir.version == 10:
+            wc = ir.const(arr)
+            lo_c, hi_c = ir.const(-hi), ir.const(hi)
+            out = ir.layer('FakeQuantize', [wc, lo_c, hi_c, lo_c, hi_c], [list(arr.shape)], {'levels': 255, 'auto_broadcast': 'numpy'})[0]
+        else:
+            scale = (hi / np.float32(127)).astype(np.float32)
+            q = np.clip(np.round(arr / scale), -127, 127).astype(np.int8)
+            qc = ir.const(q, int8=True)
+            out = ir.layer('Multiply', [qc, ir.const(scale, fp32=True)], [list(arr.shape)], {'auto_broadcast': 'numpy'})[0]
+        self.cache[key] = out
+        return out
+
+    def act(self, x, lo=0.0, hi=16.0):
+        """INT8: one FakeQuantize (levels 256) per activation tensor feeding weight layers."""
+        if not self.int8:
+            return x
+        k = (x[0], x[1])
+        if k not in self.act_fq:
+            ir = self.ir
+            lo, hi = ir.const(np.full((), lo, np.float32)), ir.const(np.full((), hi, np.float32))
+            self.act_fq[k] = ir.layer('FakeQuantize', [x, lo, hi, lo, hi], [x[2]], {'levels': 256, 'auto_broadcast': 'numpy'})[0]
+        return self.act_fq[k]
+
     def conv(self, x, key, w, b, stride=1, pad=0, relu=False):
-        wc = self.c(key + '.w', w)
+        x = self.act(x)
+        wc = self.w(key + '.w', w)
         y = self.ir.layer('Convolution', [x, wc], [conv_out(x[2], w, stride, pad)],
                           {'strides': f'{stride},{stride}', 'dilations': '1,1', 'pads_begin': f'{pad},{pad}',
                            'pads_end': f'{pad},{pad}', 'auto_pad': 'explicit'})[0]
@@ -130,7 +185,8 @@ class Net:
         return self.ir.layer('ReLU', [y], [y[2]])[0] if relu else y
 
     def fc(self, x, key, w, b, relu=False):
-        wc = self.c(key + '.w', w)
+        x = self.act(x)
+        wc = self.w(key + '.w', w)
         y = self.ir.layer('MatMul', [x, wc], [[x[2][0], w.shape[0]]], {'transpose_a': 'false', 'transpose_b': 'true'})[0]
         bc = self.c(key + '.b', b.reshape(1, -1))
         y = self.ir.layer('Add', [y, bc], [y[2]], {'auto_broadcast': 'numpy'})[0]
@@ -143,14 +199,16 @@ class Net:
         return self.ir.layer('Add', [a, b], [a[2]], {'auto_broadcast': 'numpy'})[0]
 
 
-def build(sd, cfg, hw, fp16):
-    ir = IrWriter(fp16)
-    n = Net(ir, {})
+def build(sd, cfg, hw, fp16, version=11, int8=False):
+    ir = IrWriter(fp16, version)
+    n = Net(ir, {}, int8)
     h, w = hw
-    im = ir.layer('Parameter', [], [[1, 3, h, w]], {'shape': f'1,3,{h},{w}', 'element_type': 'f32'}, name='im_data')[0]
-    info = ir.layer('Parameter', [], [[1, 3]], {'shape': '1,3', 'element_type': 'f32'}, name='im_info')[0]
+    et = 'f16' if ir.port_precision == 'FP16' else 'f32'
+    im = ir.layer('Parameter', [], [[1, 3, h, w]], {'shape': f'1,3,{h},{w}', 'element_type': et}, name='im_data')[0]
+    info = ir.layer('Parameter', [], [[1, 3]], {'shape': '1,3', 'element_type': et}, name='im_info')[0]
     mean = n.c('mean', np.array(MEAN_BGR, np.float32).reshape(1, 3, 1, 1))
     x = ir.layer('Subtract', [im, mean], [im[2]], {'auto_broadcast': 'numpy'})[0]
+    x = n.act(x, -128.0, 160.0)  # INT8: the mean-subtracted image's range
     w1, b1 = fuse_bn(sd, 'backbone.body.conv1', 'backbone.body.bn1')
     x = n.conv(x, 'stem', w1, b1, stride=2, pad=3, relu=True)
     s = x[2]
@@ -229,7 +287,8 @@ def build(sd, cfg, hw, fp16):
         m = n.conv(m, f'mask{i}', sd[f'{rh}mask_head.mask_fcn{i}.weight'], sd[f'{rh}mask_head.mask_fcn{i}.bias'],
                    pad=1, relu=True)
     dw = sd[rh + 'mask_predictor.conv5_mask.weight']
-    wc = n.c('deconv.w', dw)
+    m = n.act(m)
+    wc = n.w('deconv.w', dw, out_axis=1)
     ms = m[2]
     m = ir.layer('ConvolutionBackpropData', [m, wc], [[ms[0], dw.shape[1], ms[2] * 2, ms[3] * 2]],
                  {'strides': '2,2', 'dilations': '1,1', 'pads_begin': '0,0', 'pads_end': '0,0', 'auto_pad': 'explicit',
@@ -242,13 +301,27 @@ def build(sd, cfg, hw, fp16):
     return ir
 
 
-def write(ir, stem, name, gz):
-    net = ET.Element('net', name=name, version='11')
+# What MO writes after the edges (values of the MO releases that write each IR version).
+MO_INFO = {10: ('2021.4.2-3974-e2a469a3450-releases/2021/4', 'meta_data'),
+           11: ('2022.3.0-9052-9752fafe8eb-releases/2022/3', 'rt_info')}
+
+
+def write(ir, stem, name, gz, precision=None):
+    net = ET.Element('net', name=name, version=str(ir.version))
     layers = ET.SubElement(net, 'layers')
     layers.extend(ir.layers)
     edges = ET.SubElement(net, 'edges')
     for a, ap, b, bp in sorted(ir.edges, key=lambda e: (e[2], e[3])):
         ET.SubElement(edges, 'edge', {'from-layer': str(a), 'from-port': str(ap), 'to-layer': str(b), 'to-port': str(bp)})
+    if precision is not None:
+        mo, tag = MO_INFO[ir.version]
+        info = ET.SubElement(net, tag)
+        ET.SubElement(info, 'MO_version', value=mo)
+        params = ET.SubElement(info, 'cli_parameters' if ir.version == 10 else 'conversion_parameters')
+        ET.SubElement(params, 'data_type', value='FP16' if ir.fp16 else 'FP32')
+        ET.SubElement(params, 'mean_values', value='im_data[' + ','.join(f'{v:g}' for v in MEAN_BGR) + ']')
+        if precision == 'INT8':
+            ET.SubElement(info, 'optimization', value='DefaultQuantization (POT, symmetric weights, 255 levels)')
     ET.indent(net)
     xml = b'<?xml version="1.0"?>\n' + ET.tostring(net)
     for ext, blob in (('.xml', xml), ('.bin', bytes(ir.bin))):
@@ -265,13 +338,20 @@ def main():
     ap.add_argument('--pth', required=True)
     ap.add_argument('--width-div', type=int, default=8)
     ap.add_argument('--out', required=True, help='output stem: writes <out>.xml and <out>.bin')
-    ap.add_argument('--fp16', action='store_true')
+    ap.add_argument('--fp16', action='store_true', help='= --precision FP16')
+    ap.add_argument('--precision', choices=['FP32', 'FP16', 'INT8'], default=None,
+                    help='also writes MO\'s net-level info (the committed K=8 files predate it: --fp16 / no flag)')
+    ap.add_argument('--ir-version', type=int, choices=[10, 11], default=11)
+    ap.add_argument('--int8-base', choices=['FP32', 'FP16'], default='FP32', help='INT8 v10: float type of the weights')
     ap.add_argument('--gz', action='store_true', help='gzip both files (committed fixtures)')
     a = ap.parse_args()
+    precision = a.precision or ('FP16' if a.fp16 else 'FP32')
+    int8 = precision == 'INT8'
+    fp16 = precision == 'FP16' or (int8 and a.int8_base == 'FP16')
     cfg = make_config('0049', a.width_div)
-    ir = build(load_state_dict(a.pth), cfg, cfg.input_hw, a.fp16)
-    write(ir, a.out, 'instance-segmentation-security-0049', a.gz)
-    print(f'wrote {a.out}.xml/.bin: {len(ir.layers)} layers, {len(ir.bin)} bytes of constants ({"FP16" if a.fp16 else "FP32"})')
+    ir = build(load_state_dict(a.pth), cfg, cfg.input_hw, fp16, a.ir_version, int8)
+    write(ir, a.out, 'instance-segmentation-security-0049', a.gz, a.precision)
+    print(f'wrote {a.out}.xml/.bin: IR v{a.ir_version}, {len(ir.layers)} layers, {len(ir.bin)} bytes of constants ({precision})')
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 /** `mrcnn convert` (the converter's `convert()` on the command line): summary, options, exit codes. */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { readPth, toTfjsWeightMap } from '@mrcnn/weights-converter';
@@ -62,6 +63,30 @@ describe('mrcnn convert', () => {
       expect(g[(p * 3 + i) * cout + o]).toBe(Math.fround(want.data[(p * 3 + (2 - i)) * cout + o] / rgbStd[2 - i]));
     }
     tf.dispose(Object.values(dec));
+  });
+
+  it('the summary says which layers were matched how (tied biases reached through Identity)', async () => {
+    const t = io();
+    const dir = path.join(tempDir('cli-'), 'm');
+    expect(await main(['convert', fixture('zoo/o49_k32_tied_op11.onnx.gz'), '-o', dir], t.io)).toBe(0);
+    expect(t.out.join('')).toContain('\n  layers: 74 layers placed by graph structure (every stored weight name agrees with its place); tensors: 92 stored, '
+      + '3 through Identity (backbone.fpn.inner_blocks.1.bias, backbone.fpn.inner_blocks.2.bias, backbone.fpn.inner_blocks.3.bias); folded: Mul+Add into 53 layers\n');
+  });
+
+  it('a layer that cannot be placed: exit 1, the message names it, the shape and feed expected and the nearest layers', async () => {
+    const dir = tempDir('cli-');
+    const xml = new TextDecoder().decode(zlib.gunzipSync(readBytes(fixture('zoo/o49_k32_ir11_int8.xml.gz'))));
+    const matmuls = [...xml.matchAll(/<layer id="\d+" name="(MatMul_\d+)" type="MatMul"/g)];
+    expect(matmuls.length).toBe(4);
+    // fc7's MatMul turned into an elementwise Multiply: the box head has no second FC.
+    fs.writeFileSync(path.join(dir, 'ir.xml'), xml.replace(matmuls[1][0], matmuls[1][0].replace('type="MatMul"', 'type="Multiply"')));
+    fs.writeFileSync(path.join(dir, 'ir.bin'), zlib.gunzipSync(readBytes(fixture('zoo/o49_k32_ir11_int8.bin.gz'))));
+    const t = io();
+    expect(await main(['convert', path.join(dir, 'ir.xml'), '-o', path.join(dir, 'out')], t.io)).toBe(1);
+    expect(t.err.join('')).toMatch(new RegExp(`^mrcnn convert: MissingTensorError: no layer in the graph matches the FC 32->32 after ${matmuls[0][1]} `
+      + `\\(expected fc \\[32,32\\] fed by ${matmuls[0][1]}\\); unplaced layers of that shape or feed: MatMul ${matmuls[2][1]} \\[81,32\\] fed by ${matmuls[0][1]} \\(other shape\\); `
+      + `MatMul ${matmuls[3][1]} \\[324,32\\] fed by ${matmuls[0][1]} \\(other shape\\) \\(file .*ir\\.xml, tensor roi_heads\\.box_head\\.fc7\\.weight\\)\n$`));
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
   it('usage errors exit 2, conversion errors exit 1 with the typed error, --help exits 0', async () => {

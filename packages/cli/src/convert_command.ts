@@ -5,7 +5,7 @@
  * message), 2 usage error.
  */
 import * as fs from 'fs';
-import { convert, ConverterError } from '@mrcnn/weights-converter';
+import { convert, ConverterError, formatLayerReport } from '@mrcnn/weights-converter';
 import type { ConvertSummary } from '@mrcnn/weights-converter';
 import { choiceOption, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
@@ -50,6 +50,7 @@ export function formatSummary(s: ConvertSummary): string {
   return [
     `converted ${s.input} (${s.format}, layers mapped by ${s.mappedBy}) -> ${s.outDir}`,
     `  arch ${s.arch}, ${s.numClasses} classes, width divisor ${s.widthDiv}`,
+    `  layers: ${formatLayerReport(s.layers)}`,
     `  ${s.tensors} tensors, ${s.params.toLocaleString('en-US')} parameters, ${s.bytes.toLocaleString('en-US')} bytes (${mib(s.bytes)}, ${s.quantize}) in ${s.shards} shard(s)`,
     ...s.notes.map((n) => `  note: ${n}`),
   ].join('\n') + '\n';

@@ -9,6 +9,7 @@ import { MissingTensorError, WeightsFormatError } from './errors';
 import { readPth } from './readers/pth';
 import { onnxModelType } from './onnx/schema';
 import { toTfjsWeightMap } from './transform';
+import { formatLayerReport } from './structure/report';
 import { OutputExistsError } from './writer/atomic_dir';
 import { fixture, readBytes, removeTempDirs, tempDir } from '../../../test/helpers/converter_fixtures';
 
@@ -147,6 +148,39 @@ describe('convert', () => {
     await convert(fixture('tiny_k16.pth'), out, { overwrite: true });
     expect(fs.readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     expect(siblings(out)).toEqual([]);
+  });
+
+  it('the result says which layers were matched how: by structure through Identity (tied biases), by stored names (.pth)', async () => {
+    const onnx = await convert(fixture('zoo/o49_k32_tied_op11.onnx.gz'), path.join(tempDir('conv-'), 'm'));
+    expect(onnx.layers).toMatchObject({ method: 'structure', layers: 74, names: { agree: 74, other: 0 }, folds: [{ ops: 'Mul+Add', layers: 53, via: [] }] });
+    expect(onnx.layers.routes.map((r) => [r.route, r.tensors.length])).toEqual([['stored', 92], ['Identity', 3]]);
+    expect(formatLayerReport(onnx.layers)).toBe('74 layers placed by graph structure (every stored weight name agrees with its place); tensors: 92 stored, '
+      + '3 through Identity (backbone.fpn.inner_blocks.1.bias, backbone.fpn.inner_blocks.2.bias, backbone.fpn.inner_blocks.3.bias); folded: Mul+Add into 53 layers');
+    const pth = await convert(fixture('tiny_k16.pth'), path.join(tempDir('conv-'), 'm'));
+    expect(pth.layers).toMatchObject({ method: 'names', layers: 38, folds: [{ ops: 'BatchNorm tensors', layers: 17 }] });
+    expect(formatLayerReport(pth.layers)).toMatch(/^38 layers mapped by stored names; tensors: \d+ stored; folded: BatchNorm tensors into 17 layers$/);
+  });
+
+  it('refuses a graph whose stride placement contradicts the architecture its weights look like', async () => {
+    // torchvision's export with layer2.0's strides moved from the 3x3 to the 1x1 conv: a 256-wide mask head
+    // with Detectron's stride (as maskrcnn-benchmark's R-50-FPN has) matches no known architecture.
+    const type = onnxModelType();
+    const bytes = new Uint8Array(zlib.gunzipSync(readBytes(fixture('zoo/tv_k32_op17.onnx.gz'))));
+    const msg = type.toObject(type.decode(bytes), { longs: Number, defaults: true, arrays: true }) as {
+      graph: { node: { name: string; attribute: { name: string; ints: number[] }[] }[] };
+    };
+    for (const [conv, stride] of [['conv1', 2], ['conv2', 1]] as const) {
+      const n = msg.graph.node.find((x) => x.name === `/backbone/body/layer2/layer2.0/${conv}/Conv`)!;
+      n.attribute.find((a) => a.name === 'strides')!.ints = [stride, stride];
+    }
+    const dir = tempDir('conv-');
+    fs.writeFileSync(path.join(dir, 'moved.onnx'), type.encode(type.fromObject(msg)).finish());
+    const out = path.join(dir, 'm');
+    await expect(convert(path.join(dir, 'moved.onnx'), out)).rejects.toThrow(
+      /the graph puts each stage's stride on the 1x1 conv of its first block, the torchvision-maskrcnn_resnet50_fpn architecture .* has it on the 3x3 conv.*tensor backbone\.body\.layer2\.0\.conv1\.weight/);
+    expect(fs.existsSync(out)).toBe(false);
+    // Unchanged, the same file converts (its graph and its weights agree).
+    await expect(convert(fixture('zoo/tv_k32_op17.onnx.gz'), out)).resolves.toMatchObject({ arch: 'torchvision' });
   });
 
   it('checks the label count against the classes', async () => {

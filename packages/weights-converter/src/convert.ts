@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { configFor, InputOverrides, withInput } from './config/from_arch';
-import { withFile, WeightsFormatError } from './errors';
+import { ShapeMismatchError, withFile, WeightsFormatError } from './errors';
+import { externalDataReader } from './io/external_data';
 import { detectFormat, InputFormat } from './io/format';
 import { Progress, readInputFile } from './io/read_input';
 import { readIr } from './ir/read';
@@ -15,7 +16,8 @@ import { readPth } from './readers/pth';
 import { changeInput } from './transform/input_fold';
 import { checkComplete } from './transform/required';
 import { detectArchitecture, Arch } from './transform/detect';
-import { toTfjsWeightMap } from './transform/to_tfjs';
+import { canonicalizeNames, toTfjsWeightMap } from './transform/to_tfjs';
+import { LayerReport, reportFromMatch, reportFromNames } from './structure/report';
 import { WeightMap } from './types';
 import { writeDirAtomically } from './writer/atomic_dir';
 import { buildArtifacts } from './writer/model_json';
@@ -50,6 +52,8 @@ export interface ConvertSummary {
   quantize: Quantization | 'none';
   /** ONNX: how layers were named ('structure' or 'names'); IR: 'structure'; .pth: 'names'. */
   mappedBy: 'structure' | 'names';
+  /** Which layers were matched how (structure or names, tensor routes, folds); `formatLayerReport` makes it one line. */
+  layers: LayerReport;
   /** Notes about what the source graph said (e.g. the mean found in an IR). */
   notes: string[];
 }
@@ -57,6 +61,9 @@ export interface ConvertSummary {
 interface SourceWeights {
   weights: WeightMap;
   mappedBy: 'structure' | 'names';
+  layers: LayerReport;
+  /** Where the graph puts the stages' stride (graphs only). */
+  strideOn?: '1x1' | '3x3';
   input: InputOverrides;
   notes: string[];
 }
@@ -68,17 +75,19 @@ function irBinPath(xml: string): string {
 function readSource(input: string, format: InputFormat, bytes: Uint8Array, onProgress?: Progress): SourceWeights {
   switch (format) {
     case 'pth':
-      return { weights: readPth(bytes, input), mappedBy: 'names', input: {}, notes: [] };
+      const weights = readPth(bytes, input);
+      return { weights, mappedBy: 'names', layers: reportFromNames(canonicalizeNames(weights)), input: {}, notes: [] };
     case 'onnx': {
-      const r = readOnnx(bytes, input);
-      return { weights: r.weights, mappedBy: r.mappedBy, input: {}, notes: [`ONNX opset ${r.opset} from ${r.producer || 'unknown producer'}`] };
+      const r = readOnnx(bytes, input, { externalData: externalDataReader(input, onProgress) });
+      const layers = r.match !== undefined ? reportFromMatch(r.match) : reportFromNames(r.weights);
+      return { weights: r.weights, mappedBy: r.mappedBy, layers, strideOn: r.match?.strideOn, input: {}, notes: [`ONNX opset ${r.opset} from ${r.producer || 'unknown producer'}`] };
     }
     case 'ir': {
       const binFile = irBinPath(input);
       if (!fs.existsSync(binFile)) throw new WeightsFormatError(`the IR's weights file ${path.basename(binFile)} is missing`, { file: input });
       const bin = readInputFile(binFile, onProgress);
       const r = readIr(bytes, bin, input, binFile);
-      return { weights: r.weights, mappedBy: 'structure', input: r.input, notes: r.notes };
+      return { weights: r.weights, mappedBy: 'structure', layers: reportFromMatch(r.match), strideOn: r.match.strideOn, input: r.input, notes: r.notes };
     }
     default:
       throw new WeightsFormatError(`unsupported format ${String(format)}`, { file: input });
@@ -101,6 +110,11 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
     throw withFile(e, input);
   }
   let config = configFor(info, src.input);
+  if (src.strideOn !== undefined && src.strideOn !== config.backbone.strideOn) {
+    // e.g. maskrcnn-benchmark's R-50-FPN (ONNX Model Zoo MaskRCNN-10): a 256-wide mask head reads as
+    // torchvision's, but its stride sits on the 1x1 conv (Detectron) and its anchors are its own.
+    throw new ShapeMismatchError(`the graph puts each stage's stride on the ${src.strideOn} conv of its first block, the ${config.name} architecture these weights look like (${info.arch}: mask head ${info.maskHeadChannels} wide, ${info.numClasses} classes) has it on the ${config.backbone.strideOn} conv: no known architecture computes what this file does`, { file: input, tensor: 'backbone.body.layer2.0.conv1.weight' });
+  }
   if (opts.channelOrder !== undefined || opts.foldStd === true) {
     const changed = changeInput(tfjs, config.input, { channelOrder: opts.channelOrder, foldStd: opts.foldStd });
     tfjs = changed.weights;
@@ -124,6 +138,6 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
   for (const t of tfjs.values()) params += t.data.length;
   return {
     input, format, outDir, arch: info.arch, numClasses: info.numClasses, widthDiv: info.widthDiv, tensors: tfjs.size, params,
-    bytes: art.weightBytes, shards: art.shards.length, quantize: opts.quantize ?? 'none', mappedBy: src.mappedBy, notes: src.notes,
+    bytes: art.weightBytes, shards: art.shards.length, quantize: opts.quantize ?? 'none', mappedBy: src.mappedBy, layers: src.layers, notes: src.notes,
   };
 }

@@ -12,7 +12,7 @@ import { readPth } from '../readers/pth';
 import { fuzz, mutate, prng } from './mutate';
 import { FIXTURES, isTypedError, targets } from './targets';
 
-const RUNS: Record<string, number> = { pth: 300, 'pth-model': 40, onnx: 400, 'ir-xml': 15 };
+const RUNS: Record<string, number> = { pth: 300, 'pth-model': 40, onnx: 400, 'onnx-torchvision': 25, 'onnx-tied': 25, 'ir-xml-int8': 15, 'ir-xml': 15 };
 
 describe('reader fuzzing (seeded, bounded)', () => {
   it('mutations are deterministic for a seed', () => {

@@ -45,6 +45,14 @@ export function targets(): Target[] {
     { name: 'pth', seed: () => file('views.pth'), read: (b) => readPth(b, 'fuzz.pth') },
     { name: 'pth-model', seed: () => file('tiny_k16.pth'), read: (b) => readPth(b, 'fuzz.pth') },
     { name: 'onnx', seed: tinyOnnx, read: (b) => readOnnx(b, 'fuzz.onnx') },
+    // Real exporters' files: torchvision's own export (dynamic-shape subgraphs, a BOOL constant), tied initializers behind Identity.
+    { name: 'onnx-torchvision', seed: () => file('zoo/tv_k32_op17.onnx.gz'), read: (b) => readOnnx(b, 'fuzz.onnx') },
+    { name: 'onnx-tied', seed: () => file('zoo/o49_k32_tied_op11.onnx.gz'), read: (b) => readOnnx(b, 'fuzz.onnx') },
+    {
+      name: 'ir-xml-int8',
+      seed: () => file('zoo/o49_k32_ir11_int8.xml.gz'),
+      read: (b) => readIr(b, file('zoo/o49_k32_ir11_int8.bin.gz'), 'fuzz.xml'),
+    },
     {
       name: 'ir-xml',
       seed: () => file('oracle_k8_ir16.xml.gz'),

@@ -12,7 +12,8 @@ const CHUNK = 16 * 1024 * 1024;
 
 export type Progress = (done: number, total: number, what: string) => void;
 
-export function readInputFile(file: string, onProgress?: Progress, maxBytes = MAX_INPUT_BYTES): Uint8Array {
+/** `gunzip`: a `.gz` name is decompressed (bounded); false reads the bytes as they are. */
+export function readInputFile(file: string, onProgress?: Progress, maxBytes = MAX_INPUT_BYTES, gunzip = true): Uint8Array {
   let size: number;
   try {
     const st = fs.statSync(file);
@@ -36,7 +37,7 @@ export function readInputFile(file: string, onProgress?: Progress, maxBytes = MA
   } finally {
     fs.closeSync(fd);
   }
-  if (file.endsWith('.gz')) return gunzipBounded(out, file, maxBytes);
+  if (gunzip && file.endsWith('.gz')) return gunzipBounded(out, file, maxBytes);
   return out;
 }
 

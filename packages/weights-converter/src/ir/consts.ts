@@ -8,6 +8,7 @@
 import { WeightsFormatError } from '../errors';
 import { NamedTensor, numElements } from '../types';
 import { copyBytes } from '../util/bytes';
+import { broadcastShape, indexer } from '../util/elementwise';
 import { halfArrayToFloat32 } from '../util/half';
 import { IrLayer } from './xml';
 
@@ -43,31 +44,6 @@ export function decodeConst(layer: IrLayer, bin: Uint8Array, file: string): Name
   if (offset + size > bin.length) throw new WeightsFormatError(`data [${offset}, ${offset + size}) lies past the end of the .bin (${bin.length} bytes)`, { file, op });
   const data = el.read(copyBytes(bin, offset, size), n);
   return { name: `${layer.name}@${offset}`, shape, dtype: data instanceof Float32Array ? 'float32' : 'int32', data };
-}
-
-function broadcastShape(a: number[], b: number[]): number[] | undefined {
-  const r = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < r; i++) {
-    const x = a[a.length - r + i] ?? 1;
-    const y = b[b.length - r + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return undefined;
-    out.push(Math.max(x, y));
-  }
-  return out;
-}
-
-function indexer(shape: number[], out: number[]): (flat: number) => number {
-  const r = out.length;
-  const padded = [...new Array<number>(r - shape.length).fill(1), ...shape];
-  const strides = new Array<number>(r).fill(0);
-  let s = 1;
-  for (let d = r - 1; d >= 0; d--) { strides[d] = padded[d] === 1 ? 0 : s; s *= padded[d]; }
-  return (flat) => {
-    let idx = 0;
-    for (let d = r - 1; d >= 0; d--) { const c = flat % out[d]; flat = (flat - c) / out[d]; idx += c * strides[d]; }
-    return idx;
-  };
 }
 
 const BINARY: Record<string, (x: number, y: number) => number> = {

@@ -6,7 +6,7 @@
  * as the network's input normalization (mean/std).
  */
 import { WeightsFormatError } from '../errors';
-import { OpNode, ParamInfo } from '../structure/graph';
+import { OpNode, ParamInfo, TensorRoute } from '../structure/graph';
 import { perChannel, scaleParam, shiftParam } from '../structure/fold_affine';
 import { transpose2d } from '../transform/layout';
 import { NamedTensor } from '../types';
@@ -49,7 +49,7 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
     if (source.has(key)) throw new WeightsFormatError(`input port ${e.toPort} has two edges`, { file, op: opOf(to) });
     const t = `${e.fromLayer}:${e.fromPort}`;
     source.set(key, t);
-    consumers.set(t, (consumers.get(t) ?? 0) + 1);
+    if (to.type !== 'ShapeOf') consumers.set(t, (consumers.get(t) ?? 0) + 1);
   }
   const inputsOf = (l: IrLayer): string[] => [...l.inputs].sort((a, b) => portOrder(a.id, b.id)).map((p) => {
     const s = source.get(`${l.id}:${p.id}`);
@@ -59,6 +59,7 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
   const order = topoLayers(net, inputsOf, file);
   const consts = new Map<string, NamedTensor>();
   const keys = new Map<string, string>();
+  const routes = new Map<string, TensorRoute>();
   const norms = new Map<string, Norm>();
   const nodes: OpNode[] = [];
   const owner = new Map<string, number>();
@@ -72,6 +73,7 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
       const c = decodeConst(l, bin, file);
       consts.set(outs[0], c);
       keys.set(outs[0], `bin@${l.data.offset}+${l.data.size}:${l.data.element_type}`);
+      routes.set(outs[0], { sources: [l.name], via: [] });
       continue;
     }
     if (l.type === 'Parameter') {
@@ -84,6 +86,10 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
       if (folded !== undefined) {
         consts.set(outs[0], folded);
         keys.set(outs[0], `${l.type}(${ins.map((i) => keys.get(i)).join(',')})`);
+        const rs = ins.map((i) => routes.get(i)!);
+        const via = [l.type];
+        for (const r of rs) for (const op of r.via) if (!via.includes(op)) via.push(op);
+        routes.set(outs[0], { sources: [...new Set(rs.flatMap((r) => r.sources))], via });
         continue;
       }
     }
@@ -93,6 +99,12 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
     const err = (msg: string): WeightsFormatError => new WeightsFormatError(msg, { file, op: opOf(l) });
     // Input normalization: per-channel arithmetic on a Parameter's output.
     const norm = data.length === 1 ? norms.get(data[0]) : undefined;
+    if (norm !== undefined && l.type === 'FakeQuantize' && ins[0] === data[0]) {
+      // INT8 IRs quantize the normalized input before the stem: the values keep their scale.
+      norms.set(outs[0], norm);
+      nodes.push({ id: l.name, type: l.type, inputs: data, outputs: outs });
+      continue;
+    }
     if (norm !== undefined && cst !== undefined && ins[0] === data[0] && (cst.data.length === 1 || cst.data.length === 3)) {
       const v = (ch: number): number => cst.data[cst.data.length === 1 ? 0 : ch];
       const next: Norm = { mean: [...norm.mean], std: [...norm.std] };
@@ -111,7 +123,11 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
     let param: ParamInfo | undefined;
     if ((l.type === 'Convolution' || l.type === 'ConvolutionBackpropData') && cst !== undefined && ins[1] === c) {
       if (cst.shape.length !== 4) throw err(`weights have shape [${cst.shape}], rank 4 expected`);
-      param = { kind: l.type === 'Convolution' ? 'conv' : 'deconv', weight: cst, weightKey: keys.get(c!)! };
+      const strides = (l.data.strides ?? '').split(',').map(Number).filter((v) => Number.isFinite(v));
+      param = {
+        kind: l.type === 'Convolution' ? 'conv' : 'deconv', weight: cst, weightKey: keys.get(c!)!, routes: { weight: routes.get(c!)! },
+        stride: strides.length > 0 ? Math.max(...strides) : undefined,
+      };
       if (l.type === 'Convolution' && cst.shape[1] === 3 && data.length === 1 && norms.has(data[0])) input = norms.get(data[0]);
     } else if (l.type === 'MatMul' && cst !== undefined && ins[1] === c) {
       if (cst.shape.length !== 2) throw err(`MatMul weights have shape [${cst.shape}], rank 2 expected`);
@@ -119,7 +135,7 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
       const w = cst.data as Float32Array;
       const weight = l.data.transpose_b === 'true' ? cst
         : { ...cst, shape: [cst.shape[1], cst.shape[0]], data: transpose2d(w, cst.shape[0], cst.shape[1]) };
-      param = { kind: 'fc', weight, weightKey: keys.get(c!)! };
+      param = { kind: 'fc', weight, weightKey: keys.get(c!)!, routes: { weight: routes.get(c!)! } };
     } else if (l.type === 'Convolution' || l.type === 'ConvolutionBackpropData' || l.type === 'MatMul') {
       if (ins.slice(1).some((i) => !consts.has(i))) throw err('weights are not constant');
     }
@@ -133,13 +149,15 @@ export function buildIrGraph(net: IrNet, bin: Uint8Array, file: string): IrGraph
       const layer = nodes[li];
       const s = perChannel(cst, layer.param!);
       if (s !== undefined) {
-        layer.param = l.type === 'Add' ? shiftParam(layer.param!, s) : scaleParam(layer.param!, s);
+        const p = layer.param!;
+        layer.param = { ...(l.type === 'Add' ? shiftParam(p, s) : scaleParam(p, s)), folded: [...(p.folded ?? []), { op: l.type, route: routes.get(c!) }] };
         layer.outputs = outs;
         owner.set(outs[0], li);
         continue;
       }
     }
-    nodes.push({ id: l.name, type: l.type, inputs: data, outputs: outs });
+    // ShapeOf reads its input's shape only: its output links no layers.
+    nodes.push({ id: l.name, type: l.type, inputs: l.type === 'ShapeOf' ? [] : data, outputs: outs });
   }
   return { nodes, input };
 }

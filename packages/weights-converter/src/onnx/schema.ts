@@ -69,6 +69,7 @@ export interface TensorProto {
   floatData: number[];
   int32Data: number[];
   int64Data: number[];
+  uint64Data: number[];
   doubleData: number[];
   name: string;
   rawData: Uint8Array;
@@ -100,5 +101,5 @@ export function onnxModelType(): protobuf.Type {
   return modelType;
 }
 
-/** ONNX TensorProto.DataType values used here. */
-export const ONNX_DTYPE = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10, DOUBLE: 11 } as const;
+/** ONNX TensorProto.DataType values named in code (the full table: dtypes.ts). */
+export const ONNX_DTYPE = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11, BFLOAT16: 16 } as const;

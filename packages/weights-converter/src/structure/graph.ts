@@ -13,6 +13,14 @@ export interface BnTensors {
   gamma: NamedTensor; beta: NamedTensor; mean: NamedTensor; variance: NamedTensor;
 }
 
+/** How a tensor reached a layer in the file (for the conversion summary). */
+export interface TensorRoute {
+  /** Stored tensors (initializers, Const layers, Constant nodes) the value is computed from. */
+  sources: string[];
+  /** Op types between them and the layer, outermost first, each once; [] for a stored tensor. */
+  via: string[];
+}
+
 export interface ParamInfo {
   kind: ParamKind;
   /** conv OIHW, deconv [in,out,kh,kw], fc [out,in]. */
@@ -22,6 +30,12 @@ export interface ParamInfo {
   bn?: BnTensors;
   /** Identity of the weight source: layers sharing weights (the RPN head) share the key. */
   weightKey: string;
+  /** How the weight and bias reached the layer (absent: stored tensors used directly). */
+  routes?: { weight: TensorRoute; bias?: TensorRoute };
+  /** Convolution stride (the largest of its spatial strides) when the file says it. */
+  stride?: number;
+  /** Per-channel ops after the layer folded into it, in order (Mul, Add, BatchNormalization), with their constants' routes. */
+  folded?: { op: string; route?: TensorRoute }[];
 }
 
 export interface OpNode {
