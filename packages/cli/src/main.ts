@@ -8,14 +8,21 @@
 import { MrcnnError } from '@mrcnn/schema';
 import { parseArgs } from './args';
 import { benchCommand } from './bench_command';
+import { collectCommand } from './collect_command';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './command';
 import { convertCommand } from './convert_command';
 import { detectCommand } from './detect_command';
+import { enqueueCommand } from './enqueue_command';
 import { evalCommand } from './eval_command';
 import { infoCommand } from './info_command';
+import { statusCommand } from './status_command';
+import { workerCommand } from './worker_command';
 
 /** Every command, in `--help` order. */
-export const COMMANDS: readonly Command[] = [detectCommand, infoCommand, convertCommand, evalCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  detectCommand, infoCommand, convertCommand, evalCommand, benchCommand,
+  enqueueCommand, workerCommand, statusCommand, collectCommand,
+];
 
 /** `mrcnn --help`: the commands available here. */
 export function mainUsage(): string {
