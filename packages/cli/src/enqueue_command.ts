@@ -4,6 +4,7 @@
  * its id the image's stable key. Enqueueing the same run again adds nothing twice; another run on
  * the same queue is refused. Workers (`mrcnn worker`) run it; `mrcnn status` and `mrcnn collect` follow.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { enqueueRun, showRedisUrl } from '@mrcnn/queue';
 import { numberOption, ParsedArgs } from './args';
@@ -55,6 +56,7 @@ async function runEnqueue(args: ParsedArgs, io: CommandIO): Promise<number> {
     overlays: args.flags['no-overlay'] !== true,
     convention: opts.convention,
   };
+  fs.mkdirSync(spec.outDir, { recursive: true });
   const report = await enqueueRun<DetectRunSpec>({ redis, queue, name, spec, images: list.images, attempts, backoffMs });
   if (args.flags.quiet !== true) {
     const what = report.created ? 'new run' : 'run already there';
