@@ -65,7 +65,15 @@ export class ThreadPool {
   /** Stops the threads after the jobs already given to them; resolves when every thread has exited. */
   close(): Promise<void> {
     this.closing = true;
-    for (const s of this.slots) if (s.current === undefined) this.retire(s);
+    for (const s of this.slots) {
+      if (!s.ready) {
+        // Still loading the model (a replacement, say): nothing to finish.
+        s.retired = true;
+        void s.worker.terminate();
+      } else if (s.current === undefined) {
+        this.retire(s);
+      }
+    }
     return this.slots.size === 0 ? Promise.resolve() : new Promise((resolve) => this.exitWaiters.push(resolve));
   }
 

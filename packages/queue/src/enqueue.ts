@@ -7,7 +7,8 @@
  */
 import { Queue } from 'bullmq';
 import type { JobType } from 'bullmq';
-import { checkQueueName, KEY_PREFIX, withRedis } from './connection';
+import { checkQueueName, KEY_PREFIX } from './names';
+import { withClient } from './redis_client';
 import { jobIdOf } from './job_id';
 import { imagesDigest, recordRun, RUN_FORMAT, RunImage, RunManifest } from './run';
 
@@ -45,7 +46,7 @@ export async function enqueueRun<S>(opts: EnqueueOptions<S>): Promise<EnqueueRep
   const manifest: RunManifest<S> = {
     format: RUN_FORMAT, name: opts.name, total: opts.images.length, imagesDigest: imagesDigest(opts.images), spec: opts.spec, createdAt: Date.now(),
   };
-  return withRedis(opts.redis, async (client) => {
+  return withClient(opts.redis, async (client) => {
     const { run, created } = await recordRun(client, queueName, manifest, opts.images);
     const queue = new Queue(queueName, { connection: client, prefix: KEY_PREFIX });
     try {

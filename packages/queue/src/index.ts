@@ -9,6 +9,7 @@
  */
 export { QueueError } from './errors';
 export { KEY_PREFIX, checkQueueName, checkRedisUrl, showRedisUrl, withRedis, workerConnection } from './connection';
+export type { RedisCommands } from './connection';
 export { RUN_FORMAT, readRun, requireRun, readRunImages, recordRun, sameRun, imagesDigest, manifestKey, imagesKey } from './run';
 export type { RunImage, RunManifest } from './run';
 export { jobIdOf, keyOfJobId } from './job_id';

@@ -13,7 +13,8 @@
 import * as os from 'os';
 import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import { checkQueueName, KEY_PREFIX, workerConnection } from './connection';
+import { workerConnection } from './connection';
+import { checkQueueName, KEY_PREFIX } from './names';
 import type { RunImage } from './run';
 
 export type QueueWorkerEvent<R> =

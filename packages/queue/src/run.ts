@@ -9,7 +9,7 @@
  * `RunImage`, in run order). BullMQ's own keys are `mrcnn:<queue>:*`.
  */
 import { createHash } from 'crypto';
-import type { Redis } from 'ioredis';
+import type { RedisCommands } from './connection';
 import { QueueError } from './errors';
 
 export const RUN_FORMAT = 'mrcnn-queue-run/1';
@@ -70,20 +70,20 @@ export function parseManifest(text: string, queue: string): RunManifest {
 }
 
 /** The run of `queue`, or undefined when none was enqueued. */
-export async function readRun<S = unknown>(client: Redis, queue: string): Promise<RunManifest<S> | undefined> {
+export async function readRun<S = unknown>(client: RedisCommands, queue: string): Promise<RunManifest<S> | undefined> {
   const text = await client.get(manifestKey(queue));
   return text === null ? undefined : (parseManifest(text, queue) as RunManifest<S>);
 }
 
 /** The run of `queue`; a QueueError when none was enqueued. */
-export async function requireRun<S = unknown>(client: Redis, queue: string): Promise<RunManifest<S>> {
+export async function requireRun<S = unknown>(client: RedisCommands, queue: string): Promise<RunManifest<S>> {
   const run = await readRun<S>(client, queue);
   if (run === undefined) throw new QueueError(`queue '${queue}': no run enqueued (run mrcnn enqueue first)`);
   return run;
 }
 
 /** The run's images in order, read in chunks. */
-export async function readRunImages(client: Redis, queue: string, run: RunManifest): Promise<RunImage[]> {
+export async function readRunImages(client: RedisCommands, queue: string, run: RunManifest): Promise<RunImage[]> {
   const out: RunImage[] = [];
   const chunk = 10000;
   for (let start = 0; start < run.total; start += chunk) {
@@ -103,7 +103,7 @@ export async function readRunImages(client: Redis, queue: string, run: RunManife
  * or short list of a recorded run (an enqueue cut short) is written again. Returns the recorded
  * manifest (its `createdAt` is the first enqueue's) and whether this call created it.
  */
-export async function recordRun(client: Redis, queue: string, manifest: RunManifest, images: readonly RunImage[]):
+export async function recordRun(client: RedisCommands, queue: string, manifest: RunManifest, images: readonly RunImage[]):
   Promise<{ run: RunManifest; created: boolean }> {
   const created = (await client.set(manifestKey(queue), JSON.stringify(manifest), 'NX')) === 'OK';
   let run = manifest;

@@ -6,7 +6,8 @@
  */
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
-import { checkQueueName, KEY_PREFIX, withRedis } from './connection';
+import { checkQueueName, KEY_PREFIX } from './names';
+import { withClient } from './redis_client';
 import { keyOfJobId } from './job_id';
 import { requireRun, RunImage } from './run';
 
@@ -59,7 +60,7 @@ function failedImage(job: Job): FailedImage {
 
 export async function runStatus(redis: string, queueName: string, failuresLimit = 100): Promise<RunStatus> {
   checkQueueName(queueName);
-  return withRedis(redis, async (client) => {
+  return withClient(redis, async (client) => {
     const run = await requireRun(client, queueName);
     const queue = new Queue(queueName, { connection: client, prefix: KEY_PREFIX });
     try {
