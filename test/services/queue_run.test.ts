@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { shardOf } from '@mrcnn/cli';
+import { defaultModelPath } from '@mrcnn/model';
 import { RedisServer, startRedis } from '../helpers/redis_server';
 import {
   DETECT_ARGS, FAST_LOCKS, killWorkers, mrcnn, readOutputs, Reference, referenceRun, requireBuild, sortedEntries, spawnWorker, status,
@@ -80,6 +81,30 @@ describe('mrcnn enqueue / worker / status / collect', () => {
     expect(sortedEntries(got.results)).toEqual(sortedEntries(ref.results));
     expect([...got.overlays.keys()]).toEqual([...ref.overlays.keys()]);
     for (const [f, bytes] of ref.overlays) expect([f, got.overlays.get(f)!.equals(bytes)]).toEqual([f, true]);
+  });
+
+  it('a worker refuses a model that is not the run\'s, and exits 1 when the run\'s model cannot be loaded', async () => {
+    const model = path.join(tmp, 'model-copy');
+    fs.cpSync(path.dirname(defaultModelPath()), model, { recursive: true });
+    const json = JSON.parse(fs.readFileSync(path.join(model, 'model.json'), 'utf8')) as { userDefinedMetadata: Record<string, unknown> };
+    const q = ['--redis', redis.url, '--queue', 'models'];
+    const e = mrcnn(['enqueue', images, ...q, '--out', path.join(tmp, 'q-models'), '--quiet', ...DETECT_ARGS]);
+    expect(e.status).toBe(0);
+    json.userDefinedMetadata.converter = 'edited';
+    fs.writeFileSync(path.join(model, 'model.json'), JSON.stringify(json));
+    const other = spawnWorker([...q, '--model', model, '--until-done']);
+    expect(await other.exited(60000)).toEqual({ code: 1, signal: null });
+    expect(other.stderr()).toMatch(new RegExp(`^mrcnn worker: MrcnnError: .*model-copy/model\\.json: not the run's model \\(its digest differs`, 'm'));
+
+    // A run whose model's shard is cut short: its workers cannot load it and say so.
+    const shard = path.join(model, 'group1-shard1of1.bin');
+    fs.writeFileSync(shard, fs.readFileSync(shard).subarray(0, 1000));
+    const q2 = ['--redis', redis.url, '--queue', 'broken'];
+    expect(mrcnn(['enqueue', images, ...q2, '--model', model, '--out', path.join(tmp, 'q-broken'), '--quiet']).status).toBe(0);
+    const broken = spawnWorker([...q2, '--until-done']);
+    expect(await broken.exited(120000)).toEqual({ code: 1, signal: null });
+    expect(broken.stderr()).toMatch(/mrcnn worker: MrcnnError: cannot run the model .*model-copy\/model\.json: .*ModelLoadError: /);
+    expect(status(redis.url, 'broken')).toMatchObject({ total: 6, completed: 0, failed: 0, waiting: 6 });
   });
 
   it('detect --shard i/N: disjoint shards by image id whose results together are the whole run\'s', () => {
