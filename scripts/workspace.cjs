@@ -17,6 +17,7 @@ const WORKSPACE_ENTRIES = {
   '@mrcnn/weights-converter/internal': 'packages/weights-converter/src/internal.ts',
   '@mrcnn/model': 'packages/model/src/index.ts',
   '@mrcnn/model/internal': 'packages/model/src/internal.ts',
+  '@mrcnn/queue': 'packages/queue/src/index.ts',
   '@mrcnn/cli': 'packages/cli/src/index.ts',
   '@mrcnn/benchmarks': 'benchmarks/src/index.ts',
 };

@@ -1,11 +1,12 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter, @mrcnn/model and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
 import * as engine from '@mrcnn/engine';
 import * as model from '@mrcnn/model';
+import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
 import * as converter from '@mrcnn/weights-converter';
 
@@ -37,7 +38,8 @@ const PACKAGES: Array<[string, object, string[]]> = [
   ['@mrcnn/model', model, [
     'MrcnnError', 'ArgumentError', 'ImageDecodeError', 'ModelLoadError', 'ShapeMismatchError', 'DisposedError', 'BackendError',
     'ConfigError', 'CocoFormatError']],
-  ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError']],
+  ['@mrcnn/queue', queue, ['QueueError']],
+  ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError', 'FatalWorkerError']],
 ];
 
 describe('one error base class', () => {
@@ -63,6 +65,7 @@ describe('one error base class', () => {
       [thrown(() => engine.validateRoIAlignAttrs({ ...engine.DEFAULT_ROI_ALIGN_0049, outputSize: 0 }, 4)), 'EngineArgumentError', /outputSize/],
       [thrown(() => converter.readPth(new Uint8Array([1, 2, 3]), 'bad.pth')), 'WeightsFormatError', /bad\.pth/],
       [imageError, 'ImageDecodeError', /bad\.png/],
+      [thrown(() => queue.checkRedisUrl('http://h:1')), 'QueueError', /http:\/\/h:1/],
     ];
     for (const [err, name, message] of cases) {
       expect(err).toBeInstanceOf(schema.MrcnnError);

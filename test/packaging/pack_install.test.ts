@@ -16,7 +16,7 @@ import * as path from 'path';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** The publishable packages, dependencies first (benchmarks and test are private workspaces). */
-const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/cli'];
+const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/queue', 'packages/cli'];
 const STEP_TIMEOUT_MS = 8 * 60 * 1000;
 
 interface PackedFile { path: string }
@@ -68,14 +68,15 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('packs the five packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
-    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/cli']);
+  it('packs the six packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
+    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/queue', '@mrcnn/cli']);
     const files = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
     expect(files.get('@mrcnn/schema')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'README.md']));
     expect(files.get('@mrcnn/engine')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/internal.d.ts', 'dist/esm/index.mjs', 'wasm/kernels.wasm']));
     expect(files.get('@mrcnn/model')).toEqual(expect.arrayContaining([
       'dist/index.js', 'dist/index.d.ts', 'dist/internal.js', 'dist/esm/index.mjs', 'dist/browser/mrcnn.mjs',
       'dist/browser/tfjs-backend-wasm-simd.wasm', 'default-model/model.json', 'default-model/demo.png']));
+    expect(files.get('@mrcnn/queue')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
     expect(files.get('@mrcnn/cli')).toEqual(expect.arrayContaining(['dist/main.js', 'dist/worker.js', 'dist/index.d.ts', 'README.md']));
     for (const [name, list] of files) {
       expect({ name, stray: list.filter((f) => /^src\/|\.test\.|__tests__|^dist\/cli\//.test(f)) }).toEqual({ name, stray: [] });
@@ -84,9 +85,10 @@ describe('npm pack', () => {
 });
 
 describe('npm install of the tarballs in a project outside the repository', () => {
-  it('installs the five packages and none of the benchmark peers (no onnxruntime-node download)', () => {
+  it('installs the six packages and none of the benchmark peers (no onnxruntime-node download)', () => {
     const nm = path.join(consumer, 'node_modules');
-    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'schema', 'weights-converter']);
+    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'queue', 'schema', 'weights-converter']);
+    expect(['bullmq', 'ioredis'].filter((p) => !fs.existsSync(path.join(nm, p)))).toEqual([]);
     expect(['onnxruntime-node', 'onnxruntime-web', 'playwright-core'].filter((p) => fs.existsSync(path.join(nm, p)))).toEqual([]);
     const wasm = path.join(nm, '@tensorflow', 'tfjs-backend-wasm', 'dist');
     expect(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']
@@ -97,7 +99,7 @@ describe('npm install of the tarballs in a project outside the repository', () =
     const help = mrcnn(['--help']);
     expect([help.status, help.stderr]).toEqual([0, '']);
     const listed = help.stdout.split('\n').filter((l) => /^ {2}\w/.test(l)).map((l) => l.trim().split(' ')[0]);
-    expect(listed).toEqual(['detect', 'info', 'convert', 'eval']);
+    expect(listed).toEqual(['detect', 'info', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect']);
     const bench = mrcnn(['bench', '--quick']);
     expect(bench.status).toBe(1);
     expect(bench.stderr).toMatch(/^mrcnn bench: CommandUnavailableError: 'bench' is not available: @mrcnn\/benchmarks is not installed/);
@@ -134,6 +136,7 @@ import { COCO_LABELS, defaultModelPath, load, type CocoResult, type Instance } f
 import { MrcnnError, resolveConfig, type ModelConfig } from '@mrcnn/schema';
 import { toXywh } from '@mrcnn/model/internal';
 import { main, UsageError, type CommandIO } from '@mrcnn/cli';
+import { jobIdOf, QueueError, type RunStatus } from '@mrcnn/queue';
 
 export async function run(image: Uint8Array, io: CommandIO): Promise<number> {
   const enabled: EnabledBackend = await initBackend('cpu');
@@ -144,7 +147,9 @@ export async function run(image: Uint8Array, io: CommandIO): Promise<number> {
   const pending: Promise<ConvertSummary> | undefined = results.length > 1e9 ? convert('a.pth', 'out') : undefined;
   const e: MrcnnError = new UsageError(COCO_LABELS[1] ?? 'x');
   const config: ModelConfig = resolveConfig({ numClasses: 3 });
-  void [pending, e, config, wasmBackendMemory, tf.memory().numTensors];
+  const q: MrcnnError = new QueueError(jobIdOf('a:b.png'));
+  const st: RunStatus | undefined = undefined;
+  void [pending, e, config, wasmBackendMemory, tf.memory().numTensors, q, st];
   return main(['--help'], io);
 }
 `);

@@ -6,22 +6,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { registeredBackends, runsIn } from '@mrcnn/engine';
-import { defaultModelPath } from '@mrcnn/model';
-import type { BackendName, CocoResult } from '@mrcnn/model';
+import type { CocoResult } from '@mrcnn/model';
 import { MrcnnError } from '@mrcnn/schema';
-import { choiceOption, numberOption, optionalNumber, ParsedArgs } from './args';
+import { optionalNumber, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, UsageError } from './command';
-import { cocoResults, imageIdOf, ResultConvention } from './coco_results';
+import { cocoResults, imageIdOf } from './coco_results';
+import { DETECT_OPTION_SPECS, detectOptionsUsage, readDetectOptions } from './detect_options';
+import { listDirImages } from './image_inputs';
 import { DetectSettings, ImageResult, Job, writeFileAtomic } from './job';
-import { readModelFile } from './model_file';
 import { FatalWorkerError, JobOutcome, runPool } from './pool';
 import { ProgressBar } from './progress';
-
-/** The registered backends that run in Node (detect's worker threads). */
-function nodeBackends(): BackendName[] {
-  return registeredBackends().filter((e) => runsIn(e, 'node')).map((e) => e.name);
-}
+import { inShard, parseShard, Shard, shardSuffix } from './shard';
 
 export function detectUsage(): string {
   return `Usage: mrcnn detect <image|dir...> [options]
@@ -32,15 +27,11 @@ boxes, labels, scores) and <out>/<name>.json (instances, masks as COCO RLE). For
 a directory run resumes where it stopped (checkpoint <out>/<dir>.done.jsonl).
 
 Options:
-  --model <dir|model.json>   model to use (default: the embedded default model)
-  --backend ${nodeBackends().join('|').padEnd(16)} tfjs backend (default wasm)
-  --out <dir>                output directory (default mrcnn-output)
-  --score <0..1>             minimum score (default 0.5)
-  --policy fit|window        resize policy (default: the model's, fit)
-  --max-detections <n>       at most n instances per image (default 100)
-  --workers <n>              worker threads (default: min(images, CPU cores))
+${detectOptionsUsage()}  --workers <n>              worker threads (default: min(images, CPU cores))
   --no-overlay               directories: skip the overlay PNGs
   --restart                  directories: ignore the checkpoint, start over
+  --shard <i/N>              directories: only shard i (0-based) of N, split by image id;
+                             writes <out>/<dir>.shard-i-of-N.results.json
   --quiet                    no progress output
   -h, --help                 this help
 
@@ -49,13 +40,13 @@ others are still written); 2 usage error.
 `;
 }
 
-const IMAGE_EXT = /\.(png|jpe?g)$/i;
-
 interface ImageSet {
   /** Directory path, or undefined for images named on the command line. */
   dir?: string;
   name: string;
   files: string[];
+  /** With --shard: the 1-based position of each file in the whole directory (its image id's fallback). */
+  positions?: number[];
 }
 
 interface Checkpoint {
@@ -63,7 +54,7 @@ interface Checkpoint {
   done: Map<string, ImageResult>;
 }
 
-function listInputs(positionals: string[]): ImageSet[] {
+function listInputs(positionals: string[], shard: Shard | undefined): ImageSet[] {
   const loose: string[] = [];
   const sets: ImageSet[] = [];
   const names = new Set<string>();
@@ -75,12 +66,18 @@ function listInputs(positionals: string[]): ImageSet[] {
       throw new MrcnnError(`${p}: no such file or directory`);
     }
     if (stat.isDirectory()) {
-      const files = fs.readdirSync(p).filter((f) => IMAGE_EXT.test(f)).sort().map((f) => path.join(p, f));
+      const all = listDirImages(p);
       let name = path.basename(path.resolve(p));
       for (let k = 2; names.has(name); k++) name = `${path.basename(path.resolve(p))}_${k}`;
       names.add(name);
-      sets.push({ dir: p, name, files });
+      if (shard === undefined) {
+        sets.push({ dir: p, name, files: all });
+      } else {
+        const picked = all.map((f, i) => ({ f, pos: i + 1 })).filter(({ f, pos }) => inShard(imageIdOf(path.basename(f), pos), shard));
+        sets.push({ dir: p, name, files: picked.map((x) => x.f), positions: picked.map((x) => x.pos) });
+      }
     } else {
+      if (shard !== undefined) throw new UsageError(`--shard splits directories; ${p} is a file`);
       loose.push(p);
     }
   }
@@ -128,17 +125,10 @@ function readCheckpoint(file: string, header: string, restart: boolean, log: (m:
 
 async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('detect needs at least one image or directory');
-  const backend = choiceOption<BackendName>(args, 'backend', nodeBackends(), 'wasm');
-  const score = numberOption(args, 'score', 0.5, 0, 1);
-  const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
+  const { modelFile, backend, settings, outDir, convention: conv } = readDetectOptions(args);
   const workersOpt = optionalNumber(args, 'workers', 1, 64, true);
-  const outDir = args.values.out ?? 'mrcnn-output';
-  const modelPath = args.values.model ?? defaultModelPath();
-  const modelFile = readModelFile(modelPath);
-  const policy = choiceOption(args, 'policy', ['fit', 'window'] as const, modelFile.config.input.resizePolicy);
-  const settings: DetectSettings = { scoreThreshold: score, policy, maxDetections };
-  const conv: ResultConvention = { numClasses: modelFile.config.numClasses, plusOne: modelFile.config.detection.boxPlusOne };
-  const sets = listInputs(args.positionals);
+  const shard = args.values.shard === undefined ? undefined : parseShard(args.values.shard);
+  const sets = listInputs(args.positionals, shard);
   fs.mkdirSync(outDir, { recursive: true });
 
   const jobs: Job[] = [];
@@ -155,7 +145,7 @@ async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
       });
       continue;
     }
-    const cp = readCheckpoint(path.join(outDir, `${set.name}.done.jsonl`), checkpointHeader(modelFile.jsonPath, settings),
+    const cp = readCheckpoint(path.join(outDir, `${set.name}${shardSuffix(shard)}.done.jsonl`), checkpointHeader(modelFile.jsonPath, settings),
       args.flags.restart === true, (m) => progress.log(m));
     checkpoints.set(set, cp);
     for (const file of set.files) {
@@ -200,9 +190,9 @@ async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
     const results: CocoResult[] = [];
     set.files.forEach((file, i) => {
       const r = cp.done.get(path.basename(file));
-      if (r !== undefined) results.push(...cocoResults(imageIdOf(path.basename(file), i + 1), r.instances, conv));
+      if (r !== undefined) results.push(...cocoResults(imageIdOf(path.basename(file), set.positions?.[i] ?? i + 1), r.instances, conv));
     });
-    const out = path.join(outDir, `${set.name}.results.json`);
+    const out = path.join(outDir, `${set.name}${shardSuffix(shard)}.results.json`);
     writeFileAtomic(out, JSON.stringify(results));
     const ok = set.files.filter((f) => cp.done.has(path.basename(f))).length;
     io.stdout.write(`${set.dir}: ${ok}/${set.files.length} image(s), ${results.length} instance(s) -> ${out}\n`);
@@ -219,8 +209,7 @@ export const detectCommand: Command = {
   synopsis: '<image|dir...>',
   summary: 'detect instances: overlay PNGs, instances JSON, COCO results',
   options: {
-    model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
-    policy: { type: 'string' }, 'max-detections': { type: 'string' }, workers: { type: 'string' },
+    ...DETECT_OPTION_SPECS, workers: { type: 'string' }, shard: { type: 'string' },
     'no-overlay': { type: 'boolean' }, restart: { type: 'boolean' }, quiet: { type: 'boolean' },
   },
   usage: detectUsage,

@@ -20,4 +20,15 @@ export type { BenchHarness, BenchReport, BenchRunOptions } from './bench_harness
 export { cocoResults, categoryIdOf, imageIdOf } from './coco_results';
 export type { ResultConvention } from './coco_results';
 export { readModelFile } from './model_file';
+export { enqueueCommand } from './enqueue_command';
+export { workerCommand } from './worker_command';
+export { statusCommand, formatStatus } from './status_command';
+export { collectCommand } from './collect_command';
+export { listImages, listDirImages, globRegExp, IMAGE_EXT } from './image_inputs';
+export type { ImageList, ListedImage } from './image_inputs';
+export { parseShard, shardOf, inShard } from './shard';
+export type { Shard } from './shard';
+export { ThreadPool, runPool, FatalWorkerError } from './pool';
+export type { JobOutcome } from './pool';
+export type { DetectRunSpec } from './queue_run';
 export type { ModelFile } from './model_file';

@@ -2,6 +2,7 @@
  * One image of `mrcnn detect`: decode once, detect, write the overlay PNG and (for single files)
  * the instances JSON; returns the instances in serialisable form (masks as COCO RLE).
  */
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { encodeRle, readImageFile, rleArea } from '@mrcnn/model';
@@ -55,10 +56,13 @@ function serialize(inst: Instance): SerializedInstance {
   };
 }
 
-/** Writes a file through a temporary name so an interrupted run never leaves half a file. */
+/**
+ * Writes a file through a temporary name so an interrupted run never leaves half a file (only a
+ * `*.tmp`); the name is unique per call, so two writers of one file (a queued image run twice) never share one.
+ */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
 }

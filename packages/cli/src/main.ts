@@ -2,20 +2,29 @@
 /**
  * `mrcnn`: one command line for the project. Every command is a `Command` (./command) in the
  * table below; `main` dispatches to it through `runCommand`, which owns the one exit-code
- * convention: 0 ok, 1 runtime error, 2 usage error. `bench` needs @mrcnn/benchmarks (a private
+ * convention: 0 ok, 1 runtime error, 2 usage error. The queue commands (enqueue, worker, status,
+ * collect) run detection past one machine on @mrcnn/queue. `bench` needs @mrcnn/benchmarks (a private
  * package of the repository), resolved when called and listed by `--help` only where it resolves.
  */
 import { MrcnnError } from '@mrcnn/schema';
 import { parseArgs } from './args';
 import { benchCommand } from './bench_command';
+import { collectCommand } from './collect_command';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './command';
 import { convertCommand } from './convert_command';
 import { detectCommand } from './detect_command';
+import { enqueueCommand } from './enqueue_command';
 import { evalCommand } from './eval_command';
 import { infoCommand } from './info_command';
+import { statusCommand } from './status_command';
+import { workerCommand } from './worker_command';
 
 /** Every command, in `--help` order. */
-export const COMMANDS: readonly Command[] = [detectCommand, infoCommand, convertCommand, evalCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  detectCommand, infoCommand, convertCommand, evalCommand,
+  enqueueCommand, workerCommand, statusCommand, collectCommand,
+  benchCommand,
+];
 
 /** `mrcnn --help`: the commands available here. */
 export function mainUsage(): string {

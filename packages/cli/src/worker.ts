@@ -42,9 +42,12 @@ async function main(): Promise<void> {
       port.close();
       return;
     }
-    // Test hook: simulates a native crash of the worker on one image (see test/e2e/cli.test.ts).
+    // Test hooks: a crash of this thread on one image (test/e2e/cli.test.ts), or a native crash
+    // taking down the whole process (test/services: `mrcnn worker` killed mid-image).
     const crashOn = process.env.MRCNN_TEST_WORKER_EXIT_ON;
     if (crashOn !== undefined && crashOn !== '' && m.job.input.endsWith(crashOn)) process.exit(70);
+    const killOn = process.env.MRCNN_TEST_PROCESS_KILL_ON;
+    if (killOn !== undefined && killOn !== '' && m.job.input.endsWith(killOn)) process.kill(process.pid, 'SIGKILL');
     runJob(model, m.job, cfg.settings).then(
       (result) => send({ type: 'done', id: m.job.id, result }),
       (e: unknown) => send({ type: 'failed', id: m.job.id, error: describeError(e) }),
