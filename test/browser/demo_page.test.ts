@@ -206,7 +206,7 @@ describe('demo page (examples/web) in headless Chromium', () => {
       const notice = await page.textContent('#notice');
       report.push(`webgpu without WebGPU: notice "${notice}"`);
       expect(await page.isVisible('#notice')).toBe(true);
-      expect(notice).toMatch(/^webgpu is not available here \(WebGPU is not available here \(no navigator\.gpu.*\): running on webgl instead\.$/);
+      expect(notice).toMatch(/^Could not start webgpu: WebGPU is not available here \(no navigator\.gpu[^)]*\)\. Running on webgl instead\.$/);
       expect(await page.$eval('#backend', (s) => (s as HTMLSelectElement).value)).toBe('webgl');
       expect(await page.$eval('#backend option[value="webgpu"]', (o) => [(o as HTMLOptionElement).disabled, o.textContent]))
         .toEqual([true, 'webgpu (not available here)']);

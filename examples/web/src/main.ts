@@ -105,7 +105,7 @@ async function startBackend(chosen: string): Promise<string> {
       await timed(`init ${name}`, () => initBackend(name, opts));
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      failures.push(`${name} is not available here (${why.replace(/^initBackend: /, '')})`);
+      failures.push(`${name}: ${why.replace(/^initBackend: /, '')}`);
       if (option) {
         option.disabled = true;
         option.textContent = `${name} (not available here)`;
@@ -113,7 +113,7 @@ async function startBackend(chosen: string): Promise<string> {
       continue;
     }
     if (failures.length > 0) {
-      showNotice(`${failures.join('; ')}: running on ${name} instead.`);
+      showNotice(`Could not start ${failures.join('; ')}. Running on ${name} instead.`);
       ui.backend.value = name;
     }
     return name;
