@@ -84,15 +84,18 @@ function diff(a: GpuCounts, b: GpuCounts): GpuCounts {
 }
 
 /**
- * WebGPU only, after the runs: one more execute without stage timing (whose probes read back), its
- * dispatches and read-backs up to the outputs (not read), then the first run's pipelines compiled
- * again one by one, and the GPU memory tfjs holds. undefined on other backends.
+ * WebGPU only, after the runs: the GPU memory tfjs holds (read first: the runs read their outputs
+ * back, so every command was submitted and released buffers are back in tfjs's pool), one more
+ * execute without stage timing (whose probes read back) with its dispatches and read-backs up to
+ * the outputs (not read), then the first run's pipelines compiled again one by one. undefined on
+ * other backends.
  */
 async function gpuFigures(stem: string): Promise<GpuFigures | undefined> {
   const m = model;
   const entry = inputs.get(stem);
   if (gpu === undefined) return undefined;
   if (m === undefined || entry === undefined || gpu.firstRun === undefined) throw new Error('bench page: gpu() after load() and a run');
+  const mem = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
   const imData = tf.tensor4d(entry.data, entry.input.imDataShape);
   const imInfo = tf.tensor2d([entry.input.imInfo], [1, 3]);
   let run: GpuCounts;
@@ -106,7 +109,6 @@ async function gpuFigures(stem: string): Promise<GpuFigures | undefined> {
   }
   const backend = tf.backend() as unknown as { device: GPUDevice };
   const compile = await timeCompiles(backend.device);
-  const mem = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
   return {
     adapter: gpu.adapter, fallback: gpu.fallback,
     dispatchesPerRun: run.dispatches, readBacksPerRun: run.readBacks, pipelinesPerWarmRun: run.pipelines,
