@@ -13,8 +13,10 @@
  *
  * and, for @mrcnn/model only, a self-contained build for a plain `<script type="module">`:
  *
- *   dist/browser/mrcnn.mjs   model + engine + schema + tfjs-core and the cpu, wasm and webgl backends,
- *                            exporting the model API, `engine` and `tf` (the same tfjs instance);
+ *   dist/browser/mrcnn.mjs   model + engine + schema + tfjs-core and the cpu, wasm, webgl and webgpu
+ *                            backends (each loaded by the engine's registry entry: bundled in, run only
+ *                            when `engine.initBackend` asks for it), exporting the model API, `engine`
+ *                            and `tf` (the same tfjs instance);
  *   dist/browser/tfjs-backend-wasm*.wasm   tfjs's wasm binaries, found next to the module
  *                            (the engine's RoIAlign wasm is inlined in the bundle as base64).
  *

@@ -168,7 +168,7 @@ export async function runInterleaved(specs: readonly SubjectSpec[], inputs: Benc
       const fin = await l.child.request<FinishReply>({ op: 'finish' }, opts.timeoutMs);
       const counts = [...l.counts.values()];
       fin.rois?.forEach((n, i) => { if (counts[i] && counts[i].rois === null) counts[i].rois = n; });
-      l.result = { ...l.result, runs: l.runs, counts, memory: fin.memory, profile: fin.profile };
+      l.result = { ...l.result, runs: l.runs, counts, memory: fin.memory, profile: fin.profile, ...(fin.gpu ? { gpu: fin.gpu } : {}) };
       const ms = l.runs.map((x) => x.ms).sort((a, b) => a - b);
       line.done(`${l.spec.id}: ~${((ms[ms.length >> 1] ?? NaN) / 1000).toFixed(2)} s/run, detections ${counts.map((c) => c.detections).join('/')}, RoIs ${counts.map((c) => c.rois ?? '?').join('/')}`);
     } catch (e) {

@@ -3,7 +3,7 @@
  * warm-up runs, then N timed runs cycling over the images; counts are taken from every run.
  */
 import { ImageInput } from './inputs';
-import { MemoryFigures, RunCounts, Stage, SubjectResult, SubjectSpec, TimedRun } from './types';
+import { GpuFigures, MemoryFigures, RunCounts, Stage, SubjectResult, SubjectSpec, TimedRun } from './types';
 
 export interface RunOutput {
   counts: RunCounts;
@@ -28,6 +28,8 @@ export interface SubjectRunner {
   profile?(input: ImageInput): Promise<{ profile: Record<string, number>; rois: number | null }>;
   /** Memory figures; peakRssMiB defaults to this process's (a runner whose work runs elsewhere overrides it). */
   memory(): Partial<MemoryFigures>;
+  /** GPU figures of a WebGPU subject (after the runs, before dispose); undefined for the others. */
+  gpu?(): Promise<GpuFigures | undefined>;
   dispose(): Promise<void>;
 }
 
@@ -50,14 +52,16 @@ export async function loadSubject(runner: SubjectRunner): Promise<{ runtime: Rec
 }
 
 /**
- * After the timed runs: the optional profile pass over the images (`onImage` after each, with the
- * RoI count it found) and the memory figures, peak RSS of the runs read before the profile pass.
- * Disposes the runner.
+ * After the timed runs: the GPU figures of a WebGPU subject, the optional profile pass over the
+ * images (`onImage` after each, with the RoI count it found) and the memory figures, peak RSS of the
+ * runs read before the profile pass. Disposes the runner.
  */
 export async function finishSubject(runner: SubjectRunner, images: readonly ImageInput[], profiled: boolean,
-  onImage: (input: ImageInput, rois: number | null) => void = () => undefined): Promise<{ profile?: Record<string, number>; memory: MemoryFigures }> {
+  onImage: (input: ImageInput, rois: number | null) => void = () => undefined):
+  Promise<{ profile?: Record<string, number>; memory: MemoryFigures; gpu?: GpuFigures }> {
   let profile: Record<string, number> | undefined;
   const peakOfRuns = peakRssMiB();
+  const gpu = await runner.gpu?.();
   if (profiled && runner.profile) {
     for (const input of images) {
       const p = await runner.profile(input);
@@ -69,7 +73,7 @@ export async function finishSubject(runner: SubjectRunner, images: readonly Imag
     peakRssMiB: peakOfRuns, ...(profile ? { peakRssWithProfileMiB: peakRssMiB() } : {}), ...runner.memory(),
   };
   await runner.dispose();
-  return { profile, memory };
+  return { profile, memory, ...(gpu ? { gpu } : {}) };
 }
 
 export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, images: readonly ImageInput[],
@@ -102,10 +106,10 @@ export async function measureSubject(spec: SubjectSpec, runner: SubjectRunner, i
     runs.push({ image: input.stem, ms, stages: out.stages });
     step(`run ${i + 1}/${spec.runs} ${(ms / 1000).toFixed(2)} s`);
   }
-  const { profile, memory } = await finishSubject(runner, images, profiled, (input, rois) => {
+  const { profile, memory, gpu } = await finishSubject(runner, images, profiled, (input, rois) => {
     const c = countsByImage.get(input.stem);
     if (c && c.rois === null) c.rois = rois;
     step('profile');
   });
-  return { spec, ok: true, runtime, loadMs, firstRunMs, runs, counts: [...countsByImage.values()], memory, profile };
+  return { spec, ok: true, runtime, loadMs, firstRunMs, runs, counts: [...countsByImage.values()], memory, profile, ...(gpu ? { gpu } : {}) };
 }

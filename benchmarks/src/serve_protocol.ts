@@ -3,7 +3,7 @@
  * command per line on the child's stdin; the child answers each with one `REPLY <json>` line on
  * stdout. Node workers (`worker.js --serve`) and the PyTorch script (`--serve`) speak it alike.
  */
-import { MemoryFigures, RunCounts, Stage } from './types';
+import { GpuFigures, MemoryFigures, RunCounts, Stage } from './types';
 
 export type ServeCommand = { op: 'load' } | { op: 'run'; image: number } | { op: 'finish' };
 
@@ -14,6 +14,7 @@ export interface FinishReply {
   profile?: Record<string, number>;
   /** RoIs per image found by the profile pass (null: not exposed). */
   rois?: Array<number | null>;
+  gpu?: GpuFigures;
 }
 
 export type Reply<T> = ({ ok: true } & T) | { ok: false; error: string };

@@ -80,6 +80,27 @@ export interface MemoryFigures {
 
 export interface TfMemory { numTensors: number; numBytes: number }
 
+/**
+ * What a WebGPU subject asked of the GPU, counted on the page (test/browser/gpu_counters.ts): figures
+ * that do not depend on the GPU's speed, reported beside times that do (on SwiftShader, a CPU).
+ */
+export interface GpuFigures {
+  /** The adapter: vendor/architecture, and whether it is a software fallback (SwiftShader: CPU-emulated). */
+  adapter: string;
+  fallback: boolean;
+  /** One warm run: compute dispatches, buffers mapped for reading (GPU→CPU read-backs), pipelines created. */
+  dispatchesPerRun: number;
+  readBacksPerRun: number;
+  pipelinesPerWarmRun: number;
+  /** The first run after load: pipelines it created (shader compiles). */
+  firstRunPipelines: number;
+  /** Compiling those pipelines again one by one (createComputePipelineAsync of their WGSL), ms. */
+  compileMs: number;
+  /** GPU memory after the runs: tfjs's tensors (numBytesInGPU) and its buffers incl. the reuse pool (numBytesAllocatedInGPU), MiB. */
+  tensorsMiB: number;
+  allocatedMiB: number;
+}
+
 export interface SubjectResult {
   spec: SubjectSpec;
   ok: boolean;
@@ -96,4 +117,6 @@ export interface SubjectResult {
   memory?: MemoryFigures;
   /** Extra split of stages from the profile pass (ms), e.g. box RoIAlign vs box head FC. */
   profile?: Record<string, number>;
+  /** WebGPU subjects: dispatches, read-backs, GPU memory, shader compile time. */
+  gpu?: GpuFigures;
 }

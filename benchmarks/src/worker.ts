@@ -53,8 +53,8 @@ async function serve(req: WorkerRequest): Promise<void> {
         reply<RunReply>({ ok: true, image: input.stem, ms, stages: out.stages, counts: out.counts });
       } else {
         const rois: Array<number | null> = [];
-        const { profile, memory } = await finishSubject(runner, images, req.spec.profile, (_input, r) => rois.push(r));
-        reply<FinishReply>({ ok: true, memory, profile, rois });
+        const { profile, memory, gpu } = await finishSubject(runner, images, req.spec.profile, (_input, r) => rois.push(r));
+        reply<FinishReply>({ ok: true, memory, profile, rois, gpu });
         process.exit(0);
       }
     } catch (e) {

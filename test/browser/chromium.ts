@@ -12,10 +12,10 @@ import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../helpers/chromium_flags';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+export { CHROMIUM_FLAGS } from '../helpers/chromium_flags';
 export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export interface Served { body: Buffer | string; type: string }
@@ -81,13 +81,37 @@ export function serveIsolated(...responders: Responder[]): Promise<IsolatedServe
 const { workspaceSourcesPlugin } = require('../../scripts/workspace.cjs') as { workspaceSourcesPlugin(): esbuild.Plugin };
 
 /**
- * A test page's TypeScript entry as one classic script (iife), @mrcnn/* from their sources;
- * Node built-ins stay lazy imports.
+ * Node built-ins as empty modules: for pages that bundle Node-side helpers whose file reading they
+ * never call (e.g. test/helpers/tensor_dump.ts, read from fetched bytes in the page).
  */
-export async function bundlePage(entry: string): Promise<Served> {
+const nodeBuiltinStubs: esbuild.Plugin = {
+  name: 'node-builtin-stubs',
+  setup(build) {
+    const names = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+    const filter = new RegExp(`^(${names.map((m) => m.replace(/[/:]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'node-builtin-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+export interface BundleOptions {
+  /**
+   * 'external' (default): Node built-ins stay (lazy) imports, as the model's Node-only paths need;
+   * 'stub': they are empty modules, so a page may bundle modules that import them at top level.
+   */
+  nodeBuiltins?: 'external' | 'stub';
+}
+
+/**
+ * A test page's TypeScript entry as one classic script (iife), @mrcnn/* from their sources;
+ * Node built-ins stay lazy imports (or empty stubs, `opts.nodeBuiltins`).
+ */
+export async function bundlePage(entry: string, opts: BundleOptions = {}): Promise<Served> {
+  const stub = opts.nodeBuiltins === 'stub';
   const built = await esbuild.build({
     entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error',
-    plugins: [workspaceSourcesPlugin()], external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+    plugins: [workspaceSourcesPlugin(), ...(stub ? [nodeBuiltinStubs] : [])],
+    ...(stub ? {} : { external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)] }),
   });
   return { body: built.outputFiles[0].text, type: 'text/javascript' };
 }
@@ -115,7 +139,7 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
   };
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport,
+      executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS], viewport,
     });
     const page = context.pages()[0] ?? await context.newPage();
     const lines: string[] = [];

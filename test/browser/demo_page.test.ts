@@ -6,7 +6,10 @@
  *   must lie on the image's ground-truth objects (demo_instances.json);
  * - webgl, the K=8 oracle model from a URL, chelsea.png through the file input, and
  * - wasm, the K=8 model as model.json + shard picked from disk, chelsea dropped on the page:
- *   the overlay must cover the oracle's pasted masks (detections with score >= 0.65) and little else.
+ *   the overlay must cover the oracle's pasted masks (detections with score >= 0.65) and little else;
+ * - webgpu (SwiftShader's adapter here), the K=8 model from a URL, chelsea from a sample button: the same;
+ * - webgpu asked for in a page without WebGPU (navigator.gpu hidden before the page runs): the page
+ *   falls back to webgl, says so, and marks webgpu unavailable.
  * No request may leave the page's origin. Screenshots go to test-output/demo_page/.
  * Needs `npm run build` (the ES module builds) and /usr/bin/chromium; fails, never skips, without them.
  */
@@ -173,5 +176,42 @@ describe('demo page (examples/web) in headless Chromium', () => {
     expect(await page.$$eval('#instances li', (lis) => lis.length)).toBe(expected.length);
     expect(Math.min(...m.coverage)).toBeGreaterThanOrEqual(SAME_MODEL.coverage);
     expect(m.unionIoU).toBeGreaterThanOrEqual(SAME_MODEL.unionIoU);
+  }, 300000);
+
+  it('webgpu, K=8 oracle model from a URL, chelsea from the sample button: the same masks', async () => {
+    const { page, origin } = session();
+    await page.goto(`${origin}/index.html?backend=webgpu&model=k8/model.json&score=${K8_SCORE}`);
+    await settle(page, 'ready', 'model load', 'on webgpu');
+    expect(await page.isHidden('#notice')).toBe(true);
+    const t0 = Date.now();
+    await page.click('button[data-sample="samples/chelsea.png"]');
+    await settle(page, 'done', 'detect');
+    expect(await page.textContent('#status')).toContain('(webgpu)');
+    const expected = oracleMasks(golden, K8_SCORE);
+    const m = await checkPage(page, 'webgpu K8 model URL chelsea sample', expected, t0);
+    expect(await page.$$eval('#instances li', (lis) => lis.length)).toBe(expected.length);
+    expect(Math.min(...m.coverage)).toBeGreaterThanOrEqual(SAME_MODEL.coverage);
+    expect(m.unionIoU).toBeGreaterThanOrEqual(SAME_MODEL.unionIoU);
+  }, 600000);
+
+  it('webgpu in a page without WebGPU: falls back to webgl with a notice, webgpu marked unavailable', async () => {
+    const { origin } = session();
+    if (chrome === undefined) throw new Error('Chromium did not start');
+    const page = await chrome.page.context().newPage();
+    try {
+      // what a browser without WebGPU shows the page: no navigator.gpu
+      await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }); });
+      await page.goto(`${origin}/index.html?backend=webgpu&model=k8/model.json&score=${K8_SCORE}`);
+      await settle(page, 'ready', 'fallback model load', 'on webgl');
+      const notice = await page.textContent('#notice');
+      report.push(`webgpu without WebGPU: notice "${notice}"`);
+      expect(await page.isVisible('#notice')).toBe(true);
+      expect(notice).toMatch(/^Could not start webgpu: WebGPU is not available here \(no navigator\.gpu[^)]*\)\. Running on webgl instead\.$/);
+      expect(await page.$eval('#backend', (s) => (s as HTMLSelectElement).value)).toBe('webgl');
+      expect(await page.$eval('#backend option[value="webgpu"]', (o) => [(o as HTMLOptionElement).disabled, o.textContent]))
+        .toEqual([true, 'webgpu (not available here)']);
+    } finally {
+      await page.close();
+    }
   }, 300000);
 });

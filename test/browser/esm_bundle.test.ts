@@ -2,7 +2,9 @@
  * The self-contained ES module build (packages/model/dist/browser/mrcnn.mjs, from
  * scripts/build-esm.mjs) in a plain `<script type="module">`, no bundler: tfjs-wasm's binaries
  * are found next to the module (no wasmPaths given), the K=8 oracle model runs on wasm, and its
- * detections match the oracle's (chelsea, fit). Every request stays on the page's own origin.
+ * detections match the oracle's (chelsea, fit); the bundle carries the webgpu backend, whose
+ * RoIAlign kernel runs there (SwiftShader's adapter) and matches the typed-array reference.
+ * Every request stays on the page's own origin.
  * Needs `npm run build` and /usr/bin/chromium; fails, never skips, without them.
  */
 import * as fs from 'fs';
@@ -32,6 +34,26 @@ window.runK8 = async (shape, info) => {
   tf.dispose([imData, imInfo, out.classes, out.scores, out.boxes, out.rawMasks]);
   model.dispose();
   return res;
+};
+// the webgpu backend from the bundle: RoIAlign over 4 levels (C = 8) vs the typed-array reference
+window.roiAlignWebGPU = async () => {
+  const enabled = await engine.initBackend('webgpu');
+  const shapes = [[1, 16, 24, 8], [1, 8, 12, 8], [1, 4, 6, 8], [1, 2, 3, 8]];
+  const levels = shapes.map(([, h, w, c], l) => Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 0.37 + l)));
+  const boxes = [0, 0, 95, 63, 10.5, 3.25, 40, 30, -8, -4, 20, 12, 30, 20, 29, 19, 0, 0, 300, 200];
+  const attrs = engine.DEFAULT_ROI_ALIGN_0049;
+  const before = tf.memory().numTensors;
+  const feats = levels.map((d, l) => tf.tensor4d(d, shapes[l]));
+  const rois = tf.tensor2d(boxes, [boxes.length / 4, 4]);
+  const out = engine.multiLevelRoIAlign(feats, rois, attrs);
+  const got = await out.data();
+  tf.dispose([...feats, rois, out]);
+  const ref = engine.multiLevelRoIAlignImpl(levels.map((data, l) => ({ data, height: shapes[l][1], width: shapes[l][2] })), 8,
+    boxes, boxes.length / 4, engine.validateRoIAlignAttrs(attrs, 4));
+  let maxAbs = 0;
+  for (let i = 0; i < ref.length; i++) maxAbs = Math.max(maxAbs, Math.abs(got[i] - ref[i]));
+  return { backend: tf.getBackend(), adapter: enabled.gpuAdapter, values: got.length, expected: ref.length,
+    nonZero: ref.some((v) => v !== 0), maxAbs, leaked: tf.memory().numTensors - before };
 };
 window.pageReady = true;
 </script>`;
@@ -78,5 +100,22 @@ describe('self-contained ES module build in a plain <script type="module">', () 
     expect(m.unmatchedExpected).toEqual([]);
     expect(m.unmatchedActual).toEqual([]);
     expect(m.maxScoreDiff).toBeLessThanOrEqual(1e-4);
+  }, 180000);
+
+  it('carries the webgpu backend: its RoIAlign kernel matches the typed-array reference', async () => {
+    if (chrome === undefined) throw new Error('Chromium did not start');
+    const res = await chrome.page.evaluate(() => (self as unknown as {
+      roiAlignWebGPU(): Promise<{ backend: string; adapter: unknown; values: number; expected: number; nonZero: boolean; maxAbs: number; leaked: number }>;
+    }).roiAlignWebGPU()).catch((e: unknown) => {
+      throw new Error(`${String(e)}\npage console:\n${chrome?.console.join('\n')}`);
+    });
+    console.log(`mrcnn.mjs on webgpu: RoIAlign vs the reference ${JSON.stringify(res)}`);
+    expect(res.backend).toBe('webgpu');
+    expect(res.adapter).toEqual({ vendor: 'google', architecture: 'swiftshader', fallback: true });
+    expect(res.values).toBe(res.expected);
+    expect(res.nonZero).toBe(true);
+    // float32 geometry against the reference's float64 (the kernel suite's webgpu tolerance)
+    expect(res.maxAbs).toBeLessThanOrEqual(1e-4);
+    expect(res.leaked).toBe(0);
   }, 180000);
 });

@@ -5,38 +5,15 @@
  */
 import * as path from 'path';
 import { resolveConfig, widthDivOverrides } from '@mrcnn/schema';
-import { toTfjsWeightMap, WeightMap } from '@mrcnn/weights-converter';
-import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
+import type { TensorDump } from '../helpers/tensor_dump';
 import { ORACLE_K8 } from '../helpers/paths';
 import { memoryFiles, Responder, Served } from './chromium';
+import { ModelFiles, oracleModelFiles } from './oracle_model_files';
 
-export interface ModelFiles {
-  /** model.json text (weightsManifest → 'weights.bin', userDefinedMetadata.mrcnn). */
-  modelJson: string;
-  weightsBin: Buffer;
-}
-
-function canonicalWeights(): WeightMap {
-  const dump = readTensorDump(path.join(ORACLE_K8, 'weights_0049'));
-  const map: WeightMap = new Map();
-  for (const t of dump.tensors.values()) {
-    if (t.dtype === 'uint8') throw new Error(`weights_0049: tensor ${t.name} is uint8, expected float32/int32`);
-    map.set(t.name, { name: t.name, shape: t.shape, dtype: t.dtype, data: t.data as Float32Array | Int32Array });
-  }
-  return map;
-}
+export type { ModelFiles } from './oracle_model_files';
 
 export function k8ModelFiles(): ModelFiles {
-  const tfjs = toTfjsWeightMap(canonicalWeights());
-  const specs = [...tfjs.values()].map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype }));
-  const weightsBin = Buffer.concat([...tfjs.values()].map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)));
-  const modelJson = JSON.stringify({
-    format: 'mrcnn-weights',
-    generatedBy: 'test/browser/k8_model_files.ts',
-    weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
-    userDefinedMetadata: { mrcnn: resolveConfig(widthDivOverrides(8)) },
-  });
-  return { modelJson, weightsBin };
+  return oracleModelFiles(path.join(ORACLE_K8, 'weights_0049'), resolveConfig(widthDivOverrides(8)), 'test/browser/k8_model_files.ts');
 }
 
 /**

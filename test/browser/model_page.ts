@@ -4,10 +4,13 @@
  * network on one prepared input, returning the card outputs in compact form.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendEntry, EngineBackendName, initBackend } from '@mrcnn/engine';
+import { backendEntry, EngineBackendName, initBackend, WebGPUAdapterReport } from '@mrcnn/engine';
 import { loadWeights, MaskRCNN } from '@mrcnn/model';
+import { gpuCounts, installGpuCounters } from './gpu_counters';
 
-export interface ModelPageInfo { backend: string; webgl2: boolean; isolated: boolean; simd: boolean; threads: number; floatTextures: boolean }
+export interface ModelPageInfo {
+  backend: string; webgl2: boolean; isolated: boolean; simd: boolean; threads: number; floatTextures: boolean; gpuAdapter?: WebGPUAdapterReport;
+}
 
 export interface ModelPageCase {
   modelUrl: string;
@@ -15,6 +18,18 @@ export interface ModelPageCase {
   imDataUrl: string;
   imDataShape: [number, number, number, number];
   imInfo: [number, number, number];
+  /** Also run execute once more without onStage, counting its read-backs (`readBacks`). */
+  countReadBacks?: boolean;
+}
+
+/** What one `execute(imData, imInfo)` (outputs not read) asked of the backend. */
+export interface ExecuteReadBacks {
+  /** Reads reaching tfjs's engine: `data()` (read) and `dataSync()` (readSync). */
+  engineReads: number;
+  engineReadSyncs: number;
+  /** WebGPU only: staging buffers mapped for reading (GPU→CPU copies) and compute dispatches. */
+  gpuReadBacks?: number;
+  dispatches?: number;
 }
 
 export interface ModelPageResult {
@@ -28,10 +43,15 @@ export interface ModelPageResult {
   totalMs: number;
   /** tf.memory().numTensors after the run minus before it (model weights excluded). */
   leaked: number;
+  readBacks?: ExecuteReadBacks;
 }
+
+let gpuCounted = false;
 
 async function init(name: EngineBackendName): Promise<ModelPageInfo> {
   const info = await initBackend(name, { wasmPaths: '/tfjs-wasm/' });
+  // a WebGPU backend reports its adapter: count what it asks of the GPU
+  if (info.gpuAdapter !== undefined) gpuCounted = installGpuCounters();
   const webgl = backendEntry(name)?.capabilities.floatTextures === true; // tfjs's WebGL flags apply
   return {
     ...info,
@@ -57,13 +77,39 @@ async function run(c: ModelPageCase): Promise<ModelPageResult> {
     const [d, , s] = out.rawMasks.shape;
     const own = tf.tidy(() => tf.gatherND(out.rawMasks, tf.tensor2d(Array.from(classes, (cls, i) => [i, cls]), [d, 2], 'int32')));
     const rawMasksSel = await own.data();
-    tf.dispose([own, out.classes, out.scores, out.boxes, out.rawMasks, imData, imInfo]);
+    tf.dispose([own, out.classes, out.scores, out.boxes, out.rawMasks]);
+    const readBacks = c.countReadBacks === true ? await countReadBacks(model, imData, imInfo) : undefined;
+    tf.dispose([imData, imInfo]);
     return {
       classes: Array.from(classes), scores: Array.from(scores), boxes: Array.from(boxes),
-      rawMasksSel: Array.from(rawMasksSel), maskSize: s, stages, totalMs, leaked: tf.memory().numTensors - before,
+      rawMasksSel: Array.from(rawMasksSel), maskSize: s, stages, totalMs, leaked: tf.memory().numTensors - before, readBacks,
     };
   } finally {
     model.dispose();
+  }
+}
+
+/** The read-backs of one execute without onStage (its stage probes would add reads). */
+async function countReadBacks(model: MaskRCNN, imData: tf.Tensor4D, imInfo: tf.Tensor2D): Promise<ExecuteReadBacks> {
+  const engine = tf.engine();
+  const read = engine.read;
+  const readSync = engine.readSync;
+  let engineReads = 0;
+  let engineReadSyncs = 0;
+  engine.read = (dataId) => { engineReads++; return read.call(engine, dataId); };
+  engine.readSync = (dataId) => { engineReadSyncs++; return readSync.call(engine, dataId); };
+  const gpu0 = gpuCounts();
+  try {
+    const out = await model.execute(imData, imInfo);
+    const gpu1 = gpuCounts();
+    tf.dispose([out.classes, out.scores, out.boxes, out.rawMasks]);
+    return {
+      engineReads, engineReadSyncs,
+      ...(gpuCounted ? { gpuReadBacks: gpu1.readBacks - gpu0.readBacks, dispatches: gpu1.dispatches - gpu0.dispatches } : {}),
+    };
+  } finally {
+    engine.read = read;
+    engine.readSync = readSync;
   }
 }
 

@@ -172,7 +172,7 @@ describe('typed errors (and no leaks on failure)', () => {
     tf.dispose([nan, rank2, badData, info, infData]);
     expect(tf.memory().numTensors).toBe(before);
     await expect(load(path.join(dir, 'missing'), { backend: 'wasm' })).rejects.toThrow(ModelLoadError);
-    await expect(load(dir, { backend: 'gpu' })).rejects.toThrow('options.backend: expected one of cpu, wasm, webgl, got "gpu"');
+    await expect(load(dir, { backend: 'gpu' })).rejects.toThrow('options.backend: expected one of cpu, wasm, webgl, webgpu, got "gpu"');
   });
 });
 

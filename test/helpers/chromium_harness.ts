@@ -10,13 +10,12 @@ import * as os from 'os';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { CHROMIUM_FLAGS } from './chromium_flags';
 
 /** @mrcnn/* → their TypeScript sources (scripts/workspace.cjs, as jest maps them). */
 const { workspaceSourcesPlugin } = require('../../scripts/workspace.cjs') as { workspaceSourcesPlugin(o?: { root?: string }): esbuild.Plugin };
 
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface ChromiumPage {
   page: Page;
@@ -89,7 +88,7 @@ export async function openChromiumPage(entry: string, opts: OpenPageOptions = {}
   };
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
+      executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS],
     });
     const page = context.pages()[0] ?? await context.newPage();
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 /**
  * Reader for the oracle's named-tensor dump `mrcnn-tensors/1` (docs/CONVENTIONS.md):
- * `<stem>.json` header + `<stem>.bin` or `<stem>.bin.gz`.
+ * `<stem>.json` header + `<stem>.bin` or `<stem>.bin.gz`. `parseTensorDump` reads one from bytes
+ * already in memory (a browser page: the fs and zlib imports are then never used).
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
@@ -25,7 +26,7 @@ export interface TensorDump {
 
 interface HeaderEntry { name: string; dtype: DumpDType; shape: number[]; offset: number; byteLength: number }
 
-function view(buf: Buffer, e: HeaderEntry): DumpArray {
+function view(buf: Uint8Array, e: HeaderEntry): DumpArray {
   const copy = new Uint8Array(e.byteLength);
   copy.set(buf.subarray(e.offset, e.offset + e.byteLength));
   switch (e.dtype) {
@@ -56,28 +57,27 @@ function readRanges(file: string, entries: readonly HeaderEntry[]): Map<string, 
   }
 }
 
+type DumpHeader = { format: string; meta?: Record<string, unknown>; tensors: HeaderEntry[] };
+
+function checkFormat(header: DumpHeader, source: string): void {
+  if (header.format !== 'mrcnn-tensors/1') throw new Error(`${source}.json: unknown format ${header.format}`);
+}
+
 /**
- * Reads a dump; with `names`, only those tensors (the others are neither read nor kept: a full-size
- * golden holds hundreds of MB of stage tensors a benchmark input does not need).
+ * The dump of `entries` read from `bytes` (the whole uncompressed .bin, `buf`) or from per-tensor
+ * byte ranges (`ranges`, offsets 0).
  */
-export function readTensorDump(stem: string, names?: readonly string[]): TensorDump {
-  const header = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8')) as {
-    format: string; meta?: Record<string, unknown>; tensors: HeaderEntry[];
-  };
-  if (header.format !== 'mrcnn-tensors/1') throw new Error(`${stem}.json: unknown format ${header.format}`);
-  const entries = names ? header.tensors.filter((e) => names.includes(e.name)) : header.tensors;
-  const plain = fs.existsSync(`${stem}.bin`);
-  const ranges = plain && names ? readRanges(`${stem}.bin`, entries) : undefined;
-  const buf = ranges ? undefined : plain ? fs.readFileSync(`${stem}.bin`) : zlib.gunzipSync(fs.readFileSync(`${stem}.bin.gz`));
+function dumpOf(header: DumpHeader, entries: readonly HeaderEntry[], source: string,
+  buf: Uint8Array | undefined, ranges: Map<string, Uint8Array> | undefined): TensorDump {
   const tensors = new Map<string, DumpTensor>();
   for (const e of entries) {
     const n = e.shape.reduce((a, b) => a * b, 1);
     const bytesPer = e.dtype === 'uint8' ? 1 : 4;
     const src = ranges?.get(e.name);
     if (n * bytesPer !== e.byteLength || (buf !== undefined && e.offset + e.byteLength > buf.length)) {
-      throw new Error(`${stem}: tensor ${e.name} has inconsistent size`);
+      throw new Error(`${source}: tensor ${e.name} has inconsistent size`);
     }
-    const data = src ? view(src, { ...e, offset: 0 }) : view(buf as Buffer, e);
+    const data = src ? view(src, { ...e, offset: 0 }) : view(buf as Uint8Array, e);
     tensors.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, data });
   }
   return {
@@ -86,8 +86,37 @@ export function readTensorDump(stem: string, names?: readonly string[]): TensorD
     has: (name) => tensors.has(name),
     get(name) {
       const t = tensors.get(name);
-      if (!t) throw new Error(`${stem}: no tensor named ${name}`);
+      if (!t) throw new Error(`${source}: no tensor named ${name}`);
       return t;
     },
   };
+}
+
+/**
+ * A dump from its parsed `.json` header and the uncompressed `.bin` bytes, without the file system
+ * (a browser page fetches both); `source` names it in errors.
+ */
+export function parseTensorDump(header: unknown, bin: Uint8Array, source: string): TensorDump {
+  const h = header as DumpHeader;
+  checkFormat(h, source);
+  return dumpOf(h, h.tensors, source, bin, undefined);
+}
+
+/**
+ * Reads a dump; with `names`, only those tensors (the others are neither read nor kept: a full-size
+ * golden holds hundreds of MB of stage tensors a benchmark input does not need).
+ */
+export function readTensorDump(stem: string, names?: readonly string[]): TensorDump {
+  const header = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8')) as DumpHeader;
+  checkFormat(header, stem);
+  const entries = names ? header.tensors.filter((e) => names.includes(e.name)) : header.tensors;
+  const plain = fs.existsSync(`${stem}.bin`);
+  const ranges = plain && names ? readRanges(`${stem}.bin`, entries) : undefined;
+  const buf = ranges ? undefined : readTensorDumpBin(stem);
+  return dumpOf(header, entries, stem, buf, ranges);
+}
+
+/** The uncompressed `.bin` of a dump (`<stem>.bin`, or `<stem>.bin.gz` inflated). */
+export function readTensorDumpBin(stem: string): Buffer {
+  return fs.existsSync(`${stem}.bin`) ? fs.readFileSync(`${stem}.bin`) : zlib.gunzipSync(fs.readFileSync(`${stem}.bin.gz`));
 }

@@ -73,6 +73,17 @@ export function renderMarkdown(r: BenchReport): string {
       }).join('; ') + '.');
     }
   }
+  const gpu = r.subjects.filter((s) => s.ok && s.gpu);
+  if (gpu.length > 0) {
+    out.push('');
+    out.push('GPU work (counted on the page; independent of the GPU\'s speed): ' + gpu.map((s) => {
+      const g = s.gpu!;
+      return `${s.spec.id} on ${g.adapter}${g.fallback ? ' (a software fallback adapter: its times are CPU-emulated)' : ''}: `
+        + `${g.dispatchesPerRun} dispatches and ${g.readBacksPerRun} read-backs per run, ${g.pipelinesPerWarmRun} pipelines created in a warm run; `
+        + `first run ${g.firstRunPipelines} pipelines, compiled one by one in ${sec(g.compileMs)} s; `
+        + `GPU memory after the runs ${fixed(g.tensorsMiB, 0)} MiB in tensors, ${fixed(g.allocatedMiB, 0)} MiB allocated (with tfjs's buffer pool)`;
+    }).join('; ') + '.');
+  }
   if (r.roiAlign !== undefined) {
     out.push('');
     if ('error' in r.roiAlign) out.push(`RoIAlign micro-benchmark failed: ${r.roiAlign.error}`);

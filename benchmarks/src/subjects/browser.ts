@@ -1,7 +1,8 @@
 /**
  * This project in headless Chromium (Debian's /usr/bin/chromium via playwright-core), served
- * cross-origin isolated so wasm threads are allowed: webgl (SwiftShader here, i.e. CPU-emulated)
- * or wasm. Uses the shared Chromium/COOP-COEP helpers of test/browser.
+ * cross-origin isolated so wasm threads are allowed: webgl or webgpu (both on SwiftShader here, i.e.
+ * CPU-emulated; webgpu also reports its GPU work: dispatches, read-backs, GPU memory, shader
+ * compile time) or wasm. Uses the shared Chromium/COOP-COEP helpers of test/browser.
  */
 import * as path from 'path';
 import {
@@ -11,7 +12,7 @@ import type { BenchPageGlobal, BenchPageInput } from '../browser/bench_page';
 import { modelFiles } from '../browser/model_files';
 import { ImageInput, REPO_ROOT } from '../inputs';
 import { RunOutput, SubjectRunner } from '../measure';
-import { BenchInputs, Stage, SubjectSpec, TfMemory } from '../types';
+import { BenchInputs, GpuFigures, Stage, SubjectSpec, TfMemory } from '../types';
 import { STAGE_OF } from './stage_map';
 
 const PAGE = path.join(REPO_ROOT, 'benchmarks', 'src', 'browser', 'bench_page.ts');
@@ -58,7 +59,10 @@ export class BrowserRunner implements SubjectRunner {
     this.afterLoad = await page.evaluate((list) => (self as unknown as BenchPageGlobal).mrcnnBench.load('/model/model.json', list), pageInputs);
     this.pageLoadMs = performance.now() - t0;
     const chromium = /Chrome\/([\d.]+)/.exec(info.userAgent)?.[1] ?? 'unknown';
-    return { backend: info.backend, threads: info.threads, simd: info.simd, isolated: info.isolated, chromium, ...(info.renderer ? { renderer: info.renderer } : {}) };
+    return {
+      backend: info.backend, threads: info.threads, simd: info.simd, isolated: info.isolated, chromium,
+      ...(info.renderer ? { renderer: info.renderer } : {}), ...(info.gpuAdapter ? { gpuAdapter: info.gpuAdapter } : {}),
+    };
   }
 
   async run(input: ImageInput): Promise<RunOutput> {
@@ -68,6 +72,13 @@ export class BrowserRunner implements SubjectRunner {
     for (const [name, ms] of r.stages) stages[STAGE_OF[name]] = (stages[STAGE_OF[name]] ?? 0) + ms;
     this.afterRuns = await this.chrome.page.evaluate(() => (self as unknown as BenchPageGlobal).mrcnnBench.memory());
     return { ms: r.ms, stages, counts: { detections: r.detections, detectionRows: r.detectionRows, rois: null } };
+  }
+
+  /** WebGPU: the GPU work, counted on the page after the runs (one more untimed run on the first image). */
+  async gpu(): Promise<GpuFigures | undefined> {
+    if (!this.chrome) throw new Error('browser subject: load() first');
+    const stem = this.images[0].stem;
+    return this.chrome.page.evaluate((s) => (self as unknown as BenchPageGlobal).mrcnnBench.gpu(s), stem);
   }
 
   /** The harness process's RSS says nothing of Chromium's: reported as unknown (NaN → null in JSON). */

@@ -27,6 +27,7 @@ const DEFS: readonly Def[] = [
   { id: 'tfjs-wasm-nosimd', kind: 'tfjs', label: 'this project, tfjs wasm without SIMD, 1 thread', backend: 'wasm', threads: 1, simd: false, quick: false },
   { id: 'tfjs-cpu', kind: 'tfjs', label: 'this project, tfjs cpu (plain JS)', backend: 'cpu', threads: 1, simd: false, quick: false, slow: true },
   { id: 'browser-webgl', kind: 'browser', label: 'this project in headless Chromium, tfjs webgl (SwiftShader: CPU-emulated)', backend: 'webgl', threads: 1, simd: false, quick: false, slow: true },
+  { id: 'browser-webgpu', kind: 'browser', label: 'this project in headless Chromium, tfjs webgpu (SwiftShader\'s Vulkan: CPU-emulated)', backend: 'webgpu', threads: 1, simd: false, quick: false, slow: true },
   { id: 'browser-wasm-t1', kind: 'browser', label: 'this project in headless Chromium, tfjs wasm SIMD, 1 thread', backend: 'wasm', threads: 1, simd: true, quick: false },
   { id: 'browser-wasm-t2', kind: 'browser', label: 'this project in headless Chromium (COOP/COEP), tfjs wasm SIMD, 2 threads', backend: 'wasm', threads: 2, simd: true, quick: false },
   { id: 'ort-node-t2', kind: 'ort-node', label: 'onnxruntime-node CPU EP, 2 threads', threads: 2, simd: true, quick: true },

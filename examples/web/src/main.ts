@@ -1,7 +1,9 @@
 /**
  * The demo page: pick a backend and a model, pick / drop an image (or a sample), and see the
  * instances drawn over it with the time of each stage. URL parameters (for links and tests):
- * `?backend=<a registered browser backend: webgl (default), wasm, cpu>&model=<model.json URL>&score=<threshold>`.
+ * `?backend=<a registered browser backend: webgl (default), webgpu, wasm, cpu>&model=<model.json URL>&score=<threshold>`.
+ * A backend that cannot start here (e.g. webgpu in a browser without WebGPU) falls back, as
+ * onnxruntime-web's execution-provider list does, to the next of FALLBACK_BACKENDS, with a notice.
  */
 import { initBackend, registeredBackends, runsIn } from '@mrcnn/engine';
 import { DetectStage, Instance, load, Model } from '@mrcnn/model';
@@ -16,6 +18,7 @@ function el<T extends HTMLElement>(id: string): T {
 
 const ui = {
   status: el<HTMLDivElement>('status'),
+  notice: el<HTMLDivElement>('notice'),
   backend: el<HTMLSelectElement>('backend'),
   modelChoice: el<HTMLSelectElement>('model-choice'),
   modelFiles: el<HTMLInputElement>('model-files'),
@@ -37,6 +40,9 @@ function setStatus(state: State, text: string): void {
 }
 
 for (const entry of registeredBackends().filter((e) => runsIn(e, 'browser'))) ui.backend.add(new Option(entry.name, entry.name));
+
+/** Tried in order when the chosen backend cannot start (the default first; wasm runs everywhere). */
+const FALLBACK_BACKENDS = ['webgl', 'wasm'];
 
 const params = new URLSearchParams(location.search);
 const defaultSource = urlSource(params.get('model') ?? DEFAULT_MODEL_URL);
@@ -78,15 +84,51 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return out;
 }
 
+function showNotice(text: string): void {
+  ui.notice.textContent = text;
+  ui.notice.hidden = false;
+}
+
+/**
+ * Initialises the chosen backend, or the first of FALLBACK_BACKENDS that starts when it cannot:
+ * the one that failed is disabled in the list (with why) and the notice says what runs instead.
+ * Returns the backend that runs.
+ */
+async function startBackend(chosen: string): Promise<string> {
+  const opts = { wasmPaths: new URL('tfjs-wasm/', document.baseURI).href };
+  const failures: string[] = [];
+  for (const name of [chosen, ...FALLBACK_BACKENDS.filter((b) => b !== chosen)]) {
+    const option = Array.from(ui.backend.options).find((o) => o.value === name);
+    if (option?.disabled) continue;
+    try {
+      setStatus('loading', `Initialising ${name} and loading ${source.name}…`);
+      await timed(`init ${name}`, () => initBackend(name, opts));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      failures.push(`${name}: ${why.replace(/^initBackend: /, '')}`);
+      if (option) {
+        option.disabled = true;
+        option.textContent = `${name} (not available here)`;
+      }
+      continue;
+    }
+    if (failures.length > 0) {
+      showNotice(`Could not start ${failures.join('; ')}. Running on ${name} instead.`);
+      ui.backend.value = name;
+    }
+    return name;
+  }
+  throw new Error(failures.join('; '));
+}
+
 /** The loaded model for the chosen backend and source (re-loaded when either changes). */
 async function ensureModel(): Promise<Model> {
-  const backend = ui.backend.value;
-  if (current && current.backend === backend && current.source === source) return current.model;
+  const chosen = ui.backend.value;
+  if (current && current.backend === chosen && current.source === source) return current.model;
   current?.model.dispose();
   current = undefined;
   timings.length = 0;
-  setStatus('loading', `Initialising ${backend} and loading ${source.name}…`);
-  await timed(`init ${backend}`, () => initBackend(backend, { wasmPaths: new URL('tfjs-wasm/', document.baseURI).href }));
+  const backend = await startBackend(chosen);
   const model = await timed('load model', () => load(source.source)).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     if (source !== defaultSource || params.has('model')) throw e;

@@ -23,7 +23,7 @@ describe('initBackend (Node)', () => {
     await expect(initBackend('wasm', { threads: 0 })).rejects.toThrow(EngineArgumentError);
     await expect(initBackend('wasm', { threads: 9 })).rejects.toThrow(/\[1, 8\]/);
     await expect(initBackend('wasm', { threads: 2, simd: false })).rejects.toThrow(/threaded SIMD/);
-    await expect(initBackend('gpu')).rejects.toThrow(/unknown backend gpu \(registered: cpu, wasm, webgl\)/);
+    await expect(initBackend('gpu')).rejects.toThrow(/unknown backend gpu \(registered: cpu, wasm, webgl, webgpu\)/);
   });
 
   it('cpu: reports one thread, no SIMD, and runs RoIAlign', async () => {
@@ -61,5 +61,12 @@ describe('initBackend (Node)', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('webgpu in Node: a typed error saying WebGPU is missing, before tfjs-backend-webgpu is loaded', async () => {
+    const before = tf.getBackend();
+    await expect(initBackend('webgpu')).rejects.toThrow(EngineBackendError);
+    await expect(initBackend('webgpu')).rejects.toThrow(/WebGPU is not available here \(no navigator\.gpu/);
+    expect(tf.getBackend()).toBe(before);
   });
 });

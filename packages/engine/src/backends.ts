@@ -8,11 +8,11 @@ import { backendEntry, EngineBackendName, registeredBackendNames } from './regis
 import type { EnabledBackend, InitBackendOptions } from './registry/enabled_backend';
 
 export type { EngineBackendName } from './registry/registry';
-export type { EnabledBackend, InitBackendOptions, WasmBinaryName } from './registry/enabled_backend';
+export type { EnabledBackend, InitBackendOptions, WasmBinaryName, WebGPUAdapterReport } from './registry/enabled_backend';
 
 /**
  * Loads and selects a backend with this package's kernels: `await initBackend('wasm', {threads: 2})`.
- * Works in Node (cpu, wasm) and browsers (cpu, wasm, webgl); needs no network in Node. Returns
+ * Works in Node (cpu, wasm) and browsers (cpu, wasm, webgl, webgpu); needs no network in Node. Returns
  * what was actually enabled. A backend that tfjs already initialised is reused as it is (its
  * settings cannot change within a process), and the report says what it runs with.
  */

@@ -2,7 +2,7 @@
  * @mrcnn/engine: tfjs backend set-up and custom kernels for instance-segmentation-security-0049.
  * Nothing here registers kernels with tfjs or switches backends on import: call `initBackend` (or
  * the `register*Kernels` functions) explicitly. The backend registry (`registeredBackends()`) holds
- * the built-in cpu, wasm and webgl entries from the start; `registerBackend` adds others.
+ * the built-in cpu, wasm, webgl and webgpu entries from the start; `registerBackend` adds others.
  */
 export { EngineArgumentError, EngineBackendError } from './errors';
 export { MultiLevelRoIAlign, RoIAreaMode, MAX_ROI_LEVELS } from './kernel_names';
@@ -20,8 +20,9 @@ export { registerWasmKernels } from './kernels/wasm/register_all_kernels';
 export { EngineWasmModule } from './kernels/wasm/kernels_module';
 export type { KernelEntries } from './kernels/wasm/kernels_module';
 export { registerWebGLKernels } from './kernels/webgl/register_all_kernels';
+export { registerWebGPUKernels } from './kernels/webgpu/register_all_kernels';
 export { initBackend } from './backends';
-export type { EngineBackendName, EnabledBackend, InitBackendOptions, WasmBinaryName } from './backends';
+export type { EngineBackendName, EnabledBackend, InitBackendOptions, WasmBinaryName, WebGPUAdapterReport } from './backends';
 export {
   backendEntry, kernelPlanFor, registerBackend, registeredBackendNames, registeredBackends,
 } from './registry/registry';

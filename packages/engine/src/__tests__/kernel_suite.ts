@@ -29,8 +29,8 @@ export interface KernelTolerance {
 }
 
 /**
- * Per backend, with the errors measured on every case (Node 20; Chromium 156 with WebGL2 on
- * SwiftShader). Feature values are N(0,1) or up to |17| (real P2..P5), so 1e-4 abs is <= 1e-4
+ * Per backend, with the errors measured on every case (Node 20; Chromium 156 with WebGL2 and
+ * WebGPU on SwiftShader). Feature values are N(0,1) or up to |17| (real P2..P5), so 1e-4 abs is <= 1e-4
  * relative to their scale; torchvision computes sample coordinates in float32 (P2 coordinates up
  * to ~120 px, ulp ~8e-6 px), which alone gives ~3e-5 against a float64 computation.
  */
@@ -43,6 +43,9 @@ export const TOLERANCES: Readonly<Record<string, KernelTolerance>> = {
   // measured (Chromium, WebGL2 on SwiftShader): vs torchvision 3.5e-5; vs reference 3.8e-5 (geometry in
   // float32, like torchvision's, against the reference's float64); no Winograd kernels
   webgl: { roiAlignVsTorchvision: 1e-4, roiAlignVsReference: 1e-4, winogradVsReference: 0 },
+  // measured (Chromium, WebGPU on SwiftShader's Vulkan; vec4 path for C % 4 == 0, scalar for C = 6 and 2):
+  // vs torchvision 3.5e-5; vs reference 3.8e-5 (geometry in float32, as webgl); no Winograd kernels
+  webgpu: { roiAlignVsTorchvision: 1e-4, roiAlignVsReference: 1e-4, winogradVsReference: 0 },
 };
 
 /** What the environment's test file provides: a backend to run cases on (in-process or a page). */

@@ -2,7 +2,8 @@
  * The golden kernel suite (__tests__/kernel_suite.ts) in headless Chromium: every registered
  * backend that runs in a browser, each on its own page (cpu; wasm with tfjs's threaded SIMD build
  * and a pool of 2 threads, the page being cross-origin isolated, so the C kernels run on the shared
- * memory; webgl: WebGL2 on SwiftShader). tfjs's binaries come from the local test server only.
+ * memory; webgl: WebGL2 on SwiftShader; webgpu: WebGPU on SwiftShader's Vulkan, the adapter the
+ * harness's flags ask for). tfjs's binaries come from the local test server only.
  * Fails, never skips, when /usr/bin/chromium is missing.
  */
 import * as path from 'path';
@@ -16,6 +17,8 @@ const PAGE = path.join(__dirname, '..', '__tests__', 'browser', 'kernel_page.ts'
 const BROWSER_EXPECTED: Readonly<Record<string, object>> = {
   wasm: { wasmBinary: 'tfjs-backend-wasm-threaded-simd.wasm', sharedMemory: true, isolated: true },
   webgl: { webglVersion: 2 },
+  // the harness's flags force SwiftShader's adapter (WEBGPU_FLAGS)
+  webgpu: { gpuAdapter: { vendor: 'google', architecture: 'swiftshader', fallback: true } },
 };
 
 const plain = (v: Float32Array | number[]): number[] => Array.from(v);

@@ -1,4 +1,7 @@
 /** What `initBackend` takes and what it reports back (shared by every registry entry). */
+import type { WebGPUAdapterReport } from '../backend_setup/webgpu_adapter';
+
+export type { WebGPUAdapterReport } from '../backend_setup/webgpu_adapter';
 
 /** tfjs-backend-wasm's three builds. */
 export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
@@ -33,4 +36,6 @@ export interface EnabledBackend<N extends string = string> {
   sharedMemory?: boolean;
   /** webgl: the WebGL version tfjs uses (1 or 2). */
   webglVersion?: number;
+  /** webgpu: the adapter (vendor, architecture, whether it is a software fallback such as SwiftShader). */
+  gpuAdapter?: WebGPUAdapterReport;
 }

@@ -29,19 +29,21 @@ function fakeEntry(name: string, calls: InitBackendOptions[] = []): BackendEntry
 }
 
 describe('built-in entries', () => {
-  it('are cpu, wasm and webgl, in that order', () => {
-    expect(registeredBackendNames()).toEqual(['cpu', 'wasm', 'webgl']);
-    expect(registeredBackends().map((e) => e.name)).toEqual(['cpu', 'wasm', 'webgl']);
+  it('are cpu, wasm, webgl and webgpu, in that order', () => {
+    expect(registeredBackendNames()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+    expect(registeredBackends().map((e) => e.name)).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
   });
 
   it('hold the kernel plans the model was measured with (wasm: Winograd and 8 fc6 blocks)', () => {
     expect(backendEntry('wasm')?.kernelPlan).toEqual({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8 });
     expect(backendEntry('cpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1 });
     expect(backendEntry('webgl')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1 });
+    expect(backendEntry('webgpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1 });
   });
 
-  it('state their capabilities: webgl is a browser GPU backend, wasm threads and SIMD, cpu neither', () => {
+  it('state their capabilities: webgl and webgpu are browser GPU backends, wasm threads and SIMD, cpu neither', () => {
     expect(backendEntry('webgl')?.capabilities).toEqual({ threads: false, simd: false, floatTextures: true, gpu: true, environments: ['browser'] });
+    expect(backendEntry('webgpu')?.capabilities).toEqual({ threads: false, simd: false, floatTextures: false, gpu: true, environments: ['browser'] });
     expect(backendEntry('wasm')?.capabilities).toEqual({ threads: true, simd: true, floatTextures: false, gpu: false, environments: ['node', 'browser'] });
     expect(backendEntry('cpu')?.capabilities).toEqual({ threads: false, simd: false, floatTextures: false, gpu: false, environments: ['node', 'browser'] });
     expect(currentEnvironment()).toBe('node');
@@ -62,7 +64,7 @@ describe('registerBackend', () => {
     const entry = fakeEntry('fake-gpu', calls);
     registerBackend(entry);
     registerBackend(entry); // the same entry again: nothing changes
-    expect(registeredBackendNames()).toEqual(['cpu', 'wasm', 'webgl', 'fake-gpu']);
+    expect(registeredBackendNames()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu', 'fake-gpu']);
     expect(backendEntry('fake-gpu')).toBe(entry);
     expect(kernelPlanFor('fake-gpu').denseColumnBlocks).toBe(2);
     expect(await initBackend('fake-gpu', { threads: 3 })).toEqual({ backend: 'fake-gpu', simd: false, threads: 1 });
@@ -89,7 +91,7 @@ describe('registerBackend', () => {
 
 describe('initBackend', () => {
   it('refuses an unknown backend, listing the registered ones', async () => {
-    await expect(initBackend('webgpu')).rejects.toThrow(EngineArgumentError);
-    await expect(initBackend('webgpu')).rejects.toThrow(/unknown backend webgpu \(registered: cpu, wasm, webgl/);
+    await expect(initBackend('webnn')).rejects.toThrow(EngineArgumentError);
+    await expect(initBackend('webnn')).rejects.toThrow(/unknown backend webnn \(registered: cpu, wasm, webgl, webgpu/);
   });
 });

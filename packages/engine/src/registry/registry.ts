@@ -62,7 +62,7 @@ export function backendEntry(name: string): BackendEntry | undefined {
   return entries.get(name);
 }
 
-/** Every registered entry, in registration order (the built-in cpu, wasm, webgl first). */
+/** Every registered entry, in registration order (the built-in cpu, wasm, webgl, webgpu first). */
 export function registeredBackends(): readonly BackendEntry[] {
   return [...entries.values()];
 }
