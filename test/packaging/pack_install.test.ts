@@ -16,7 +16,8 @@ import * as path from 'path';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** The publishable packages, dependencies first (benchmarks and test are private workspaces). */
-const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/queue', 'packages/cli'];
+const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/queue',
+  'packages/worker-pool', 'packages/cli'];
 const STEP_TIMEOUT_MS = 8 * 60 * 1000;
 
 interface PackedFile { path: string }
@@ -68,8 +69,9 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('packs the six packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
-    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/queue', '@mrcnn/cli']);
+  it('packs the seven packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
+    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/queue',
+      '@mrcnn/worker-pool', '@mrcnn/cli']);
     const files = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
     expect(files.get('@mrcnn/schema')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'README.md']));
     expect(files.get('@mrcnn/engine')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/internal.d.ts', 'dist/esm/index.mjs', 'wasm/kernels.wasm']));
@@ -77,6 +79,7 @@ describe('npm pack', () => {
       'dist/index.js', 'dist/index.d.ts', 'dist/internal.js', 'dist/esm/index.mjs', 'dist/browser/mrcnn.mjs',
       'dist/browser/tfjs-backend-wasm-simd.wasm', 'default-model/model.json', 'default-model/demo.png']));
     expect(files.get('@mrcnn/queue')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
+    expect(files.get('@mrcnn/worker-pool')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
     expect(files.get('@mrcnn/cli')).toEqual(expect.arrayContaining(['dist/main.js', 'dist/worker.js', 'dist/index.d.ts', 'README.md']));
     for (const [name, list] of files) {
       expect({ name, stray: list.filter((f) => /^src\/|\.test\.|__tests__|^dist\/cli\//.test(f)) }).toEqual({ name, stray: [] });
@@ -85,9 +88,9 @@ describe('npm pack', () => {
 });
 
 describe('npm install of the tarballs in a project outside the repository', () => {
-  it('installs the six packages and none of the benchmark peers (no onnxruntime-node download)', () => {
+  it('installs the seven packages and none of the benchmark peers (no onnxruntime-node download)', () => {
     const nm = path.join(consumer, 'node_modules');
-    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'queue', 'schema', 'weights-converter']);
+    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'queue', 'schema', 'weights-converter', 'worker-pool']);
     expect(['bullmq', 'ioredis'].filter((p) => !fs.existsSync(path.join(nm, p)))).toEqual([]);
     expect(['onnxruntime-node', 'onnxruntime-web', 'playwright-core'].filter((p) => fs.existsSync(path.join(nm, p)))).toEqual([]);
     const wasm = path.join(nm, '@tensorflow', 'tfjs-backend-wasm', 'dist');
