@@ -55,7 +55,9 @@ describe('WorkerPool', () => {
     expect(results.map((r) => r.value)).toEqual([1, 2, 3, 4]);
     expect(new Set(results.map((r) => r.threadId)).size).toBe(2);
     const data = Float32Array.from([1, 2, 3.5]);
-    const sum = await p.run({ op: 'sum', data }, { transfer: [data.buffer] });
+    let started = 0;
+    const sum = await p.run({ op: 'sum', data }, { transfer: [data.buffer], onStart: () => started++ });
+    expect(started).toBe(1);
     expect([sum.value, sum.bytesLeft, data.byteLength]).toEqual([6.5, 12, 0]); // moved: empty here
     const buf = await p.run({ op: 'buffer', n: 5 });
     expect(Array.from(buf.value as Float32Array)).toEqual([0, 0.5, 1, 1.5, 2]);
@@ -113,7 +115,8 @@ describe('WorkerPool', () => {
   });
 
   it('an init that throws is fatal: ready and every task reject with FatalWorkerError', async () => {
-    const p = pool(2, { failInit: 'no model here', initDelayMs: 20 });
+    const fatal: Error[] = [];
+    const p = track(new WorkerPool<Task, Result, Info>(SCRIPT, { failInit: 'no model here', initDelayMs: 20 }, { size: 2, onFatal: (e) => fatal.push(e) }));
     const task = p.run({ op: 'echo' });
     const e = await failure(p.ready);
     expect(e).toBeInstanceOf(FatalWorkerError);
@@ -122,6 +125,7 @@ describe('WorkerPool', () => {
     await expect(p.run({ op: 'echo' })).rejects.toBe(e);
     await expect(p.allReady()).rejects.toBe(e);
     expect(p.error).toBe(e);
+    expect(fatal).toEqual([e]);
     await p.close();
   });
 

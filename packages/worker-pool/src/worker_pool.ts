@@ -25,6 +25,8 @@ export interface WorkerPoolOptions<Info> {
   onWorkerReady?: (info: Info, loadMs: number) => void;
   /** A worker ended other than by `close()`: `cause` says why; it is replaced unless the pool is stopping. */
   onWorkerExit?: (event: WorkerExitEvent) => void;
+  /** The pool stopped on a fatal error (also reported by `ready` when no worker was ready yet). */
+  onFatal?: (error: FatalWorkerError) => void;
   /** Passed to each `new Worker` (heap limits of the workers). */
   resourceLimits?: ResourceLimits;
 }
@@ -41,6 +43,8 @@ export interface RunOptions {
   transfer?: TransferListItem[];
   /** Aborting it drops the queued task or terminates the worker running it (TaskAbortedError). */
   signal?: AbortSignal;
+  /** Called when a worker takes the task (the end of its wait in the queue). */
+  onStart?: () => void;
 }
 
 interface Pending<Task, Result> {
@@ -49,6 +53,7 @@ interface Pending<Task, Result> {
   transfer?: TransferListItem[];
   signal?: AbortSignal;
   onAbort?: () => void;
+  onStart?: () => void;
   resolve(result: Result): void;
   reject(error: Error): void;
 }
@@ -148,7 +153,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new TaskAbortedError(false, reasonOf(signal)));
     return new Promise<Result>((resolve, reject) => {
-      const p: Pending<Task, Result> = { id: this.nextId++, task, transfer: options.transfer, signal, resolve, reject };
+      const p: Pending<Task, Result> = { id: this.nextId++, task, transfer: options.transfer, signal, onStart: options.onStart, resolve, reject };
       if (signal !== undefined) {
         p.onAbort = () => this.abort(p);
         signal.addEventListener('abort', p.onAbort, { once: true });
@@ -280,6 +285,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
     this.failAll(error);
     for (const s of this.slots) this.end(s);
     this.checkDrained();
+    this.options.onFatal?.(error);
   }
 
   private failAll(error: Error): void {
@@ -312,6 +318,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
       if (p === undefined) break;
       slot.current = p;
       slot.worker.postMessage({ type: 'task', id: p.id, task: p.task } satisfies ToWorker<Task>, p.transfer);
+      p.onStart?.();
     }
     const live = [...this.slots].filter((s) => !s.stopping).length;
     // Closing: only as many workers as the remaining tasks need.
