@@ -51,6 +51,11 @@ export function buildApp(ctx: AppContext): FastifyInstance {
     return undefined;
   });
 
+  // While draining, a kept-alive connection would hold close() until its keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (ctx.draining()) void reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -14,6 +14,8 @@ export interface AppContext {
   model(): ServedModel | undefined;
   /** Loaded and not draining. */
   ready(): boolean;
+  /** close() has begun: responses close their connections so the drain ends with the last one. */
+  draining(): boolean;
   scheduler: InferenceScheduler;
   metrics: ServerMetrics;
   limits: RequestLimits;

@@ -1,7 +1,6 @@
 /**
  * A worker's result → the inference response body: the requested outputs, each as JSON data or
- * (binary_data) as binary data after the JSON, in the order requested. Large FP32 outputs are
- * written to JSON with the typed array's own join (no intermediate array of numbers).
+ * (binary_data) as binary data after the JSON, in the order requested.
  *
  * Outputs of a card request: `classes` INT32 [100], `scores` FP32 [100], `boxes` FP32 [100,4]
  * (processed-image pixels), `raw_masks` FP32 [100,C,28,28]. Of an encoded-image request, per
@@ -12,7 +11,7 @@
  */
 import { encodeBytesTensor, numericBytes } from './protocol/binary';
 import type { Datatype, InferResponse } from './protocol/types';
-import type { OutputChoice, ParsedInfer } from './infer_request';
+import type { ParsedInfer } from './infer_request';
 import type { ServedModel } from './served_model';
 import type { InferResult } from './task';
 
@@ -49,11 +48,13 @@ function outputsOf(result: InferResult): Map<string, OutTensor> {
   return out;
 }
 
-/** JSON text of numbers or strings (JSON has no NaN or Infinity: such an element is written null). */
+/**
+ * JSON text of numbers or strings (JSON has no NaN or Infinity: JSON.stringify writes them null).
+ * Measured on 6.35 M floats (raw_masks): JSON.stringify of an Array is 2-3x faster than the typed
+ * array's own join; either way, large outputs belong in binary data.
+ */
 function jsonData(values: Float32Array | Int32Array | string[]): string {
-  if (Array.isArray(values)) return JSON.stringify(values);
-  if (values instanceof Float32Array && !values.every(Number.isFinite)) return JSON.stringify(Array.from(values));
-  return `[${values.join(',')}]`;
+  return JSON.stringify(Array.isArray(values) ? values : Array.from(values));
 }
 
 const encoder = new TextEncoder();
@@ -69,7 +70,7 @@ export function encodeResponse(request: ParsedInfer, result: InferResult, model:
   if (request.id !== undefined) head.id = request.id;
   const parts: string[] = [];
   const chunks: Uint8Array[] = [];
-  for (const choice of request.outputs as OutputChoice[]) {
+  for (const choice of request.outputs) {
     const t = tensors.get(choice.name);
     if (t === undefined) continue; // not produced (cannot happen for validated names)
     const meta = `"name":${JSON.stringify(choice.name)},"datatype":"${t.datatype}","shape":${JSON.stringify(t.shape)}`;

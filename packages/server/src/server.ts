@@ -158,6 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Inferenc
   const ctx: AppContext = {
     model: () => model,
     ready: isReady,
+    draining: () => draining,
     scheduler,
     metrics,
     limits: { maxImagePixels, maxInputSide },
