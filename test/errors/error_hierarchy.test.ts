@@ -1,7 +1,7 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue, @mrcnn/worker-pool and @mrcnn/cli export extends @mrcnn/schema's
- * `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue, @mrcnn/worker-pool, @mrcnn/server and @mrcnn/cli export extends
+ * @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
@@ -9,6 +9,7 @@ import * as engine from '@mrcnn/engine';
 import * as model from '@mrcnn/model';
 import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
+import * as server from '@mrcnn/server';
 import * as converter from '@mrcnn/weights-converter';
 import * as workerPool from '@mrcnn/worker-pool';
 
@@ -42,6 +43,7 @@ const PACKAGES: Array<[string, object, string[]]> = [
     'ConfigError', 'CocoFormatError']],
   ['@mrcnn/queue', queue, ['QueueError']],
   ['@mrcnn/worker-pool', workerPool, ['FatalWorkerError', 'WorkerCrashError', 'TaskFailedError', 'TaskAbortedError', 'PoolClosedError']],
+  ['@mrcnn/server', server, ['ProtocolError', 'InferenceServerError', 'ServerOptionError']],
   ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError', 'FatalWorkerError']],
 ];
 

@@ -37,7 +37,7 @@ Options:
                              (default ${d.timeoutMs})
   --max-body-mb <n>          largest request body in MiB: 413 above it (default ${d.maxBodyBytes / 2 ** 20})
   --max-image-pixels <n>     largest encoded image (declared width x height) (default ${d.maxImagePixels})
-  --quiet                    no lines about the server's life on stdout
+  --quiet                    only the "listening on <url>" line on stdout
   -h, --help                 this help
 
 Exit codes: 0 stopped by SIGTERM/SIGINT after draining; 1 the model cannot be loaded or the
@@ -65,8 +65,9 @@ async function runServe(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (options.name !== undefined && !/^[\w.-]+$/.test(options.name)) {
     throw new UsageError(`--name must be letters, digits, '_', '-' or '.', got ${JSON.stringify(options.name)}`);
   }
+  // --quiet keeps the "listening on <url>" line: with --port 0 it is how a caller learns the port.
   const say = (line: string): void => {
-    if (args.flags.quiet !== true) io.stdout.write(`mrcnn serve: ${line}\n`);
+    if (args.flags.quiet !== true || line.startsWith('listening on ')) io.stdout.write(`mrcnn serve: ${line}\n`);
   };
   let stop: (code: number) => void = () => undefined;
   const stopped = new Promise<number>((resolve) => {
