@@ -18,6 +18,9 @@ const WORKSPACE_ENTRIES = {
   '@mrcnn/model': 'packages/model/src/index.ts',
   '@mrcnn/model/internal': 'packages/model/src/internal.ts',
   '@mrcnn/queue': 'packages/queue/src/index.ts',
+  '@mrcnn/worker-pool': 'packages/worker-pool/src/index.ts',
+  '@mrcnn/server': 'packages/server/src/index.ts',
+  '@mrcnn/server/client': 'packages/server/src/client.ts',
   '@mrcnn/cli': 'packages/cli/src/index.ts',
   '@mrcnn/benchmarks': 'benchmarks/src/index.ts',
 };

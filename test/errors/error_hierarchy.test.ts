@@ -1,6 +1,7 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue, @mrcnn/worker-pool, @mrcnn/server and @mrcnn/cli export extends
+ * @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
@@ -8,7 +9,9 @@ import * as engine from '@mrcnn/engine';
 import * as model from '@mrcnn/model';
 import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
+import * as server from '@mrcnn/server';
 import * as converter from '@mrcnn/weights-converter';
+import * as workerPool from '@mrcnn/worker-pool';
 
 type Constructor = abstract new (...args: never[]) => unknown;
 
@@ -39,6 +42,8 @@ const PACKAGES: Array<[string, object, string[]]> = [
     'MrcnnError', 'ArgumentError', 'ImageDecodeError', 'ModelLoadError', 'ShapeMismatchError', 'DisposedError', 'BackendError',
     'ConfigError', 'CocoFormatError']],
   ['@mrcnn/queue', queue, ['QueueError']],
+  ['@mrcnn/worker-pool', workerPool, ['FatalWorkerError', 'WorkerCrashError', 'TaskFailedError', 'TaskAbortedError', 'PoolClosedError']],
+  ['@mrcnn/server', server, ['ProtocolError', 'InferenceServerError', 'ServerOptionError']],
   ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError', 'FatalWorkerError']],
 ];
 

@@ -5,18 +5,20 @@
  * without the repository's private harness), the embedded default model and the wasm files (a
  * detect on default-model/demo.png finds the instances the repository's own build finds), the
  * types (a consumer compiled by the installed typescript under node16 and node10 module
- * resolution, and a wrong use reported), and the CommonJS / ES module entry points.
+ * resolution, and a wrong use reported), `mrcnn serve` ready on the embedded model, and the
+ * CommonJS / ES module entry points.
  * Slow (npm, a detect): `npm run test:packaging` (jest.packaging.config.js), after `npm run build`.
  * The temporary directories are removed in teardown.
  */
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** The publishable packages, dependencies first (benchmarks and test are private workspaces). */
-const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/queue', 'packages/cli'];
+const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/queue',
+  'packages/worker-pool', 'packages/server', 'packages/cli'];
 const STEP_TIMEOUT_MS = 8 * 60 * 1000;
 
 interface PackedFile { path: string }
@@ -68,8 +70,9 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('packs the six packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
-    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/queue', '@mrcnn/cli']);
+  it('packs the eight packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
+    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/queue',
+      '@mrcnn/worker-pool', '@mrcnn/server', '@mrcnn/cli']);
     const files = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
     expect(files.get('@mrcnn/schema')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'README.md']));
     expect(files.get('@mrcnn/engine')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/internal.d.ts', 'dist/esm/index.mjs', 'wasm/kernels.wasm']));
@@ -77,6 +80,8 @@ describe('npm pack', () => {
       'dist/index.js', 'dist/index.d.ts', 'dist/internal.js', 'dist/esm/index.mjs', 'dist/browser/mrcnn.mjs',
       'dist/browser/tfjs-backend-wasm-simd.wasm', 'default-model/model.json', 'default-model/demo.png']));
     expect(files.get('@mrcnn/queue')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
+    expect(files.get('@mrcnn/worker-pool')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
+    expect(files.get('@mrcnn/server')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/worker.js', 'dist/client.js', 'dist/client.d.ts', 'README.md']));
     expect(files.get('@mrcnn/cli')).toEqual(expect.arrayContaining(['dist/main.js', 'dist/worker.js', 'dist/index.d.ts', 'README.md']));
     for (const [name, list] of files) {
       expect({ name, stray: list.filter((f) => /^src\/|\.test\.|__tests__|^dist\/cli\//.test(f)) }).toEqual({ name, stray: [] });
@@ -85,9 +90,9 @@ describe('npm pack', () => {
 });
 
 describe('npm install of the tarballs in a project outside the repository', () => {
-  it('installs the six packages and none of the benchmark peers (no onnxruntime-node download)', () => {
+  it('installs the eight packages and none of the benchmark peers (no onnxruntime-node download)', () => {
     const nm = path.join(consumer, 'node_modules');
-    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'queue', 'schema', 'weights-converter']);
+    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'queue', 'schema', 'server', 'weights-converter', 'worker-pool']);
     expect(['bullmq', 'ioredis'].filter((p) => !fs.existsSync(path.join(nm, p)))).toEqual([]);
     expect(['onnxruntime-node', 'onnxruntime-web', 'playwright-core'].filter((p) => fs.existsSync(path.join(nm, p)))).toEqual([]);
     const wasm = path.join(nm, '@tensorflow', 'tfjs-backend-wasm', 'dist');
@@ -99,7 +104,7 @@ describe('npm install of the tarballs in a project outside the repository', () =
     const help = mrcnn(['--help']);
     expect([help.status, help.stderr]).toEqual([0, '']);
     const listed = help.stdout.split('\n').filter((l) => /^ {2}\w/.test(l)).map((l) => l.trim().split(' ')[0]);
-    expect(listed).toEqual(['detect', 'info', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect']);
+    expect(listed).toEqual(['detect', 'info', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'serve']);
     const bench = mrcnn(['bench', '--quick']);
     expect(bench.status).toBe(1);
     expect(bench.stderr).toMatch(/^mrcnn bench: CommandUnavailableError: 'bench' is not available: @mrcnn\/benchmarks is not installed/);
@@ -126,6 +131,30 @@ describe('npm install of the tarballs in a project outside the repository', () =
     expect(fs.statSync(path.join(consumer, 'out', 'demo.png')).size).toBeGreaterThan(1000);
   });
 
+  it('mrcnn serve from the installed packages: its worker script and the embedded model are found; SIGTERM exits 0', async () => {
+    const child = spawn(path.join(consumer, 'node_modules', '.bin', 'mrcnn'), ['serve', '--port', '0', '--name', 'demo'],
+      { cwd: consumer, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const end = Date.now() + 120_000;
+      let status = 0;
+      while (status !== 200 && Date.now() < end) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(out)?.[1];
+        if (url !== undefined) status = await fetch(`${url}/v2/models/demo/ready`).then((r) => r.status, () => 0);
+      }
+      expect({ status, out }).toEqual({ status: 200, out: expect.stringMatching(/model demo ready: 7 classes, wasm backend/) });
+    } finally {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      expect(await exited).toBe(0);
+      clearTimeout(timer);
+    }
+  });
+
   it('the types typecheck with the installed typescript (node16 and node10 resolution); a wrong use is reported', () => {
     fs.writeFileSync(path.join(consumer, 'consumer.ts'), `
 import * as tf from '@tensorflow/tfjs-core';
@@ -137,6 +166,8 @@ import { MrcnnError, resolveConfig, type ModelConfig } from '@mrcnn/schema';
 import { toXywh } from '@mrcnn/model/internal';
 import { main, UsageError, type CommandIO } from '@mrcnn/cli';
 import { jobIdOf, QueueError, type RunStatus } from '@mrcnn/queue';
+import { InferenceClient, type ModelMetadata } from '@mrcnn/server';
+import { InferenceClient as BrowserClient } from '@mrcnn/server/client';
 
 export async function run(image: Uint8Array, io: CommandIO): Promise<number> {
   const enabled: EnabledBackend = await initBackend('cpu');
@@ -149,7 +180,8 @@ export async function run(image: Uint8Array, io: CommandIO): Promise<number> {
   const config: ModelConfig = resolveConfig({ numClasses: 3 });
   const q: MrcnnError = new QueueError(jobIdOf('a:b.png'));
   const st: RunStatus | undefined = undefined;
-  void [pending, e, config, wasmBackendMemory, tf.memory().numTensors, q, st];
+  const meta: Promise<ModelMetadata> = new InferenceClient('http://127.0.0.1:8000').modelMetadata('m');
+  void [pending, e, config, wasmBackendMemory, tf.memory().numTensors, q, st, meta, BrowserClient];
   return main(['--help'], io);
 }
 `);

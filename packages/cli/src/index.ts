@@ -14,6 +14,7 @@ export { infoCommand } from './info_command';
 export { convertCommand, readLabels, formatSummary } from './convert_command';
 export { evalCommand, runEvaluation } from './eval_command';
 export type { EvalArgs, EvalRun } from './eval_command';
+export { serveCommand } from './serve_command';
 export { benchCommand } from './bench_command';
 export { BENCH_PACKAGE, benchHarnessAvailable, loadBenchHarness, CommandUnavailableError } from './bench_harness';
 export type { BenchHarness, BenchReport, BenchRunOptions } from './bench_harness';

@@ -22,7 +22,7 @@ describe('mrcnn', () => {
     expect(await main(['--help'], c.io)).toBe(0);
     expect(c.out()).toBe(mainUsage());
     const listed = c.out().split('\n').filter((l) => /^ {2}\w/.test(l)).map((l) => l.trim().split(' ')[0]);
-    expect(listed).toEqual(['detect', 'info', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'bench']);
+    expect(listed).toEqual(['detect', 'info', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'serve', 'bench']);
     const none = capture();
     expect(await main([], none.io)).toBe(2);
     expect(none.err()).toBe(mainUsage());
@@ -48,6 +48,24 @@ describe('mrcnn', () => {
     const missing = path.join(os.tmpdir(), 'mrcnn-no-such-model');
     expect(await main(['info', missing], c.io)).toBe(1);
     expect(c.err()).toBe(`mrcnn info: ModelLoadError: ${missing}: no such file or directory\n`);
+    const serve = capture();
+    expect(await main(['serve', '--model', missing], serve.io)).toBe(1);
+    expect(serve.err()).toBe(`mrcnn serve: ModelLoadError: ${missing}: no such file or directory\n`);
+  });
+
+  it('serve: bad option values are usage errors', async () => {
+    for (const [args, message] of [
+      [['--port', '70000'], '--port must be an integer in [0, 65535], got "70000"'],
+      [['--workers', '0'], '--workers must be an integer in [1, 256], got "0"'],
+      [['--queue', '-1'], '--queue must be an integer in [0, 100000], got "-1"'],
+      [['--backend', 'webgl'], '--backend must be one of cpu, wasm, got "webgl"'],
+      [['--name', 'a/b'], '--name must be letters, digits, \'_\', \'-\' or \'.\', got "a/b"'],
+      [['model-dir'], 'serve takes no arguments, got "model-dir" (use --model)'],
+    ] as const) {
+      const c = capture();
+      expect(await main(['serve', ...args], c.io)).toBe(2);
+      expect(c.err().split('\n')[0]).toBe(`mrcnn serve: ${message}`);
+    }
   });
 
   it('info reads model.json as load() does: a newer schema version is refused', async () => {

@@ -16,6 +16,7 @@ import { detectCommand } from './detect_command';
 import { enqueueCommand } from './enqueue_command';
 import { evalCommand } from './eval_command';
 import { infoCommand } from './info_command';
+import { serveCommand } from './serve_command';
 import { statusCommand } from './status_command';
 import { workerCommand } from './worker_command';
 
@@ -23,6 +24,7 @@ import { workerCommand } from './worker_command';
 export const COMMANDS: readonly Command[] = [
   detectCommand, infoCommand, convertCommand, evalCommand,
   enqueueCommand, workerCommand, statusCommand, collectCommand,
+  serveCommand,
   benchCommand,
 ];
 
