@@ -6,6 +6,7 @@
  * no native dependency. The part's sidecar `<part>.json` records the URL and the validator, so a
  * part of another URL is never resumed.
  *
+ * A connection reset before the answer (a kept-alive socket the server had closed) is retried too.
  * Server answers: 200 → the whole file (the part restarts from 0); 206 → the rest, appended when its
  * Content-Range starts at the part's size; 416 → the part is already the whole file when Content-Range
  * says `*\/<part size>` (otherwise it restarts); any other status → HttpStatusError. Errors before a
@@ -33,6 +34,8 @@ interface PartMeta {
 }
 
 const USER_AGENT = 'mrcnn-hub';
+/** Failures of an established connection (retried); refused, unknown host and timeouts are not. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 function partSize(file: string): number {
   try {
@@ -70,10 +73,12 @@ function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/** The messages of the cause chain ('fetch failed: connect ECONNREFUSED 127.0.0.1:8000'); errors may come from another realm. */
 function describe(e: unknown): string {
   const parts: string[] = [];
   for (let c: unknown = e, i = 0; c !== undefined && c !== null && i < 5; c = (c as { cause?: unknown }).cause, i++) {
-    if (c instanceof Error && c.message && !parts.includes(c.message)) parts.push(c.message);
+    const m = (c as { message?: unknown }).message;
+    if (typeof m === 'string' && m !== '' && !parts.includes(m)) parts.push(m);
   }
   return parts.join(': ') || String(e);
 }
@@ -152,8 +157,10 @@ async function attempt(url: string, file: string, opts: DownloadOptions, timeout
     res = await fetch(url, { headers, signal: abort.signal, redirect: 'follow' });
   } catch (e) {
     const timedOut = abort.signal.aborted;
-    throw new NetworkError(url, timedOut ? `no response within ${timeoutMs / 1000} s` : describe(e),
-      timedOut ? 'ETIMEDOUT' : errorCode(e), { cause: e });
+    const code = timedOut ? 'ETIMEDOUT' : errorCode(e);
+    // A kept-alive connection the server closed while this process was busy: try again on a new one.
+    if (code !== undefined && RESET_CODES.has(code)) throw new Dropped(`the connection was reset (${describe(e)})`, code, e);
+    throw new NetworkError(url, timedOut ? `no response within ${timeoutMs / 1000} s` : describe(e), code, { cause: e });
   } finally {
     clearTimeout(headerTimer);
   }
