@@ -87,6 +87,14 @@ function clearStaleStaging(staging: string, name: string): void {
   }
 }
 
+function removeIfEmpty(dir: string): void {
+  try {
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  } catch {
+    // absent, or not empty
+  }
+}
+
 /** Downloads (or finds) the checkpoint and verifies it; returns its path and digest. */
 async function verifiedCheckpoint(entry: ModelEntry, downloads: string, opts: EnsureOptions): Promise<{ file: string; sha256: string }> {
   fs.mkdirSync(downloads, { recursive: true });
@@ -144,7 +152,14 @@ export async function ensureModel(model: string | ModelEntry, opts: EnsureOption
     const done = cachedModelAt(entry.name, paths.model); // another process may have made it meanwhile
     if (done !== undefined) return done;
     clearStaleStaging(paths.staging, entry.name);
-    const { file, sha256 } = await verifiedCheckpoint(entry, paths.downloads, opts);
+    let checkpoint: { file: string; sha256: string };
+    try {
+      checkpoint = await verifiedCheckpoint(entry, paths.downloads, opts);
+    } catch (e) {
+      removeIfEmpty(paths.downloads); // a failure that kept no part leaves no trace
+      throw e;
+    }
+    const { file, sha256 } = checkpoint;
     fs.mkdirSync(paths.staging, { recursive: true });
     const staging = fs.mkdtempSync(path.join(paths.staging, `${entry.name}-`));
     try {
