@@ -4,6 +4,8 @@
  * K = 8 widths) under a file name carrying its SHA-256 prefix, as torchvision's URLs do:
  * - good: the cache entry equals converting the file by hand (every file byte-identical), runs like
  *   the oracle (torchvision's own MaskRCNN on the same weights), and a second call makes no request;
+ *   the same checkpoint in torch's legacy serialization (the format of torchvision's 2019 COCO
+ *   checkpoint) gives the same weights;
  *   `load('<name>')` of @mrcnn/model fetches through the hub and detects as the by-hand model does;
  * - corrupt (hash mismatch), truncated then resumed (HTTP Range), 404, refused, unsupported
  *   architecture: typed errors naming the URL, and nothing in the cache;
@@ -34,6 +36,9 @@ import { compareWithGolden, runConverted } from '../converter/convert_run';
 const CHECKPOINT = zlib.gunzipSync(fs.readFileSync(path.join(ORACLE_TV_K8, 'model_torchvision.pth.gz')));
 const DIGEST = sha256Hex(CHECKPOINT);
 const FILE = `maskrcnn_tv_k8-${DIGEST.slice(0, 8)}.pth`;
+/** The same weights as torch.save wrote them before torch 1.6 (tools/oracle/legacy_checkpoint.py). */
+const LEGACY = zlib.gunzipSync(fs.readFileSync(path.join(ORACLE_TV_K8, 'model_torchvision_legacy.pth.gz')));
+const LEGACY_FILE = `maskrcnn_tv_k8_legacy-${sha256Hex(LEGACY).slice(0, 8)}.pth`;
 const HALF = 1 << 20;
 
 let server: CheckpointServer;
@@ -75,6 +80,7 @@ beforeAll(async () => {
     [`/twice/${FILE}`]: { body: CHECKPOINT },
     [`/corrupt/${FILE}`]: { body: corrupt },
     [`/drop/${FILE}`]: { body: CHECKPOINT, dropAfter: HALF },
+    [`/legacy/${LEGACY_FILE}`]: { body: LEGACY },
   });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-hub-e2e-'));
   cache = path.join(tmp, 'cache');
@@ -85,6 +91,7 @@ beforeAll(async () => {
     ['tv-k8-drop', 'drop'], ['tv-k8-404', 'absent']]) {
     registerModel({ ...base, name, url: `${server.origin}/${dir}/${FILE}`, sha256Prefix: DIGEST.slice(0, 8), description: name });
   }
+  registerModel({ ...base, name: 'tv-k8-legacy', url: `${server.origin}/legacy/${LEGACY_FILE}`, description: 'legacy serialization' });
   registerModel({ ...base, name: 'tv-k8-refused', url: `http://127.0.0.1:${await refusedPort()}/${FILE}`, sha256Prefix: DIGEST.slice(0, 8), description: 'refused' });
   registerModel({ ...base, name: 'tv-k8-future', url: `${server.origin}/models/${FILE}`, sha256Prefix: DIGEST.slice(0, 8), variant: 'torchvision-v9', description: 'future' });
   // The by-hand route: the same file, converted with the converter's API (as `mrcnn convert` does).
@@ -152,6 +159,19 @@ describe('ensureModel', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
   }, 180000);
+
+  it("a checkpoint in torch's legacy serialization (torchvision's 2019 COCO files) gives the same weights", async () => {
+    const m = await ensureModel('tv-k8-legacy');
+    expect(m.record?.sha256).toBe(sha256Hex(LEGACY));
+    const shards = (dir: string): Buffer[] => [...files(dir).entries()].filter(([f]) => f.endsWith('.bin')).map(([, b]) => b);
+    const [a, b] = [shards(m.dir), shards(byHand)];
+    expect(a.length).toBe(b.length);
+    a.forEach((bytes, i) => expect(bytes.equals(b[i])).toBe(true));
+    const json = (dir: string): { weightsManifest: unknown; userDefinedMetadata: { mrcnn: unknown; labels: unknown } } =>
+      JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    expect(json(m.dir).weightsManifest).toEqual(json(byHand).weightsManifest);
+    expect(json(m.dir).userDefinedMetadata.mrcnn).toEqual(json(byHand).userDefinedMetadata.mrcnn);
+  }, 120000);
 
   it('deletes a download whose SHA-256 does not match and caches nothing (HashMismatchError)', async () => {
     const url = `${server.origin}/corrupt/${FILE}`;
