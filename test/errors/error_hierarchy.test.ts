@@ -1,10 +1,15 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
+<<<<<<< HEAD
  * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
+=======
+ * @mrcnn/weights-converter, @mrcnn/hub, @mrcnn/model and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
+>>>>>>> 98e7c4b (docs: the first example detects real COCO objects with one command (--model torchvision-maskrcnn-coco), AP per model as its publisher reports it and what this project verified; @mrcnn/hub in the package graph and why (ARCHITECTURE), a named model is one catalogue entry; model/cli/schema READMEs; hub errors in RELIABILITY and the one-error-base test; the legacy .pth claim worded as inferred from the checkpoint's date)
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
 import * as engine from '@mrcnn/engine';
+import * as hub from '@mrcnn/hub';
 import * as model from '@mrcnn/model';
 import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
@@ -35,6 +40,9 @@ const PACKAGES: Array<[string, object, string[]]> = [
   ['@mrcnn/engine', engine, ['EngineArgumentError', 'EngineBackendError', 'ThreadedWasmSetupError']],
   ['@mrcnn/weights-converter', converter, [
     'ConverterError', 'WeightsFormatError', 'ShapeMismatchError', 'MissingTensorError', 'UnsafePickleError', 'OutputExistsError']],
+  ['@mrcnn/hub', hub, [
+    'ModelFetchError', 'HashMismatchError', 'HttpStatusError', 'NetworkError', 'UnknownModelError', 'UnsupportedModelError',
+    'CatalogueError', 'CacheBusyError', 'ExportExistsError']],
   ['@mrcnn/model', model, [
     'MrcnnError', 'ArgumentError', 'ImageDecodeError', 'ModelLoadError', 'ShapeMismatchError', 'DisposedError', 'BackendError',
     'ConfigError', 'CocoFormatError']],
@@ -65,7 +73,11 @@ describe('one error base class', () => {
       [thrown(() => engine.validateRoIAlignAttrs({ ...engine.DEFAULT_ROI_ALIGN_0049, outputSize: 0 }, 4)), 'EngineArgumentError', /outputSize/],
       [thrown(() => converter.readPth(new Uint8Array([1, 2, 3]), 'bad.pth')), 'WeightsFormatError', /bad\.pth/],
       [imageError, 'ImageDecodeError', /bad\.png/],
+<<<<<<< HEAD
       [thrown(() => queue.checkRedisUrl('http://h:1')), 'QueueError', /http:\/\/h:1/],
+=======
+      [thrown(() => hub.modelEntry('no-such-model', {})), 'UnknownModelError', /no-such-model/],
+>>>>>>> 98e7c4b (docs: the first example detects real COCO objects with one command (--model torchvision-maskrcnn-coco), AP per model as its publisher reports it and what this project verified; @mrcnn/hub in the package graph and why (ARCHITECTURE), a named model is one catalogue entry; model/cli/schema READMEs; hub errors in RELIABILITY and the one-error-base test; the legacy .pth claim worded as inferred from the checkpoint's date)
     ];
     for (const [err, name, message] of cases) {
       expect(err).toBeInstanceOf(schema.MrcnnError);

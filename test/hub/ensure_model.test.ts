@@ -160,7 +160,7 @@ describe('ensureModel', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 180000);
 
-  it("a checkpoint in torch's legacy serialization (torchvision's 2019 COCO files) gives the same weights", async () => {
+  it("a checkpoint in torch's legacy serialization (torch.save before 1.6, as torchvision's 2019 COCO file) gives the same weights", async () => {
     const m = await ensureModel('tv-k8-legacy');
     expect(m.record?.sha256).toBe(sha256Hex(LEGACY));
     const shards = (dir: string): Buffer[] => [...files(dir).entries()].filter(([f]) => f.endsWith('.bin')).map(([, b]) => b);

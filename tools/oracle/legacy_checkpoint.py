@@ -1,6 +1,7 @@
 """The seeded torchvision-layout checkpoint (test/fixtures/oracle-tv-k8/model_torchvision.pth.gz) as
-the checkpoints torchvision published before torch 1.6 are stored, e.g. the COCO Mask R-CNN
-`maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth` (2019): torch's legacy serialization (five pickles, then
+the checkpoints torchvision published before torch 1.6 are stored — the COCO Mask R-CNN
+`maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth` dates from 2019 (torchvision 0.3), so it should be one; it
+could not be downloaded here to check: torch's legacy serialization (five pickles, then
 the raw storages; `torch.save(..., _use_new_zipfile_serialization=False)`) of an OrderedDict with
 the pre-0.13 module names (`rpn.head.conv.weight`, `backbone.fpn.inner_blocks.0.weight`,
 `roi_heads.mask_head.mask_fcn1.weight`). The renamed dict is loaded back into torchvision's own

@@ -1,7 +1,7 @@
 /**
  * PyTorch `.pth` reader. Zip serialization (torch >= 1.6): `<archive>/data.pkl` unpickled by the
  * safe unpickler, tensors materialized from `<archive>/data/<key>` storages with their offsets and
- * strides. Legacy serialization (earlier torch.save, e.g. torchvision's 2019 COCO checkpoints):
+ * strides. Legacy serialization (torch.save before torch 1.6, so presumably torchvision's 2019 COCO checkpoints):
  * ./pth_legacy. Returns one WeightMap in the checkpoint's own names.
  */
 import { UnzipFileInfo, unzipSync } from 'fflate';

@@ -1,7 +1,7 @@
 /**
  * torch's legacy serialization, on a file written by torch itself (tools/oracle/legacy_checkpoint.py:
  * the seeded torchvision-layout checkpoint saved with `_use_new_zipfile_serialization=False` under the
- * pre-0.13 names, as torchvision's 2019 COCO checkpoints are stored).
+ * pre-0.13 names: the format torchvision's COCO checkpoint of 2019 should be in — not checked here, no network).
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,7 +1,7 @@
 /**
  * torch's legacy serialization: what `torch.save` wrote before torch 1.6 (and still writes with
- * `_use_new_zipfile_serialization=False`), the format of the checkpoints torchvision published
- * before 2020, e.g. the COCO Mask R-CNN `maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth`. Layout
+ * `_use_new_zipfile_serialization=False`), the format of checkpoints published before mid-2020 —
+ * torchvision's COCO Mask R-CNN `maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth` dates from 2019. Layout
  * (torch/serialization.py `_legacy_save`): five pickles (protocol 2) — the magic number, the protocol
  * version 1001, sys info (byte order, type sizes), the object (its tensors reference storages by
  * persistent id), the storage keys in write order — then each storage as its element count
