@@ -17,9 +17,12 @@ export interface FetchProgress {
   phase: FetchPhase;
   /** The URL (download, cache) or file (verify, convert) being processed. */
   source: string;
-  /** Bytes done in this phase (for download: including bytes resumed from an earlier attempt). */
+  /**
+   * Bytes done in this phase: a checkpoint download counts the bytes resumed from an earlier attempt
+   * too; a URL model load counts its weight bytes so far, from the network and the cache together.
+   */
   bytes: number;
-  /** Bytes the phase will process, when known. */
+  /** Bytes the phase will process, when known (a URL model load: its manifest's total). */
   total?: number;
   /** Bytes already present when the phase started (a resumed download), part of `bytes`. */
   resumedFrom: number;
