@@ -15,6 +15,7 @@ const WORKSPACE_ENTRIES = {
   '@mrcnn/engine/internal': 'packages/engine/src/internal.ts',
   '@mrcnn/weights-converter': 'packages/weights-converter/src/index.ts',
   '@mrcnn/weights-converter/internal': 'packages/weights-converter/src/internal.ts',
+  '@mrcnn/hub': 'packages/hub/src/index.ts',
   '@mrcnn/model': 'packages/model/src/index.ts',
   '@mrcnn/model/internal': 'packages/model/src/internal.ts',
   '@mrcnn/queue': 'packages/queue/src/index.ts',

@@ -10,6 +10,8 @@
  * - webgpu (SwiftShader's adapter here), the K=8 model from a URL, chelsea from a sample button: the same;
  * - webgpu asked for in a page without WebGPU (navigator.gpu hidden before the page runs): the page
  *   falls back to webgl, says so, and marks webgpu unavailable.
+ * - a model from a URL shows its download on the status line and stays in the browser's Cache API:
+ *   the next visit reads it from there with no request for model.json or its weights.
  * No request may leave the page's origin. Screenshots go to test-output/demo_page/.
  * Needs `npm run build` (the ES module builds) and /usr/bin/chromium; fails, never skips, without them.
  */
@@ -90,6 +92,15 @@ describe('demo page (examples/web) in headless Chromium', () => {
     server = await serveIsolated(staticFolder(dist), k8Files());
     chrome = await launchChromium();
     chrome.page.on('request', (r) => requests.push(r.url()));
+    // Every text the status line shows, from the first script on (progress lines come and go).
+    await chrome.page.addInitScript(() => {
+      const log: string[] = [];
+      (self as unknown as { statusLog: string[] }).statusLog = log;
+      new MutationObserver(() => {
+        const text = document.getElementById('status')?.textContent ?? '';
+        if (text !== '' && log[log.length - 1] !== text) log.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
   }, 180000);
 
   afterAll(async () => {
@@ -159,6 +170,29 @@ describe('demo page (examples/web) in headless Chromium', () => {
     expect(await page.$$eval('#instances li', (lis) => lis.length)).toBe(expected.length);
     expect(Math.min(...m.coverage)).toBeGreaterThanOrEqual(SAME_MODEL.coverage);
     expect(m.unionIoU).toBeGreaterThanOrEqual(SAME_MODEL.unionIoU);
+  }, 300000);
+
+  it('the URL model showed its download and stays in the browser cache: the next visit makes no request for it', async () => {
+    const { page, origin } = session();
+    const statusLog = (): Promise<string[]> => page.evaluate(() => (self as unknown as { statusLog: string[] }).statusLog);
+    const weightBytes = k8ModelFiles().weightsBin.length;
+    // The visit of the previous test: the download on the status line, up to the whole weights.
+    const mib = (weightBytes / 1048576).toFixed(1);
+    expect((await statusLog()).filter((t) => t.startsWith('Downloading k8/model.json: ')).pop())
+      .toMatch(new RegExp(`^Downloading k8/model\\.json: ${mib} MiB of ${mib} MiB \\(100%\\)`));
+    const before = requests.filter((u) => new URL(u).pathname.startsWith('/k8/')).length;
+    await page.goto(`${origin}/index.html?backend=wasm&model=k8/model.json&score=${K8_SCORE}`);
+    await settle(page, 'ready', 'cached model load', 'k8/model.json on wasm (from the browser cache)');
+    expect(requests.filter((u) => new URL(u).pathname.startsWith('/k8/')).length).toBe(before);
+    expect((await statusLog()).some((t) => t.startsWith(`Reading from the browser cache k8/model.json: ${mib} MiB of ${mib} MiB (100%)`))).toBe(true);
+    expect(await page.$eval('#model-progress', (e) => (e as HTMLProgressElement).hidden)).toBe(true);
+    const t0 = Date.now();
+    await page.setInputFiles('#image-input', path.join(IMAGES, 'chelsea.png'));
+    await settle(page, 'done', 'detect with the cached model');
+    const expected = oracleMasks(golden, K8_SCORE);
+    const m = await checkPage(page, 'wasm K8 model URL from the browser cache', expected, t0);
+    expect(await page.$$eval('#instances li', (lis) => lis.length)).toBe(expected.length);
+    expect(Math.min(...m.coverage)).toBeGreaterThanOrEqual(SAME_MODEL.coverage);
   }, 300000);
 
   it('wasm, K=8 model.json + shard picked from disk, chelsea dropped on the page: the same masks', async () => {

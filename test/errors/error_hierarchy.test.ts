@@ -1,11 +1,12 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue, @mrcnn/worker-pool, @mrcnn/server and @mrcnn/cli export extends
- * @mrcnn/schema's `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/hub, @mrcnn/model, @mrcnn/queue, @mrcnn/worker-pool, @mrcnn/server and
+ * @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
 import * as engine from '@mrcnn/engine';
+import * as hub from '@mrcnn/hub';
 import * as model from '@mrcnn/model';
 import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
@@ -38,6 +39,9 @@ const PACKAGES: Array<[string, object, string[]]> = [
   ['@mrcnn/engine', engine, ['EngineArgumentError', 'EngineBackendError', 'ThreadedWasmSetupError']],
   ['@mrcnn/weights-converter', converter, [
     'ConverterError', 'WeightsFormatError', 'ShapeMismatchError', 'MissingTensorError', 'UnsafePickleError', 'OutputExistsError']],
+  ['@mrcnn/hub', hub, [
+    'ModelFetchError', 'HashMismatchError', 'HttpStatusError', 'NetworkError', 'UnknownModelError', 'UnsupportedModelError',
+    'CatalogueError', 'CacheBusyError', 'ExportExistsError']],
   ['@mrcnn/model', model, [
     'MrcnnError', 'ArgumentError', 'ImageDecodeError', 'ModelLoadError', 'ShapeMismatchError', 'DisposedError', 'BackendError',
     'ConfigError', 'CocoFormatError']],
@@ -71,6 +75,7 @@ describe('one error base class', () => {
       [thrown(() => converter.readPth(new Uint8Array([1, 2, 3]), 'bad.pth')), 'WeightsFormatError', /bad\.pth/],
       [imageError, 'ImageDecodeError', /bad\.png/],
       [thrown(() => queue.checkRedisUrl('http://h:1')), 'QueueError', /http:\/\/h:1/],
+      [thrown(() => hub.modelEntry('no-such-model', {})), 'UnknownModelError', /no-such-model/],
     ];
     for (const [err, name, message] of cases) {
       expect(err).toBeInstanceOf(schema.MrcnnError);

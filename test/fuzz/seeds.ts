@@ -16,9 +16,13 @@ export function fixture(dir: string, name: string): Uint8Array {
 
 export const converterFixture = (name: string): Uint8Array => fixture(CONVERTER, name);
 
-/** Pickles: a plain tensor dict, the two hostile ones (os.system / eval globals), a torchvision-layout model. */
+/**
+ * Pickles: a plain tensor dict, the two hostile ones (os.system / eval globals), a torchvision-layout
+ * model, and torch's legacy serialization (before torch 1.6) of the seeded torchvision checkpoint.
+ */
 export function pthSeeds(): Uint8Array[] {
-  return ['views.pth', 'evil_eval.pth', 'evil_system.pth', 'tiny_k32_tv.pth'].map(converterFixture);
+  return [...['views.pth', 'evil_eval.pth', 'evil_system.pth', 'tiny_k32_tv.pth'].map(converterFixture),
+    fixture(path.join(FIXTURES, 'oracle-tv-k8'), 'model_torchvision_legacy.pth.gz')];
 }
 
 /** The converter's tiny hand-made graph, the learned K=8 0049 export, and real exporters' files (exporter_zoo.py). */

@@ -17,7 +17,7 @@ import * as path from 'path';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** The publishable packages, dependencies first (benchmarks and test are private workspaces). */
-const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/model', 'packages/queue',
+const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/hub', 'packages/model', 'packages/queue',
   'packages/worker-pool', 'packages/server', 'packages/cli'];
 const STEP_TIMEOUT_MS = 8 * 60 * 1000;
 
@@ -70,8 +70,8 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('packs the eight packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
-    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/model', '@mrcnn/queue',
+  it('packs the nine packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
+    expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/hub', '@mrcnn/model', '@mrcnn/queue',
       '@mrcnn/worker-pool', '@mrcnn/server', '@mrcnn/cli']);
     const files = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
     expect(files.get('@mrcnn/schema')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'README.md']));
@@ -80,6 +80,7 @@ describe('npm pack', () => {
       'dist/index.js', 'dist/index.d.ts', 'dist/internal.js', 'dist/esm/index.mjs', 'dist/browser/mrcnn.mjs',
       'dist/browser/tfjs-backend-wasm-simd.wasm', 'default-model/model.json', 'default-model/demo.png']));
     expect(files.get('@mrcnn/queue')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
+    expect(files.get('@mrcnn/hub')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
     expect(files.get('@mrcnn/worker-pool')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
     expect(files.get('@mrcnn/server')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/worker.js', 'dist/client.js', 'dist/client.d.ts', 'README.md']));
     expect(files.get('@mrcnn/cli')).toEqual(expect.arrayContaining(['dist/main.js', 'dist/worker.js', 'dist/index.d.ts', 'README.md']));
@@ -90,9 +91,9 @@ describe('npm pack', () => {
 });
 
 describe('npm install of the tarballs in a project outside the repository', () => {
-  it('installs the eight packages and none of the benchmark peers (no onnxruntime-node download)', () => {
+  it('installs the nine packages and none of the benchmark peers (no onnxruntime-node download)', () => {
     const nm = path.join(consumer, 'node_modules');
-    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'model', 'queue', 'schema', 'server', 'weights-converter', 'worker-pool']);
+    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'hub', 'model', 'queue', 'schema', 'server', 'weights-converter', 'worker-pool']);
     expect(['bullmq', 'ioredis'].filter((p) => !fs.existsSync(path.join(nm, p)))).toEqual([]);
     expect(['onnxruntime-node', 'onnxruntime-web', 'playwright-core'].filter((p) => fs.existsSync(path.join(nm, p)))).toEqual([]);
     const wasm = path.join(nm, '@tensorflow', 'tfjs-backend-wasm', 'dist');
@@ -104,7 +105,7 @@ describe('npm install of the tarballs in a project outside the repository', () =
     const help = mrcnn(['--help']);
     expect([help.status, help.stderr]).toEqual([0, '']);
     const listed = help.stdout.split('\n').filter((l) => /^ {2}\w/.test(l)).map((l) => l.trim().split(' ')[0]);
-    expect(listed).toEqual(['detect', 'info', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'serve']);
+    expect(listed).toEqual(['detect', 'info', 'models', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'serve']);
     const bench = mrcnn(['bench', '--quick']);
     expect(bench.status).toBe(1);
     expect(bench.stderr).toMatch(/^mrcnn bench: CommandUnavailableError: 'bench' is not available: @mrcnn\/benchmarks is not installed/);
@@ -166,6 +167,7 @@ import { MrcnnError, resolveConfig, type ModelConfig } from '@mrcnn/schema';
 import { toXywh } from '@mrcnn/model/internal';
 import { main, UsageError, type CommandIO } from '@mrcnn/cli';
 import { jobIdOf, QueueError, type RunStatus } from '@mrcnn/queue';
+import { cachedModels, knownModels, type FetchProgress } from '@mrcnn/hub';
 import { InferenceClient, type ModelMetadata } from '@mrcnn/server';
 import { InferenceClient as BrowserClient } from '@mrcnn/server/client';
 
@@ -181,7 +183,8 @@ export async function run(image: Uint8Array, io: CommandIO): Promise<number> {
   const q: MrcnnError = new QueueError(jobIdOf('a:b.png'));
   const st: RunStatus | undefined = undefined;
   const meta: Promise<ModelMetadata> = new InferenceClient('http://127.0.0.1:8000').modelMetadata('m');
-  void [pending, e, config, wasmBackendMemory, tf.memory().numTensors, q, st, meta, BrowserClient];
+  const progress: FetchProgress | undefined = undefined;
+  void [pending, e, config, wasmBackendMemory, tf.memory().numTensors, q, st, meta, BrowserClient, knownModels().length, cachedModels, progress];
   return main(['--help'], io);
 }
 `);
@@ -205,13 +208,15 @@ export const m: Promise<string> = load();
   it('the CommonJS and ES module entry points (and the internal subpath) load in Node', () => {
     const script = `
 const cjs = require('@mrcnn/model'); const internal = require('@mrcnn/model/internal'); const cli = require('@mrcnn/cli');
+const hub = internal.loadHub();
 import('@mrcnn/model').then((esm) => console.log(JSON.stringify({
   cjs: typeof cjs.load, internal: typeof internal.validateDataset, cli: typeof cli.main, esm: typeof esm.load,
+  hub: hub === undefined ? 'absent' : typeof hub.ensureModel,
   sameClass: esm.ModelLoadError === cjs.ModelLoadError, model: require.resolve('@mrcnn/model/default-model/model.json'),
 })));`;
     const out = JSON.parse(mustRun(process.execPath, ['-e', script], consumer)) as Record<string, unknown>;
     expect(out).toEqual({
-      cjs: 'function', internal: 'function', cli: 'function', esm: 'function', sameClass: true,
+      cjs: 'function', internal: 'function', cli: 'function', esm: 'function', sameClass: true, hub: 'function',
       model: path.join(fs.realpathSync(consumer), 'node_modules', '@mrcnn', 'model', 'default-model', 'model.json'),
     });
   });

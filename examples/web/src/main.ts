@@ -4,11 +4,13 @@
  * `?backend=<a registered browser backend: webgl (default), webgpu, wasm, cpu>&model=<model.json URL>&score=<threshold>`.
  * A backend that cannot start here (e.g. webgpu in a browser without WebGPU) falls back, as
  * onnxruntime-web's execution-provider list does, to the next of FALLBACK_BACKENDS, with a notice.
+ * A model from a URL loads with a progress bar and stays in the browser's Cache API: the next
+ * visit reads it from there with no download.
  */
 import { initBackend, registeredBackends, runsIn } from '@mrcnn/engine';
-import { DetectStage, Instance, load, Model } from '@mrcnn/model';
+import { DetectStage, FetchProgress, Instance, load, Model } from '@mrcnn/model';
 import { colourOf, drawBoxes, drawMasks, resizeLayers } from './overlay';
-import { DEFAULT_MODEL_URL, filesSource, ModelSource, urlSource } from './model_source';
+import { defaultSource as embeddedSource, filesSource, ModelSource, urlSource } from './model_source';
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -22,6 +24,8 @@ const ui = {
   backend: el<HTMLSelectElement>('backend'),
   modelChoice: el<HTMLSelectElement>('model-choice'),
   modelFiles: el<HTMLInputElement>('model-files'),
+  modelUrl: el<HTMLInputElement>('model-url'),
+  progress: el<HTMLProgressElement>('model-progress'),
   score: el<HTMLInputElement>('score'),
   imageInput: el<HTMLInputElement>('image-input'),
   drop: el<HTMLDivElement>('drop-zone'),
@@ -45,13 +49,14 @@ for (const entry of registeredBackends().filter((e) => runsIn(e, 'browser'))) ui
 const FALLBACK_BACKENDS = ['webgl', 'wasm'];
 
 const params = new URLSearchParams(location.search);
-const defaultSource = urlSource(params.get('model') ?? DEFAULT_MODEL_URL);
+const modelParam = params.get('model');
+const defaultSource = modelParam === null ? embeddedSource() : urlSource(modelParam);
 ui.backend.value = params.get('backend') ?? 'webgl';
 ui.score.value = params.get('score') ?? ui.score.value;
 if (params.has('model')) ui.modelChoice.options[0].textContent = defaultSource.name;
 
 let source: ModelSource = defaultSource;
-let current: { model: Model; backend: string; source: ModelSource } | undefined;
+let current: { model: Model; backend: string; source: ModelSource; fromCache: boolean } | undefined;
 let image: ImageData | undefined;
 let busy: Promise<void> = Promise.resolve();
 const timings: Array<[string, number]> = [];
@@ -129,14 +134,36 @@ async function ensureModel(): Promise<Model> {
   current = undefined;
   timings.length = 0;
   const backend = await startBackend(chosen);
-  const model = await timed('load model', () => load(source.source)).catch((e: unknown) => {
+  let fromCache = false;
+  const onFetchProgress = (p: FetchProgress): void => {
+    fromCache = p.phase === 'cache';
+    showFetch(p);
+  };
+  const options = typeof source.source === 'string' && source.cache ? { cache: true, onFetchProgress } : {};
+  const model = await timed('load model', () => load(source.source, options)).finally(() => { ui.progress.hidden = true; }).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     if (source !== defaultSource || params.has('model')) throw e;
     throw new Error(`${msg.replace(/\.+$/, '')}. The default model is not in this build (packages/model/default-model): pick a converted model.json and its shards.`);
   });
-  current = { model, backend, source };
+  current = { model, backend, source, fromCache };
   showStages();
   return model;
+}
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+/** The model's download (or cache read) on the progress bar and the status line. */
+function showFetch(p: FetchProgress): void {
+  ui.progress.hidden = false;
+  ui.progress.max = p.total ?? 1;
+  ui.progress.value = p.total === undefined ? 0 : p.bytes;
+  const pct = p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : '';
+  const rate = p.bytesPerSecond > 0 && p.phase === 'download' ? `, ${mib(p.bytesPerSecond)}/s` : '';
+  const eta = p.etaSeconds !== undefined && !p.done && p.phase === 'download' ? `, ETA ${Math.ceil(p.etaSeconds)} s` : '';
+  const verb = p.phase === 'cache' ? 'Reading from the browser cache' : 'Downloading';
+  setStatus('loading', `${verb} ${source.name}: ${mib(p.bytes)}${p.total ? ` of ${mib(p.total)}` : ''}${pct}${rate}${eta}`);
 }
 
 function showInstances(instances: readonly Instance[]): void {
@@ -155,7 +182,8 @@ function showInstances(instances: readonly Instance[]): void {
 async function detect(): Promise<void> {
   const model = await ensureModel();
   if (image === undefined) {
-    setStatus('ready', `${current?.source.name} on ${model.backend}: pick or drop an image`);
+    const cached = current?.fromCache ? ' (from the browser cache)' : '';
+    setStatus('ready', `${current?.source.name} on ${model.backend}${cached}: pick or drop an image`);
     return;
   }
   setStatus('running', `Running on ${model.backend}…`);
@@ -216,8 +244,16 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-sample
 ui.backend.addEventListener('change', () => act(detect));
 ui.score.addEventListener('change', () => act(detect));
 ui.modelChoice.addEventListener('change', () => {
+  ui.modelUrl.hidden = ui.modelChoice.value !== 'url';
   if (ui.modelChoice.value === 'files') ui.modelFiles.click();
-  else act(async () => { source = defaultSource; await detect(); });
+  else if (ui.modelChoice.value === 'url') {
+    ui.modelUrl.focus();
+    if (ui.modelUrl.value !== '') act(async () => { source = urlSource(ui.modelUrl.value); await detect(); });
+  } else act(async () => { source = defaultSource; await detect(); });
+});
+ui.modelUrl.addEventListener('change', () => {
+  const url = ui.modelUrl.value.trim();
+  if (url !== '') act(async () => { source = urlSource(url); await detect(); });
 });
 ui.modelFiles.addEventListener('change', () => {
   const files = Array.from(ui.modelFiles.files ?? []);

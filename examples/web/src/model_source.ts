@@ -1,7 +1,7 @@
 /**
  * Where the demo's model comes from: the embedded default model (served next to the page, no
- * network), a URL given as `?model=…`, or a converted model.json plus its weight shards picked
- * from disk.
+ * network), a URL (`?model=…` or typed in; kept in the browser's Cache API), or a converted
+ * model.json plus its weight shards picked from disk.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -10,12 +10,24 @@ export interface ModelSource {
   source: string | tf.io.IOHandler;
   /** For the status line and for telling sources apart. */
   name: string;
+  /** Keep model.json and shards in the browser's Cache API (URL sources): the next visit loads with no download. */
+  cache: boolean;
 }
 
 export const DEFAULT_MODEL_URL = 'default-model/model.json';
 
+/** The default model served with the page (not cached: it is next to the page already). */
+export function defaultSource(): ModelSource {
+  return { source: DEFAULT_MODEL_URL, name: DEFAULT_MODEL_URL, cache: false };
+}
+
+/**
+ * A converted model at a URL (`?model=…` or typed in): loaded with byte progress and kept in the
+ * Cache API, so the next visit reads it from there. For a large model serve fp16 shards
+ * (`mrcnn models export <name> -o <dir> --quantize fp16`, or `mrcnn convert ... --quantize fp16`).
+ */
 export function urlSource(url: string): ModelSource {
-  return { source: url, name: url };
+  return { source: url, name: url, cache: true };
 }
 
 /**
@@ -56,5 +68,6 @@ export function filesSource(files: readonly File[]): ModelSource {
   return {
     source: pickedFilesHandler(json[0], shards),
     name: `${json[0].name} + ${shards.length} shard${shards.length === 1 ? '' : 's'} from disk`,
+    cache: false,
   };
 }

@@ -125,7 +125,7 @@ function readCheckpoint(file: string, header: string, restart: boolean, log: (m:
 
 async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('detect needs at least one image or directory');
-  const { modelFile, backend, settings, outDir, convention: conv } = readDetectOptions(args);
+  const { modelFile, backend, settings, outDir, convention: conv } = await readDetectOptions(args, io);
   const workersOpt = optionalNumber(args, 'workers', 1, 64, true);
   const shard = args.values.shard === undefined ? undefined : parseShard(args.values.shard);
   const sets = listInputs(args.positionals, shard);

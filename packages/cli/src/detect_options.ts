@@ -4,13 +4,14 @@
  * local one is and its results agree with it.
  */
 import { registeredBackends, runsIn } from '@mrcnn/engine';
-import { defaultModelPath } from '@mrcnn/model';
 import type { BackendName } from '@mrcnn/model';
 import { choiceOption, numberOption, ParsedArgs } from './args';
 import type { OptionSpecs } from './args';
 import type { ResultConvention } from './coco_results';
+import type { CommandIO } from './command';
 import type { DetectSettings } from './job';
 import { ModelFile, readModelFile } from './model_file';
+import { resolveModelOption } from './model_option';
 
 /** The registered backends that run in Node (the worker threads'). */
 export function nodeBackends(): BackendName[] {
@@ -24,7 +25,9 @@ export const DETECT_OPTION_SPECS: OptionSpecs = {
 
 /** `--help` lines of the shared options. */
 export function detectOptionsUsage(): string {
-  return `  --model <dir|model.json>   model to use (default: the embedded default model)
+  return `  --model <dir|name>         a model directory or model.json, or a model name (mrcnn models:
+                             fetched, verified and converted into the cache on first use);
+                             default: the embedded default model
   --backend ${nodeBackends().join('|').padEnd(16)} tfjs backend (default wasm)
   --out <dir>                output directory (default mrcnn-output)
   --score <0..1>             minimum score (default 0.5)
@@ -41,12 +44,13 @@ export interface DetectOptions {
   convention: ResultConvention;
 }
 
-export function readDetectOptions(args: ParsedArgs): DetectOptions {
+/** The options of `args`; a model name is fetched into the cache first (progress on io.stderr unless --quiet). */
+export async function readDetectOptions(args: ParsedArgs, io: CommandIO): Promise<DetectOptions> {
   const backend = choiceOption<BackendName>(args, 'backend', nodeBackends(), 'wasm');
   const score = numberOption(args, 'score', 0.5, 0, 1);
   const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
   const outDir = args.values.out ?? 'mrcnn-output';
-  const modelFile = readModelFile(args.values.model ?? defaultModelPath());
+  const modelFile = readModelFile(await resolveModelOption(args.values.model, io, args.flags.quiet === true));
   const policy = choiceOption(args, 'policy', ['fit', 'window'] as const, modelFile.config.input.resizePolicy);
   return {
     modelFile,

@@ -40,7 +40,7 @@ Exit codes: 0 queued; 1 runtime error (Redis unreachable, another run on the que
 async function runEnqueue(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('enqueue takes one <dir|list|glob>');
   const { redis, queue } = readQueueOptions(args);
-  const opts = readDetectOptions(args);
+  const opts = await readDetectOptions(args, io);
   const attempts = numberOption(args, 'attempts', 3, 1, 100, true);
   const backoffMs = numberOption(args, 'backoff', 1000, 0, 3600000, true);
   const list = listImages(args.positionals[0]);

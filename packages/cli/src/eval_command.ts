@@ -1,5 +1,5 @@
 /**
- * `mrcnn eval --annotations <instances.json> --images <dir> [--model <dir|model.json>] ...`: runs
+ * `mrcnn eval --annotations <instances.json> --images <dir> [--model <dir|model.json|name>] ...`: runs
  * detection on every image of a COCO annotation file and prints box and mask AP/AR as pycocotools'
  * COCOeval does (@mrcnn/model's evaluator). Exit codes: 0 evaluated, 1 failure (typed error
  * message), 2 usage error.
@@ -11,6 +11,7 @@ import type { EngineBackendName } from '@mrcnn/engine';
 import { CocoFormatError, evaluateCoco, load, mapClassesToCategories } from '@mrcnn/model';
 import type { CocoDataset, CocoEvalResult, CocoResult, IouType } from '@mrcnn/model';
 import { toXywh, validateDataset } from '@mrcnn/model/internal';
+import { resolveModelOption } from './model_option';
 import { choiceOption, numberOption, optionalNumber, ParsedArgs, requiredOption } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 
@@ -18,7 +19,8 @@ export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --im
 
   --annotations   COCO instances file (polygon or RLE ground truth, iscrowd honoured)
   --images        directory holding the images named by file_name
-  --model         model.json or its directory (default: the embedded default model)
+  --model         model.json, its directory, or a model name (mrcnn models; fetched into the
+                  cache on first use); default: the embedded default model
   --backend       ${registeredBackendNames().join(' | ')} (default: wasm in Node)
   --iou-type      bbox | segm | both (default both)
   --score         minimum detection score kept for evaluation (default 0.05)
@@ -88,7 +90,7 @@ export async function runEvaluation(a: EvalArgs, io: CommandIO): Promise<EvalRun
   const gt = readDataset(a.annotations);
   const images = [...gt.images].sort((x, y) => x.id - y.id).slice(0, a.limit);
   const imgIds = images.map((im) => im.id);
-  const model = await load(a.model, { backend: a.backend });
+  const model = await load(await resolveModelOption(a.model, io, a.quiet), { backend: a.backend });
   const results: CocoResult[] = [];
   try {
     const mapping = mapClassesToCategories(model.labels, model.config.numClasses, gt.categories);

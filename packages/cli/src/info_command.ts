@@ -3,9 +3,11 @@ import { countParameters } from '@mrcnn/schema';
 import type { ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 import { readModelFile } from './model_file';
+import { resolveModelOption } from './model_option';
 
-export const INFO_USAGE = `Usage: mrcnn info <model dir|model.json> [--json] [--tensors]
+export const INFO_USAGE = `Usage: mrcnn info <model dir|model.json|model name> [--json] [--tensors]
 
+A model name (mrcnn models) is fetched into the cache first when it is not there.
 Prints the architecture config stored in model.json, the parameter count (the model card's
 counting rule: the RPN head once per pyramid level, and unique parameters), shards and bytes,
 and with --tensors every weight (name, shape, dtype). Reads no weight shard.
@@ -19,8 +21,8 @@ Exit codes: 0 ok; 1 the model cannot be read; 2 usage error.
 `;
 
 async function runInfo(args: ParsedArgs, io: CommandIO): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('info needs exactly one model directory or model.json');
-  const m = readModelFile(args.positionals[0]);
+  if (args.positionals.length !== 1) throw new UsageError('info needs exactly one model directory, model.json or model name');
+  const m = readModelFile(await resolveModelOption(args.positionals[0], io));
   const shapes: Record<string, { shape: number[] }> = {};
   for (const s of m.manifest.specs) shapes[s.name] = { shape: s.shape };
   const params = countParameters(shapes, m.config);

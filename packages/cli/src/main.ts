@@ -16,13 +16,14 @@ import { detectCommand } from './detect_command';
 import { enqueueCommand } from './enqueue_command';
 import { evalCommand } from './eval_command';
 import { infoCommand } from './info_command';
+import { modelsCommand } from './models_command';
 import { serveCommand } from './serve_command';
 import { statusCommand } from './status_command';
 import { workerCommand } from './worker_command';
 
 /** Every command, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
-  detectCommand, infoCommand, convertCommand, evalCommand,
+  detectCommand, infoCommand, modelsCommand, convertCommand, evalCommand,
   enqueueCommand, workerCommand, statusCommand, collectCommand,
   serveCommand,
   benchCommand,

@@ -17,6 +17,7 @@ import type { QueueWorkerEvent } from '@mrcnn/queue';
 import { numberOption, optionalNumber, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK } from './command';
 import { readModelFile } from './model_file';
+import { resolveModelOption } from './model_option';
 import { FatalWorkerError, ThreadPool } from './pool';
 import { QUEUE_OPTION_SPECS, QUEUE_OPTIONS_USAGE, readQueueOptions } from './queue_options';
 import { DetectRunSpec, jobOf, modelDigest, resultStore } from './queue_run';
@@ -30,8 +31,9 @@ SIGINT finish the images being run, then exit 0. Start one per machine (or sever
 
 Options:
 ${QUEUE_OPTIONS_USAGE}  --workers <n>              worker threads = images at a time (default: CPU cores)
-  --model <dir|model.json>   where this machine finds the run's model, if not at its recorded
-                             path (it must be the same model: its digest is checked)
+  --model <dir|name>         where this machine finds the run's model, if not at its recorded
+                             path: a directory, model.json or model name (mrcnn models; fetched
+                             into this machine's cache); it must be the same model: its digest is checked
   --until-done               exit once every image of the run is completed or failed
   --lock-ms <ms>             job lock (default 30000): a worker silent this long loses its image
                              to another worker; renewed every lock/2 while a thread infers
@@ -93,7 +95,7 @@ async function runWorker(args: ParsedArgs, io: CommandIO): Promise<number> {
     const run = await waitForRun(redis, queue, () => signals > 0, warn);
     if (run === undefined) return EXIT_OK;
     const spec = run.spec;
-    const modelFile = readModelFile(args.values.model ?? spec.model);
+    const modelFile = readModelFile(args.values.model === undefined ? spec.model : await resolveModelOption(args.values.model, io));
     if (modelDigest(modelFile) !== spec.modelDigest) {
       throw new MrcnnError(`${modelFile.jsonPath}: not the run's model (its digest differs from the one recorded by mrcnn enqueue for ${spec.model})`);
     }

@@ -14,6 +14,7 @@ import type { EngineBackendName } from '@mrcnn/engine';
 import type { ModelConfig, ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
 import { LoadSourceOptions, loadWeights } from './io/load_weights';
+import { resolveNamedModel } from './io/named_model';
 import { labelOf } from './labels';
 import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput, StageName } from './network/mask_rcnn';
 import { pasteMask } from './postprocess/paste';
@@ -325,12 +326,16 @@ function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] 
 }
 
 /**
- * Loads a model: `source` is a model.json path or directory (Node), an http(s) URL, a registered
- * tfjs scheme (indexeddb://…) or a tfjs IOHandler; without it, the embedded default model (Node).
+ * Loads a model: `source` is a model name of the catalogue (Node, through @mrcnn/hub: fetched,
+ * verified and converted once, then read from the cache), a model.json path or directory (Node),
+ * an http(s) URL, a registered tfjs scheme (indexeddb://…) or a tfjs IOHandler; without it, the
+ * embedded default model (Node).
  */
 export async function load(source?: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
+  let from = source ?? defaultModelPath();
+  if (typeof from === 'string') from = (await resolveNamedModel(from, options.onFetchProgress)) ?? from;
   const backend = await selectBackend(options.backend);
-  const { weights, config, labels } = await loadWeights(source ?? defaultModelPath(), options);
+  const { weights, config, labels } = await loadWeights(from, options);
   let net: MaskRCNN;
   try {
     net = new MaskRCNN(weights, config, { ownsWeights: true });

@@ -15,6 +15,9 @@ export {
 export type { DeepPartial, ModelConfig, ResizePolicy } from '@mrcnn/schema';
 export { COCO_LABELS, COCO_CATEGORY_IDS, labelOf } from './labels';
 export { loadWeights } from './io/load_weights';
+export { deleteCachedModel, DEFAULT_MODEL_CACHE } from './io/url_handler';
+export type { FetchPhase, FetchProgress, ModelEntry, PublishedMetrics } from '@mrcnn/schema';
+export { MODELS, builtinModel, modelNames } from '@mrcnn/schema';
 export type { LoadSourceOptions, LoadedWeights } from './io/load_weights';
 export { MaskRCNN } from './network/mask_rcnn';
 export type {

@@ -8,6 +8,11 @@ export { validateManifest, checkRelativePath } from './io/manifest';
 export { readStoredConfig } from './io/stored_config';
 export type { StoredConfigOptions } from './io/stored_config';
 export type { ValidatedManifest, ValidatedGroup } from './io/manifest';
+// named models through @mrcnn/hub (an optional peer, resolved by name) and the URL handler
+export { resolveNamedModel, loadHub, HUB_PACKAGE } from './io/named_model';
+export type { NamedModelResolver } from './io/named_model';
+export { urlModelHandler } from './io/url_handler';
+export type { UrlHandlerOptions } from './io/url_handler';
 // stage outputs of the network (parity tests, the bench's stage profile)
 export type { PyramidFeatures } from './network/fpn';
 export type { RpnLevelOutput } from './network/rpn_head';

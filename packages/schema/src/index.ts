@@ -5,7 +5,9 @@
  *   `SchemaVersionError`;
  * - config: `ModelConfig` types, `DEFAULT_*` values, the `VARIANTS` table, `resolveConfig`;
  * - weights: canonical layer prefixes, `expectedWeightShapes` (tfjs layout), `countParameters`;
- * - metadata: `MODEL_SCHEMA_VERSION` and `readModelMetadata` for model.json's `userDefinedMetadata`.
+ * - metadata: `MODEL_SCHEMA_VERSION` and `readModelMetadata` for model.json's `userDefinedMetadata`;
+ * - models: the catalogue of named models (`MODELS`, fetched by @mrcnn/hub), torchvision's COCO
+ *   category names, the `FetchProgress` a model fetch reports.
  */
 export { MrcnnError, ConfigError, SchemaVersionError } from './errors';
 export * from './config/types';
@@ -23,3 +25,9 @@ export { countParameters } from './weights/parameters';
 export type { ParameterCount } from './weights/parameters';
 export { MODEL_SCHEMA_VERSION, FIRST_SCHEMA_VERSION, readModelMetadata, modelMetadata } from './metadata/model_metadata';
 export type { ModelMetadata } from './metadata/model_metadata';
+export {
+  MODELS, builtinModel, modelNames, isModelNameLike, sha256PrefixOf, urlFileName, checkModelEntry,
+} from './models/catalogue';
+export type { ModelEntry, PublishedMetrics } from './models/catalogue';
+export { TORCHVISION_COCO_CATEGORIES } from './models/coco_categories';
+export type { FetchPhase, FetchProgress } from './models/fetch_progress';

@@ -3,12 +3,13 @@
  * architecture config (`userDefinedMetadata`, versioned by @mrcnn/schema: stored_config.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DeepPartial, ModelConfig } from '@mrcnn/schema';
+import type { DeepPartial, FetchProgress, ModelConfig } from '@mrcnn/schema';
 import { ModelLoadError } from '../errors';
 import { fileSystemHandler } from './fs_handler';
 import { decodeWeights } from './decode_weights';
 import { validateManifest, weightDataByteLength } from './manifest';
 import { readStoredConfig } from './stored_config';
+import { urlModelHandler } from './url_handler';
 
 export interface LoadSourceOptions {
   /** Overrides merged over the config stored in model.json (e.g. proposal counts). */
@@ -19,6 +20,16 @@ export interface LoadSourceOptions {
   fetchFunc?: typeof fetch;
   requestInit?: RequestInit;
   onProgress?: (fraction: number) => void;
+  /**
+   * URL sources (browsers): keep model.json and its shards in the Cache API for the next visit
+   * (true: the 'mrcnn-models' cache; a string: that cache). No effect where there is no Cache API.
+   */
+  cache?: boolean | string;
+  /**
+   * Byte progress with rate and ETA: of a URL's model.json and shards (network or cache), and of a
+   * named model's download, verification and conversion (Node, @mrcnn/hub).
+   */
+  onFetchProgress?: (p: FetchProgress) => void;
 }
 
 export interface LoadedWeights {
@@ -39,8 +50,17 @@ function describe(source: string | tf.io.IOHandler): string {
   return typeof source === 'string' ? source : 'IOHandler';
 }
 
-/** The IOHandler for a string source: http(s) URL, a registered scheme (indexeddb://), or a path (Node). */
+/**
+ * The IOHandler for a string source: http(s) URL (tfjs's `tf.io.http`, or this package's URL handler
+ * when `cache` or `onFetchProgress` is asked for), a registered scheme (indexeddb://), or a path (Node).
+ */
 export function handlerFor(source: string, options: LoadSourceOptions = {}): tf.io.IOHandler {
+  const isUrl = /^https?:\/\//i.test(source) || (!isNode() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source));
+  if (isUrl && (options.cache !== undefined || options.onFetchProgress !== undefined)) {
+    return urlModelHandler(source, {
+      cache: options.cache, onProgress: options.onFetchProgress, fetchFunc: options.fetchFunc, requestInit: options.requestInit,
+    });
+  }
   const httpOptions: tf.io.LoadOptions = {};
   if (options.fetchFunc) httpOptions.fetchFunc = options.fetchFunc;
   if (options.requestInit) httpOptions.requestInit = options.requestInit;

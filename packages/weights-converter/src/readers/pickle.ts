@@ -64,9 +64,17 @@ function persistentLoad(pid: PyValue, file: string): StorageRef {
 
 /** Unpickles `data` (protocol 2..5 subset). `file` names the source in errors. */
 export function safeUnpickle(data: Uint8Array, file: string): PyValue {
+  return safeUnpickleAt(data, 0, file).value;
+}
+
+/**
+ * Unpickles the one pickle that starts at byte `start` of `data` (a file may hold several, as torch's
+ * legacy serialization does); `end` is the byte after its STOP.
+ */
+export function safeUnpickleAt(data: Uint8Array, start: number, file: string): { value: PyValue; end: number } {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const td = new TextDecoder('utf-8', { fatal: true });
-  let pos = 0;
+  let pos = start;
   const stack: Slot[] = [];
   const memo = new Map<number, PyValue>();
   const need = (n: number, op: string): void => {
@@ -135,7 +143,7 @@ export function safeUnpickle(data: Uint8Array, file: string): PyValue {
       case 0x95: bytes(8, 'FRAME'); break; // FRAME (length ignored: the whole pickle is in memory)
       case 0x2e: { // STOP
         const v = pop('STOP');
-        return v;
+        return { value: v, end: pos };
       }
       case 0x7d: stack.push(new PyDict()); break; // EMPTY_DICT
       case 0x5d: stack.push([]); break; // EMPTY_LIST

@@ -2,6 +2,11 @@
 
 export type StorageDType = 'float32' | 'float16' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'bfloat16';
 
+/** Bytes per element of each storage type. */
+export const ELEMENT_BYTES: Readonly<Record<StorageDType, number>> = {
+  float32: 4, float16: 2, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, bfloat16: 2,
+};
+
 export class PyTuple {
   constructor(readonly items: PyValue[]) {}
 }

@@ -51,7 +51,7 @@ describe('readPth', () => {
     const bytes = readBytes(fixture('tiny_k16.pth'));
     expect(() => readPth(bytes.subarray(0, bytes.length - 1000), 'cut.pth')).toThrow(WeightsFormatError);
     expect(() => readPth(bytes.subarray(0, 200), 'cut.pth')).toThrow(/file cut\.pth/);
-    expect(() => readPth(new TextEncoder().encode('hello world'), 'x.pth')).toThrow(/not a PyTorch zip checkpoint/);
+    expect(() => readPth(new TextEncoder().encode('hello world'), 'x.pth')).toThrow(/not a PyTorch checkpoint \(neither zip nor legacy torch serialization\)/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * PyTorch `.pth` reader (zip serialization, torch >= 1.6): `<archive>/data.pkl` unpickled by the
+ * PyTorch `.pth` reader. Zip serialization (torch >= 1.6): `<archive>/data.pkl` unpickled by the
  * safe unpickler, tensors materialized from `<archive>/data/<key>` storages with their offsets and
- * strides. Returns one WeightMap in the checkpoint's own names.
+ * strides. Legacy serialization (torch.save before torch 1.6, so presumably torchvision's 2019 COCO checkpoints):
+ * ./pth_legacy. Returns one WeightMap in the checkpoint's own names.
  */
 import { UnzipFileInfo, unzipSync } from 'fflate';
 import { MissingTensorError, WeightsFormatError } from '../errors';
@@ -9,12 +10,9 @@ import { NamedTensor, WeightMap, numElements } from '../types';
 import { float32At } from '../util/bytes';
 import { halfToFloat } from '../util/half';
 import { safeUnpickle } from './pickle';
+import { isLegacyPth, readLegacyPth } from './pth_legacy';
 import { checkZipDirectory } from './zip_directory';
-import { PyDict, PyValue, StorageDType, StorageRef, TensorRef } from './pickle_values';
-
-const ELEMENT_BYTES: Record<StorageDType, number> = {
-  float32: 4, float16: 2, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, bfloat16: 2,
-};
+import { ELEMENT_BYTES, PyDict, PyValue, StorageDType, StorageRef, TensorRef } from './pickle_values';
 
 /** Decompressed size limit of a checkpoint (the 0049 and torchvision COCO checkpoints are ~170 MB). */
 export const MAX_UNZIPPED_BYTES = 2 * 1024 ** 3;
@@ -31,10 +29,7 @@ export function isZip(bytes: Uint8Array): boolean {
 
 function unzip(bytes: Uint8Array, file: string): Record<string, Uint8Array> {
   if (!isZip(bytes)) {
-    if (bytes.length > 2 && bytes[0] === 0x80) {
-      throw new WeightsFormatError('legacy (pre-1.6, non-zip) torch serialization is not supported; re-save with torch.save in a current torch', { file });
-    }
-    throw new WeightsFormatError('not a PyTorch zip checkpoint', { file });
+    throw new WeightsFormatError('not a PyTorch checkpoint (neither zip nor legacy torch serialization)', { file });
   }
   checkZipDirectory(bytes, file);
   let total = 0;
@@ -136,8 +131,26 @@ export function findStateDict(root: PyValue, file: string): PyDict {
   throw new MissingTensorError(`checkpoint holds no state dict (keys: ${[...root.entries.keys()].slice(0, 8).join(', ')})`, { file });
 }
 
+/** The state dict's tensors, each from the storage bytes `blob(key)` gives. */
+function tensorsOf(sd: PyDict, blob: (key: string) => Uint8Array | undefined, where: (key: string) => string, file: string): WeightMap {
+  const out: WeightMap = new Map();
+  for (const [key, v] of sd.entries) {
+    if (!(v instanceof TensorRef)) continue;
+    const name = String(key);
+    const storage: StorageRef = v.storage;
+    const bytes = blob(storage.key);
+    if (bytes === undefined) throw new WeightsFormatError(`storage ${where(storage.key)} is missing`, { file, tensor: name });
+    out.set(name, materialize(name, v, bytes, file));
+  }
+  return out;
+}
+
 /** Reads a `.pth` file's bytes into a WeightMap (float tensors as float32, integer ones as int32). */
 export function readPth(bytes: Uint8Array, file: string): WeightMap {
+  if (isLegacyPth(bytes)) {
+    const legacy = readLegacyPth(bytes, file);
+    return tensorsOf(findStateDict(legacy.root, file), (k) => legacy.storages.get(k), (k) => `${k} (legacy serialization)`, file);
+  }
   const entries = unzip(bytes, file);
   const pkl = Object.keys(entries).find((k) => /^[^/]+\/data\.pkl$/.test(k));
   if (pkl === undefined) throw new WeightsFormatError('zip has no <archive>/data.pkl', { file });
@@ -147,14 +160,5 @@ export function readPth(bytes: Uint8Array, file: string): WeightMap {
     throw new WeightsFormatError('big-endian checkpoints are not supported', { file });
   }
   const sd = findStateDict(safeUnpickle(entries[pkl], file), file);
-  const out: WeightMap = new Map();
-  for (const [key, v] of sd.entries) {
-    if (!(v instanceof TensorRef)) continue;
-    const name = String(key);
-    const storage: StorageRef = v.storage;
-    const blob = entries[`${prefix}data/${storage.key}`];
-    if (blob === undefined) throw new WeightsFormatError(`storage data/${storage.key} is missing from the archive`, { file, tensor: name });
-    out.set(name, materialize(name, v, blob, file));
-  }
-  return out;
+  return tensorsOf(sd, (k) => entries[`${prefix}data/${k}`], (k) => `data/${k} of the archive`, file);
 }
