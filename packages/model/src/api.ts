@@ -16,8 +16,9 @@ import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeStri
 import { LoadSourceOptions, loadWeights } from './io/load_weights';
 import { labelOf } from './labels';
 import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput, StageName } from './network/mask_rcnn';
-import { pasteMask } from './postprocess/paste';
-import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
+import { toXywh } from './eval/results';
+import { pasteMask, pasteMaskCropped } from './postprocess/paste';
+import { CocoRle, encodePlacedRle, PlacedMask } from './postprocess/rle';
 import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
 import { PreparedInput, preparePixels, prepareRgbTensor } from './preprocess/prepare';
 
@@ -32,19 +33,44 @@ export interface LoadOptions extends LoadSourceOptions {
    * registered; otherwise 'wasm' in Node and 'webgl' in browsers is initialised.
    */
   backend?: BackendName;
+  /**
+   * wasm: the XNNPACK thread count (1..8) when this call initialises the wasm backend. Default in
+   * Node: the machine's logical cores (os.availableParallelism(), at most 8; tfjs's threaded SIMD
+   * build on worker_threads); in browsers: tfjs's default (half the logical cores, in
+   * cross-origin-isolated pages; 1 elsewhere). A wasm backend already initialised keeps its count.
+   */
+  threads?: number;
 }
+
+/** The keys `load`'s options may have (anything else is an ArgumentError: a misspelt option would silently do nothing). */
+const LOAD_OPTION_KEYS: readonly (keyof LoadOptions)[] = [
+  'backend', 'threads', 'config', 'fallbackConfig', 'fetchFunc', 'requestInit', 'onProgress',
+];
 
 /** Stages reported by `detect`'s `onStage`: the network's stages plus decoding and pasting. */
 export type DetectStage = 'decode' | 'preprocess' | StageName | 'paste';
 
 export interface DetectOptions {
-  /** Minimum score of a returned instance (default 0.5). */
+  /**
+   * Minimum score of a returned instance. Default: the model's own,
+   * `model.config.detection.defaultScoreThreshold` (0.5 for 0049 and torchvision; 0.3 for the
+   * embedded default model, whose scores are low).
+   */
   scoreThreshold?: number;
   /** At most this many instances, highest scores first (default: the config's 100). */
   maxDetections?: number;
   /** Resize policy (default: the config's `input.resizePolicy`, 'fit' for 0049). */
   policy?: ResizePolicy;
-  /** Also return each mask as compressed COCO RLE (default false). */
+  /**
+   * Masks covering only their box (default false: masks as large as the image). A full-image
+   * mask costs width·height bytes per instance (100 instances on a 2048x2048 photo: 419 MB); a
+   * cropped one costs its box's area. Either way `mask.x`, `mask.y` place it in the image.
+   */
+  cropMasks?: boolean;
+  /**
+   * Also return each mask as compressed COCO RLE of the whole image (default false): typically a
+   * few hundred bytes per instance, what COCO results files hold.
+   */
   rle?: boolean;
   /** Mask probability threshold of the paste (default 0.5). */
   maskThreshold?: number;
@@ -54,17 +80,57 @@ export interface DetectOptions {
   onStage?: (stage: DetectStage, ms: number) => void;
 }
 
+/** The keys `detect`'s options may have. */
+const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [
+  'scoreThreshold', 'maxDetections', 'policy', 'cropMasks', 'rle', 'maskThreshold', 'exifOrientation', 'onStage',
+];
+
+/**
+ * Refuses options that are not a plain object or that hold a key the call does not know, e.g.
+ * coco-ssd's positional `detect(img, 20, 0.1)` or `{threshold: 0.1}`: in plain JavaScript these
+ * would otherwise run with the defaults without a word.
+ */
+function checkOptionKeys(argument: string, options: unknown, known: readonly string[], hint: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ArgumentError(argument, `expected an options object such as ${hint}, got ${describeValue(options)}`);
+  }
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new ArgumentError(`${argument}.${unknown[0]}`, `unknown option (known: ${known.join(', ')})`);
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return 'an array';
+  return JSON.stringify(v) ?? String(v);
+}
+
 /** One detected object. */
 export interface Instance {
   /** Contiguous class id, 1..numClasses-1. */
   classId: number;
   label: string;
   score: number;
-  /** x1, y1, x2, y2 in original-image pixels (the network's box divided by the resize scale). */
+  /**
+   * Corners [x1, y1, x2, y2] in original-image pixels (the network's box divided by the resize
+   * scale), as the model card and torchvision give them. Not coco-ssd's [x, y, width, height]:
+   * that form is `bbox`.
+   */
   box: [number, number, number, number];
-  /** Binary mask at the original image size, row-major, 0/1. */
-  mask: BinaryMask;
-  /** Present when `options.rle` is true. */
+  /**
+   * [x, y, width, height] in original-image pixels: COCO's form (results files, coco-ssd's
+   * `bbox`). Models with legacy "+1" boxes (0049: `config.detection.boxPlusOne`) count both end
+   * pixels, width = x2 − x1 + 1, as `mrcnn detect`'s COCO results do.
+   */
+  bbox: [number, number, number, number];
+  /**
+   * Binary mask, row-major, 0/1, covering the rectangle [x, x + width) × [y, y + height) of the
+   * image: the whole image (x = y = 0) by default, the box with `cropMasks: true`.
+   */
+  mask: PlacedMask;
+  /** COCO RLE of the mask in the whole image; present when `options.rle` is true. */
   rle?: CocoRle;
 }
 
@@ -91,7 +157,14 @@ export function defaultModelPath(): string {
   return path.resolve(__dirname, '..', 'default-model', 'model.json');
 }
 
-async function selectBackend(requested: BackendName | undefined): Promise<string> {
+/** Node's default wasm thread count: the logical cores, at most 8 (the threaded build's pool size). */
+async function nodeDefaultThreads(): Promise<number> {
+  const os = await import('os');
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(8, cores));
+}
+
+async function selectBackend(requested: BackendName | undefined, threads: number | undefined): Promise<string> {
   if (requested !== undefined && backendEntry(requested) === undefined) {
     throw new ArgumentError('options.backend', `expected one of ${registeredBackendNames().join(', ')}, got ${JSON.stringify(requested)}`);
   }
@@ -99,8 +172,9 @@ async function selectBackend(requested: BackendName | undefined): Promise<string
   const usable = current !== null && backendEntry(current) !== undefined && tf.getKernel(MultiLevelRoIAlign, current) !== undefined;
   if (requested === undefined && usable) return current;
   const name = requested ?? (isNode() ? 'wasm' : 'webgl');
+  const wasmThreads = name === 'wasm' ? threads ?? (isNode() ? await nodeDefaultThreads() : undefined) : undefined;
   try {
-    await initBackend(name);
+    await initBackend(name, wasmThreads === undefined ? {} : { threads: wasmThreads });
   } catch (cause) {
     throw new BackendError(name, cause instanceof Error ? cause.message : String(cause), { cause });
   }
@@ -121,6 +195,9 @@ function checkDetectOptions(o: DetectOptions): void {
     throw new ArgumentError('options.policy', `expected 'fit' or 'window', got ${JSON.stringify(o.policy)}`);
   }
   if (o.onStage !== undefined && typeof o.onStage !== 'function') throw new ArgumentError('options.onStage', 'expected a function');
+  for (const key of ['cropMasks', 'rle', 'exifOrientation'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ArgumentError(`options.${key}`, `expected a boolean, got ${describeValue(o[key])}`);
+  }
 }
 
 /** A loaded model. Create with `load()`; release with `dispose()`. */
@@ -201,10 +278,20 @@ export class Model {
 
   /** Detects instances in an image (see `ImageInput` for the accepted forms). */
   detect(image: ImageInput, options: DetectOptions = {}): Promise<Instance[]> {
-    return this.tracked('detect', () => this.detectChecked(image, options));
+    // Plain JavaScript may pass more (coco-ssd's detect(img, maxNumBoxes, minScore)): refused, not ignored.
+    // eslint-disable-next-line prefer-rest-params
+    const argc = arguments.length;
+    // eslint-disable-next-line prefer-rest-params
+    const extra: unknown = arguments[2];
+    return this.tracked('detect', () => this.detectChecked(image, options, argc, extra));
   }
 
-  private async detectChecked(image: ImageInput, options: DetectOptions): Promise<Instance[]> {
+  private async detectChecked(image: ImageInput, options: DetectOptions, argc: number, extra: unknown): Promise<Instance[]> {
+    if (argc > 2) {
+      throw new ArgumentError('detect', `takes (image, options): got ${argc} arguments (a third, ${describeValue(extra)}); `
+        + 'pass {scoreThreshold, maxDetections} as the options object');
+    }
+    checkOptionKeys('options', options, DETECT_OPTION_KEYS, '{scoreThreshold: 0.5, maxDetections: 20}');
     checkDetectOptions(options);
     const report = options.onStage;
     let t0 = performance.now();
@@ -231,7 +318,7 @@ export class Model {
     lap('preprocess');
     const { imData, imInfo, geometry } = prepared;
     imInfo.dispose(); // the network gets the size from the host geometry: no read-back
-    const threshold = options.scoreThreshold ?? 0.5;
+    const threshold = options.scoreThreshold ?? this.config.detection.defaultScoreThreshold;
     const max = options.maxDetections ?? this.config.detection.maxDetections;
     let out: SelectedOutput;
     try {
@@ -268,14 +355,19 @@ export class Model {
     } finally {
       heat.dispose();
     }
+    const plusOne = this.config.detection.boxPlusOne;
+    const paste = options.cropMasks ? pasteMaskCropped : pasteMask;
     return rows.map((r, j) => {
       const classId = classes[r];
       const box: [number, number, number, number] = [
         boxes[r * 4] / scale, boxes[r * 4 + 1] / scale, boxes[r * 4 + 2] / scale, boxes[r * 4 + 3] / scale];
-      const mask = pasteMask(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
+      const pasted = paste(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
         { threshold: options.maskThreshold ?? 0.5 });
-      const inst: Instance = { classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, mask };
-      if (options.rle) inst.rle = encodeRle(mask);
+      const mask: PlacedMask = { x: 0, y: 0, ...pasted };
+      const inst: Instance = {
+        classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, bbox: toXywh(box, plusOne), mask,
+      };
+      if (options.rle) inst.rle = encodePlacedRle(mask, width, height);
       return inst;
     });
   }
@@ -329,7 +421,9 @@ function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] 
  * tfjs scheme (indexeddb://…) or a tfjs IOHandler; without it, the embedded default model (Node).
  */
 export async function load(source?: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
-  const backend = await selectBackend(options.backend);
+  checkOptionKeys('options', options, LOAD_OPTION_KEYS, "{backend: 'wasm', threads: 4}");
+  checkOption('options.threads', options.threads, (v) => Number.isInteger(v) && v >= 1 && v <= 8, 'an integer in [1, 8]');
+  const backend = await selectBackend(options.backend, options.threads);
   const { weights, config, labels } = await loadWeights(source ?? defaultModelPath(), options);
   let net: MaskRCNN;
   try {
