@@ -1,7 +1,8 @@
 /**
  * The demo page: pick a backend and a model, pick / drop an image (or a sample), and see the
  * instances drawn over it with the time of each stage. URL parameters (for links and tests):
- * `?backend=<a registered browser backend: webgl (default), webgpu, wasm, cpu>&model=<model.json URL>&score=<threshold>`.
+ * `?backend=<a registered browser backend: webgl (default), webgpu, wasm, cpu>&model=<model.json URL>&score=<threshold>`
+ * (default score: the model's own, `config.detection.defaultScoreThreshold`).
  * A backend that cannot start here (e.g. webgpu in a browser without WebGPU) falls back, as
  * onnxruntime-web's execution-provider list does, to the next of FALLBACK_BACKENDS, with a notice.
  */
@@ -23,6 +24,7 @@ const ui = {
   modelChoice: el<HTMLSelectElement>('model-choice'),
   modelFiles: el<HTMLInputElement>('model-files'),
   score: el<HTMLInputElement>('score'),
+  modelInfo: el<HTMLParagraphElement>('model-info'),
   imageInput: el<HTMLInputElement>('image-input'),
   drop: el<HTMLDivElement>('drop-zone'),
   imageLayer: el<HTMLCanvasElement>('image-layer'),
@@ -47,7 +49,9 @@ const FALLBACK_BACKENDS = ['webgl', 'wasm'];
 const params = new URLSearchParams(location.search);
 const defaultSource = urlSource(params.get('model') ?? DEFAULT_MODEL_URL);
 ui.backend.value = params.get('backend') ?? 'webgl';
-ui.score.value = params.get('score') ?? ui.score.value;
+ui.score.value = params.get('score') ?? '';
+/** Whether the score came from the URL or the user (else each model's own default fills it). */
+let scoreChosen = params.has('score');
 if (params.has('model')) ui.modelChoice.options[0].textContent = defaultSource.name;
 
 let source: ModelSource = defaultSource;
@@ -135,8 +139,20 @@ async function ensureModel(): Promise<Model> {
     throw new Error(`${msg.replace(/\.+$/, '')}. The default model is not in this build (packages/model/default-model): pick a converted model.json and its shards.`);
   });
   current = { model, backend, source };
+  if (!scoreChosen) ui.score.value = String(model.config.detection.defaultScoreThreshold);
+  describeModel(model, source === defaultSource && !params.has('model'));
   showStages();
   return model;
+}
+
+/** Says what the loaded model detects (its name and classes), so that no one expects cats from a shapes model. */
+function describeModel(model: Model, embedded: boolean): void {
+  const classes = model.labels.slice(1);
+  const shown = classes.length > 12 ? `${classes.slice(0, 12).join(', ')}, … (${classes.length} classes)` : classes.join(', ');
+  ui.modelInfo.textContent = `Model ${model.config.name} detects: ${shown}.` + (embedded
+    ? ' It is the small embedded default model, trained on synthetic shapes: on photos (the cat, the astronaut) '
+      + 'it finds only shape-like regions. For COCO objects load a converted instance-segmentation-security-0049 or torchvision model.'
+    : '');
 }
 
 function showInstances(instances: readonly Instance[]): void {
@@ -214,7 +230,7 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-sample
   }));
 }
 ui.backend.addEventListener('change', () => act(detect));
-ui.score.addEventListener('change', () => act(detect));
+ui.score.addEventListener('change', () => { scoreChosen = true; act(detect); });
 ui.modelChoice.addEventListener('change', () => {
   if (ui.modelChoice.value === 'files') ui.modelFiles.click();
   else act(async () => { source = defaultSource; await detect(); });

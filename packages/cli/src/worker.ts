@@ -10,6 +10,8 @@ import { DetectSettings, ImageResult, Job, runJob } from './job';
 export interface WorkerConfig {
   model: string;
   backend?: BackendName;
+  /** wasm threads per worker (the pool shares the cores: cores / workers, at least 1). */
+  threads?: number;
   settings: DetectSettings;
 }
 
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   const send = (m: FromWorker): void => port.postMessage(m);
   let model: Model;
   try {
-    model = await load(cfg.model, { backend: cfg.backend });
+    model = await load(cfg.model, { backend: cfg.backend, threads: cfg.threads });
   } catch (e) {
     send({ type: 'fatal', error: describeError(e) });
     return;
