@@ -1,6 +1,7 @@
 /**
  * The public API: `load()` → `Model` with `detect(image)` (instances in original-image pixels with
- * full-resolution masks), `execute(imData, imInfo)` (the card's raw outputs) and `dispose()`.
+ * full-image or box-cropped masks), `execute(imData, imInfo)` (the card's raw outputs) and
+ * `dispose()`. The options and their checks: api_options.ts.
  *
  * Ownership: images and tensors passed in are borrowed, never disposed; `execute` returns tensors
  * that belong to the caller; `detect` returns plain objects only. Every call leaves
@@ -10,102 +11,24 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, initBackend, MultiLevelRoIAlign, registeredBackendNames } from '@mrcnn/engine';
-import type { EngineBackendName } from '@mrcnn/engine';
-import type { ModelConfig, ResizePolicy } from '@mrcnn/schema';
+import type { ModelConfig } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
-import { LoadSourceOptions, loadWeights } from './io/load_weights';
+import { loadWeights } from './io/load_weights';
 import { labelOf } from './labels';
-import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput, StageName } from './network/mask_rcnn';
+import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput } from './network/mask_rcnn';
 import { toXywh } from './eval/results';
 import { pasteMask, pasteMaskCropped } from './postprocess/paste';
 import { CocoRle, encodePlacedRle, PlacedMask } from './postprocess/rle';
 import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
 import { PreparedInput, preparePixels, prepareRgbTensor } from './preprocess/prepare';
+import {
+  BackendName, checkDetectOptions, checkOption, checkOptionKeys, DETECT_OPTION_KEYS, DetectOptions, DetectStage, describeValue,
+  LOAD_OPTION_KEYS, LoadOptions,
+} from './api_options';
+
+export type { BackendName, DetectOptions, DetectStage, LoadOptions } from './api_options';
 
 export type { ExecuteOutput, StageName } from './network/mask_rcnn';
-
-export type BackendName = EngineBackendName;
-
-export interface LoadOptions extends LoadSourceOptions {
-  /**
-   * Backend to initialise and select (`initBackend` of @mrcnn/engine; this switches tfjs's global
-   * backend). Default: the current backend when it is cpu, wasm or webgl and its RoIAlign kernel is
-   * registered; otherwise 'wasm' in Node and 'webgl' in browsers is initialised.
-   */
-  backend?: BackendName;
-  /**
-   * wasm: the XNNPACK thread count (1..8) when this call initialises the wasm backend. Default in
-   * Node: the machine's logical cores (os.availableParallelism(), at most 8; tfjs's threaded SIMD
-   * build on worker_threads); in browsers: tfjs's default (half the logical cores, in
-   * cross-origin-isolated pages; 1 elsewhere). A wasm backend already initialised keeps its count.
-   */
-  threads?: number;
-}
-
-/** The keys `load`'s options may have (anything else is an ArgumentError: a misspelt option would silently do nothing). */
-const LOAD_OPTION_KEYS: readonly (keyof LoadOptions)[] = [
-  'backend', 'threads', 'config', 'fallbackConfig', 'fetchFunc', 'requestInit', 'onProgress',
-];
-
-/** Stages reported by `detect`'s `onStage`: the network's stages plus decoding and pasting. */
-export type DetectStage = 'decode' | 'preprocess' | StageName | 'paste';
-
-export interface DetectOptions {
-  /**
-   * Minimum score of a returned instance. Default: the model's own,
-   * `model.config.detection.defaultScoreThreshold` (0.5 for 0049 and torchvision; 0.3 for the
-   * embedded default model, whose scores are low).
-   */
-  scoreThreshold?: number;
-  /** At most this many instances, highest scores first (default: the config's 100). */
-  maxDetections?: number;
-  /** Resize policy (default: the config's `input.resizePolicy`, 'fit' for 0049). */
-  policy?: ResizePolicy;
-  /**
-   * Masks covering only their box (default false: masks as large as the image). A full-image
-   * mask costs width·height bytes per instance (100 instances on a 2048x2048 photo: 419 MB); a
-   * cropped one costs its box's area. Either way `mask.x`, `mask.y` place it in the image.
-   */
-  cropMasks?: boolean;
-  /**
-   * Also return each mask as compressed COCO RLE of the whole image (default false): typically a
-   * few hundred bytes per instance, what COCO results files hold.
-   */
-  rle?: boolean;
-  /** Mask probability threshold of the paste (default 0.5). */
-  maskThreshold?: number;
-  /** Apply a JPEG's EXIF orientation (default true). */
-  exifOrientation?: boolean;
-  /** Called after each stage with its wall time in milliseconds. */
-  onStage?: (stage: DetectStage, ms: number) => void;
-}
-
-/** The keys `detect`'s options may have. */
-const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [
-  'scoreThreshold', 'maxDetections', 'policy', 'cropMasks', 'rle', 'maskThreshold', 'exifOrientation', 'onStage',
-];
-
-/**
- * Refuses options that are not a plain object or that hold a key the call does not know, e.g.
- * coco-ssd's positional `detect(img, 20, 0.1)` or `{threshold: 0.1}`: in plain JavaScript these
- * would otherwise run with the defaults without a word.
- */
-function checkOptionKeys(argument: string, options: unknown, known: readonly string[], hint: string): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ArgumentError(argument, `expected an options object such as ${hint}, got ${describeValue(options)}`);
-  }
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new ArgumentError(`${argument}.${unknown[0]}`, `unknown option (known: ${known.join(', ')})`);
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  if (Array.isArray(v)) return 'an array';
-  return JSON.stringify(v) ?? String(v);
-}
 
 /** One detected object. */
 export interface Instance {
@@ -179,25 +102,6 @@ async function selectBackend(requested: BackendName | undefined, threads: number
     throw new BackendError(name, cause instanceof Error ? cause.message : String(cause), { cause });
   }
   return name;
-}
-
-function checkOption(argument: string, value: number | undefined, ok: (v: number) => boolean, what: string): void {
-  if (value !== undefined && !(typeof value === 'number' && ok(value))) {
-    throw new ArgumentError(argument, `expected ${what}, got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkDetectOptions(o: DetectOptions): void {
-  checkOption('options.scoreThreshold', o.scoreThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  checkOption('options.maskThreshold', o.maskThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  checkOption('options.maxDetections', o.maxDetections, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
-  if (o.policy !== undefined && o.policy !== 'fit' && o.policy !== 'window') {
-    throw new ArgumentError('options.policy', `expected 'fit' or 'window', got ${JSON.stringify(o.policy)}`);
-  }
-  if (o.onStage !== undefined && typeof o.onStage !== 'function') throw new ArgumentError('options.onStage', 'expected a function');
-  for (const key of ['cropMasks', 'rle', 'exifOrientation'] as const) {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ArgumentError(`options.${key}`, `expected a boolean, got ${describeValue(o[key])}`);
-  }
 }
 
 /** A loaded model. Create with `load()`; release with `dispose()`. */
