@@ -18,7 +18,9 @@
  *                            when `engine.initBackend` asks for it), exporting the model API, `engine`
  *                            and `tf` (the same tfjs instance);
  *   dist/browser/tfjs-backend-wasm*.wasm   tfjs's wasm binaries, found next to the module
- *                            (the engine's RoIAlign wasm is inlined in the bundle as base64).
+ *                            (the engine's RoIAlign wasm is inlined in the bundle as base64);
+ *                            no source map (see below). Modules a package maps to false in its
+ *                            package.json "browser" field (pngjs, Node built-ins) are left out.
  *
  * Nothing is fetched from the network at build time or at run time.
  */
@@ -98,7 +100,9 @@ async function buildStandaloneBrowserModule() {
     // No keepNames: it inserts __name() calls into tfjs-wasm's Emscripten factory, which tfjs hands
     // to its worker threads as source text, and the threaded wasm backend then never starts. So in
     // this bundle an error's `name` (new.target.name) is the minified class name: test `instanceof`.
-    sourcemap: true,
+    // No source map: it would be 5.5 MB of mostly tfjs in every installed @mrcnn/model (debug with
+    // the package's ES module build, dist/esm, whose maps are small).
+    sourcemap: false,
     legalComments: 'linked',
     logLevel: 'warning',
   });

@@ -1,7 +1,8 @@
 /**
  * The demo page: `npm run web` (dev server), `npm run web:build` then `npm run web:preview`.
  * Both servers send COOP/COEP, so the page is cross-origin isolated (tfjs-wasm may use threads).
- * The page imports the packages' ES module builds (`npm run build` first).
+ * The page imports the packages' ES module builds (both scripts build them first). A default
+ * production build (minified): @mrcnn/engine keeps tfjs-wasm's threaded workers working in it.
  */
 import * as path from 'path';
 import { defineConfig } from 'vite';
@@ -15,9 +16,7 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
-  // Not minified: tfjs-backend-wasm hands its Emscripten factory to its worker threads as source text
-  // (Function.toString), and a minifier's renaming breaks it ("e is not defined" in the workers).
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', chunkSizeWarningLimit: 4096, minify: false },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', chunkSizeWarningLimit: 4096 },
   plugins: [
     offlineAssets([
       { prefix: 'tfjs-wasm/', dir: path.join(repo, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'), only: [

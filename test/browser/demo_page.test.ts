@@ -29,7 +29,7 @@ import { readTensorDump } from '../helpers/tensor_dump';
 
 const OUT = path.join(REPO_ROOT, 'test-output', 'demo_page');
 const DEFAULT_MODEL = path.join(REPO_ROOT, 'packages', 'model', 'default-model');
-/** The page's default score threshold (the small default model scores its demo image's objects 0.15..0.39). */
+/** The default model's own score threshold, which the page shows and uses (its scores are 0.15..0.39 on its demo image). */
 const DEFAULT_SCORE = 0.3;
 /** Score threshold used with the K=8 oracle model (4 detections on chelsea). */
 const K8_SCORE = 0.65;
@@ -144,6 +144,11 @@ describe('demo page (examples/web) in headless Chromium', () => {
     await page.goto(`${origin}/index.html`);
     await settle(page, 'ready', 'default model load', 'default-model/model.json on webgl');
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    // the page says what the model detects, and uses its own score threshold
+    const info = await page.textContent('#model-info');
+    expect(info).toContain('Model mrcnn-shapes-default detects: circle, square, triangle, star, ring, cross.');
+    expect(info).toContain('trained on synthetic shapes');
+    expect(await page.inputValue('#score')).toBe(String(DEFAULT_SCORE));
     const t0 = Date.now();
     await page.click('button[data-sample="default-model/demo.png"]');
     await settle(page, 'done', 'detect');

@@ -58,7 +58,7 @@ describe('help and exit codes', () => {
     for (const cmd of ['convert', 'eval', 'bench']) {
       const r = mrcnn([cmd, '--help']);
       expect([r.status, r.stderr]).toEqual([0, '']);
-      expect(r.stdout).toMatch(new RegExp(`^usage: mrcnn ${cmd}`));
+      expect(r.stdout).toMatch(new RegExp(`^Usage: mrcnn ${cmd} `));
     }
   });
 });

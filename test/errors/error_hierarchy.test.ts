@@ -36,7 +36,7 @@ function thrown(fn: () => unknown): unknown {
 
 const PACKAGES: Array<[string, object, string[]]> = [
   ['@mrcnn/schema', schema, ['MrcnnError', 'ConfigError', 'SchemaVersionError']],
-  ['@mrcnn/engine', engine, ['EngineArgumentError', 'EngineBackendError', 'ThreadedWasmSetupError']],
+  ['@mrcnn/engine', engine, ['EngineArgumentError', 'EngineBackendError', 'ThreadedWasmSetupError', 'WasmWorkerSourceError']],
   ['@mrcnn/weights-converter', converter, [
     'ConverterError', 'WeightsFormatError', 'ShapeMismatchError', 'MissingTensorError', 'UnsafePickleError', 'OutputExistsError']],
   ['@mrcnn/hub', hub, [

@@ -29,8 +29,8 @@ describe('mrcnn eval: arguments and failures', () => {
   it('--help prints the usage and exits 0', async () => {
     const c = captureIO();
     expect(await main(['eval', '--help'], c.io)).toBe(0);
-    expect(c.out()).toContain('usage: mrcnn eval --annotations');
-    expect(c.out()).toContain('--backend       cpu | wasm | webgl | webgpu (default'); // the engine's registered backends
+    expect(c.out()).toContain('Usage: mrcnn eval --annotations');
+    expect(c.out()).toContain('--backend cpu|wasm '); // the engine's registered backends that run in Node
   });
 
   it.each([
@@ -39,7 +39,7 @@ describe('mrcnn eval: arguments and failures', () => {
     [['--annotations', 'a.json', '--images', 'd', '--iou-type', 'keypoints'], '--iou-type must be'],
     [['--annotations', 'a.json', '--images', 'd', '--score', '2'], '--score must be'],
     [['--annotations', 'a.json', '--images', 'd', '--bogus'], 'unknown option --bogus'],
-    [['--annotations', 'a.json', '--images', 'd', '--backend', 'gpu'], '--backend must be one of cpu, wasm, webgl, webgpu, got "gpu"'],
+    [['--annotations', 'a.json', '--images', 'd', '--backend', 'gpu'], '--backend must be one of cpu, wasm, got "gpu"'],
   ])('usage error %j exits 2', async (argv, message) => {
     const c = captureIO();
     expect(await main(['eval', ...(argv as string[])], c.io)).toBe(2);

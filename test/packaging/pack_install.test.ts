@@ -8,6 +8,11 @@
  * resolution, and a wrong use reported), `mrcnn serve` ready on the embedded model, and the
  * CommonJS / ES module entry points.
  * Slow (npm, a detect): `npm run test:packaging` (jest.packaging.config.js), after `npm run build`.
+ * Then the inference-only install a library user makes (schema, engine, model next to their own
+ * @tensorflow/tfjs-core and one backend: the packages' peer dependencies): no converter, no
+ * protobufjs, no unused backend, one tfjs, detect with the user's tfjs, and its size on disk
+ * (logged; before the peer dependencies the same install was 97.5 MB in 21 packages, with
+ * tfjs-backend-webgl and a 5.5 MB source map of the standalone browser module).
  * The temporary directories are removed in teardown.
  */
 import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
@@ -26,6 +31,7 @@ interface Packed { name: string; filename: string; files: PackedFile[] }
 
 let tmp: string;
 let consumer: string;
+let inference: string;
 let packed: Packed[];
 
 /** The environment of a fresh shell: no npm_* variables of an enclosing `npm run` (the repo's .npmrc). */
@@ -63,7 +69,39 @@ beforeAll(() => {
   fs.writeFileSync(path.join(consumer, 'package.json'), `${JSON.stringify({ name: 'mrcnn-consumer', version: '1.0.0', private: true })}\n`);
   mustRun('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packed.map((p) => path.join(packs, p.filename)),
     `typescript@${repoVersion('typescript')}`, `@types/node@${repoVersion('@types/node')}`], consumer);
-}, 2 * STEP_TIMEOUT_MS);
+  inference = path.join(tmp, 'inference');
+  fs.mkdirSync(inference);
+  fs.writeFileSync(path.join(inference, 'package.json'), `${JSON.stringify({ name: 'mrcnn-inference', version: '1.0.0', private: true })}\n`);
+  const tarball = (name: string): string => path.join(packs, packed.find((p) => p.name === name)!.filename);
+  mustRun('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball('@mrcnn/schema'), tarball('@mrcnn/engine'), tarball('@mrcnn/model'),
+    `@tensorflow/tfjs-core@${repoVersion('@tensorflow/tfjs-core')}`, `@tensorflow/tfjs-backend-wasm@${repoVersion('@tensorflow/tfjs-backend-wasm')}`], inference);
+}, 3 * STEP_TIMEOUT_MS);
+
+/** Every installed copy of `pkg` under `root`'s node_modules (nested ones too). */
+function copiesOf(root: string, pkg: string): string[] {
+  const found: string[] = [];
+  const walk = (nm: string): void => {
+    if (!fs.existsSync(nm)) return;
+    if (fs.existsSync(path.join(nm, pkg, 'package.json'))) found.push(path.join(nm, pkg));
+    for (const e of fs.readdirSync(nm)) {
+      const dirs = e.startsWith('@') ? fs.readdirSync(path.join(nm, e)).map((x) => path.join(nm, e, x)) : [path.join(nm, e)];
+      for (const d of dirs) walk(path.join(d, 'node_modules'));
+    }
+  };
+  walk(path.join(root, 'node_modules'));
+  return found;
+}
+
+/** Bytes under `dir` (files only, symlinks not followed). */
+function duBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += duBytes(p);
+    else if (e.isFile()) n += fs.statSync(p).size;
+  }
+  return n;
+}
 
 afterAll(() => {
   if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
@@ -87,6 +125,12 @@ describe('npm pack', () => {
     for (const [name, list] of files) {
       expect({ name, stray: list.filter((f) => /^src\/|\.test\.|__tests__|^dist\/cli\//.test(f)) }).toEqual({ name, stray: [] });
     }
+    // no 5.5 MB source map of the standalone browser module; every file under 3 MB (the default model's shard is 2.7)
+    expect(files.get('@mrcnn/model')).not.toContain('dist/browser/mrcnn.mjs.map');
+    const big = packed.flatMap((p) => (p.files as Array<PackedFile & { size: number }>).filter((f) => f.size > 3e6).map((f) => `${p.name}/${f.path}`));
+    expect(big).toEqual([]);
+    const model = packed.find((p) => p.name === '@mrcnn/model') as Packed & { unpackedSize: number };
+    console.log(`@mrcnn/model tarball: ${model.files.length} files, ${(model.unpackedSize / 1e6).toFixed(1)} MB unpacked (11.8 MB with the source map)`);
   });
 });
 
@@ -116,13 +160,19 @@ describe('npm install of the tarballs in a project outside the repository', () =
     expect((JSON.parse(info.stdout) as { config: { numClasses: number } }).config.numClasses).toBeGreaterThan(1);
   });
 
-  it('mrcnn detect on the embedded demo image finds the instances the repository build finds (wasm)', () => {
+  it('one tfjs-core in the whole install (the libraries\' peer dependency, the cli\'s dependency); mrcnn --version', () => {
+    expect(copiesOf(consumer, '@tensorflow/tfjs-core')).toEqual([path.join(consumer, 'node_modules', '@tensorflow', 'tfjs-core')]);
+    const v = mrcnn(['--version']);
+    expect([v.status, v.stdout]).toEqual([0, 'mrcnn (@mrcnn/cli) 0.1.0\n']);
+  });
+
+  it('mrcnn detect on the embedded demo image finds the instances the repository build finds (wasm, the model\'s own threshold)', () => {
     const demo = path.join(consumer, 'node_modules', '@mrcnn', 'model', 'default-model', 'demo.png');
-    const r = mrcnn(['detect', demo, '--score', '0.3', '--out', 'out', '--quiet']);
+    const r = mrcnn(['detect', demo, '--out', 'out', '--quiet']);
     expect([r.status, r.stderr]).toEqual([0, '']);
     const repoOut = path.join(tmp, 'repo-out');
     mustRun(process.execPath, [path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'main.js'), 'detect',
-      path.join(REPO_ROOT, 'packages', 'model', 'default-model', 'demo.png'), '--score', '0.3', '--out', repoOut, '--quiet'], REPO_ROOT);
+      path.join(REPO_ROOT, 'packages', 'model', 'default-model', 'demo.png'), '--out', repoOut, '--quiet'], REPO_ROOT);
     type Doc = { width: number; instances: Array<{ label: string; score: number; rle: unknown }> };
     const installed = JSON.parse(fs.readFileSync(path.join(consumer, 'out', 'demo.json'), 'utf8')) as Doc;
     const repo = JSON.parse(fs.readFileSync(path.join(repoOut, 'demo.json'), 'utf8')) as Doc;
@@ -218,6 +268,51 @@ import('@mrcnn/model').then((esm) => console.log(JSON.stringify({
     expect(out).toEqual({
       cjs: 'function', internal: 'function', cli: 'function', esm: 'function', sameClass: true, hub: 'function',
       model: path.join(fs.realpathSync(consumer), 'node_modules', '@mrcnn', 'model', 'default-model', 'model.json'),
+    });
+  });
+});
+
+describe('an inference-only install: @mrcnn/model with the user\'s own tfjs-core and tfjs-backend-wasm', () => {
+  it('pulls no converter, protobufjs, unused backend or queue; one tfjs-core; its size', () => {
+    const nm = path.join(inference, 'node_modules');
+    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['engine', 'model', 'schema']);
+    const absent = ['@mrcnn/weights-converter', 'protobufjs', 'fast-xml-parser', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu',
+      'bullmq', 'ioredis', 'onnxruntime-node'];
+    expect(absent.filter((p) => fs.existsSync(path.join(nm, p)))).toEqual([]);
+    expect(copiesOf(inference, '@tensorflow/tfjs-core')).toEqual([path.join(nm, '@tensorflow', 'tfjs-core')]);
+    const packages = fs.readdirSync(nm).flatMap((e) => (e.startsWith('@') ? fs.readdirSync(path.join(nm, e)).map((x) => `${e}/${x}`) : [e]))
+      .filter((e) => !e.startsWith('.'));
+    const bytes = duBytes(nm);
+    console.log(`inference-only install: ${(bytes / 1e6).toFixed(1)} MB in ${packages.length} packages (${packages.join(', ')}); `
+      + 'before the peer dependencies: 97.5 MB in 21 packages');
+    // measured after: 70.6 MB in 19 packages (tfjs-core 37, -backend-wasm 13, -backend-cpu 11 as its dependency; @mrcnn/model 6.7)
+    expect(bytes).toBeLessThan(75e6);
+  });
+
+  it('detects with the user\'s tfjs (one engine, no "Platform node has already been set"); a missing backend says what to install', () => {
+    const script = `
+const tf = require('@tensorflow/tfjs-core');
+const fs = require('fs');
+const { load, defaultModelPath } = require('@mrcnn/model');
+const { initBackend, EngineBackendError } = require('@mrcnn/engine');
+(async () => {
+  const model = await load();
+  const found = await model.detect(new Uint8Array(fs.readFileSync(require('path').join(require('path').dirname(defaultModelPath()), 'demo.png'))));
+  const backend = tf.getBackend();
+  model.dispose();
+  const missing = await initBackend('webgl').then(() => 'started', (e) => ({ typed: e instanceof EngineBackendError, message: e.message }));
+  console.log(JSON.stringify({ backend, instances: found.length, labels: found.map((d) => d.label), missing }));
+})().catch((e) => { console.error(e); process.exit(1); });`;
+    const r = run(process.execPath, ['-e', script], inference);
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/Platform .* has already been set/);
+    const out = JSON.parse(r.stdout) as { backend: string; instances: number; labels: string[]; missing: { typed: boolean; message: string } };
+    expect(out.backend).toBe('wasm');
+    expect(out.instances).toBeGreaterThan(0);
+    expect(out.missing).toEqual({
+      typed: true,
+      message: "initBackend('webgl'): @tensorflow/tfjs-backend-webgl is not installed; it is an optional peer dependency of @mrcnn/engine: "
+        + 'npm install @tensorflow/tfjs-backend-webgl@^4.22.0',
     });
   });
 });

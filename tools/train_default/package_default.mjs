@@ -34,7 +34,9 @@ try {
 
   const converted = join(work, 'model');
   const bundle = await bundleEntry('convert', cliEntry('convert'));
-  execFileSync(process.execPath, [bundle, args.pth, '-o', converted, '--labels', labels], { stdio: 'inherit' });
+  // Its own name and a default score threshold: a small, briefly trained model scores its shapes 0.15..0.6.
+  execFileSync(process.execPath, [bundle, args.pth, '-o', converted, '--labels', labels, '--name', 'mrcnn-shapes-default', '--default-score', '0.3'],
+    { stdio: 'inherit' });
   for (const f of readdirSync(OUT)) if (f === 'model.json' || f.endsWith('.bin')) unlinkSync(join(OUT, f));
   for (const f of readdirSync(converted)) copyFileSync(join(converted, f), join(OUT, f));
 

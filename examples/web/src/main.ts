@@ -1,7 +1,8 @@
 /**
  * The demo page: pick a backend and a model, pick / drop an image (or a sample), and see the
  * instances drawn over it with the time of each stage. URL parameters (for links and tests):
- * `?backend=<a registered browser backend: webgl (default), webgpu, wasm, cpu>&model=<model.json URL>&score=<threshold>`.
+ * `?backend=<a registered browser backend: webgl (default), webgpu, wasm, cpu>&model=<model.json URL>&score=<threshold>`
+ * (default score: the model's own, `config.detection.defaultScoreThreshold`).
  * A backend that cannot start here (e.g. webgpu in a browser without WebGPU) falls back, as
  * onnxruntime-web's execution-provider list does, to the next of FALLBACK_BACKENDS, with a notice.
  * A model from a URL loads with a progress bar and stays in the browser's Cache API: the next
@@ -27,6 +28,7 @@ const ui = {
   modelUrl: el<HTMLInputElement>('model-url'),
   progress: el<HTMLProgressElement>('model-progress'),
   score: el<HTMLInputElement>('score'),
+  modelInfo: el<HTMLParagraphElement>('model-info'),
   imageInput: el<HTMLInputElement>('image-input'),
   drop: el<HTMLDivElement>('drop-zone'),
   imageLayer: el<HTMLCanvasElement>('image-layer'),
@@ -52,7 +54,9 @@ const params = new URLSearchParams(location.search);
 const modelParam = params.get('model');
 const defaultSource = modelParam === null ? embeddedSource() : urlSource(modelParam);
 ui.backend.value = params.get('backend') ?? 'webgl';
-ui.score.value = params.get('score') ?? ui.score.value;
+ui.score.value = params.get('score') ?? '';
+/** Whether the score came from the URL or the user (else each model's own default fills it). */
+let scoreChosen = params.has('score');
 if (params.has('model')) ui.modelChoice.options[0].textContent = defaultSource.name;
 
 let source: ModelSource = defaultSource;
@@ -146,6 +150,8 @@ async function ensureModel(): Promise<Model> {
     throw new Error(`${msg.replace(/\.+$/, '')}. The default model is not in this build (packages/model/default-model): pick a converted model.json and its shards.`);
   });
   current = { model, backend, source, fromCache };
+  if (!scoreChosen) ui.score.value = String(model.config.detection.defaultScoreThreshold);
+  describeModel(model, source === defaultSource && !params.has('model'));
   showStages();
   return model;
 }
@@ -164,6 +170,16 @@ function showFetch(p: FetchProgress): void {
   const eta = p.etaSeconds !== undefined && !p.done && p.phase === 'download' ? `, ETA ${Math.ceil(p.etaSeconds)} s` : '';
   const verb = p.phase === 'cache' ? 'Reading from the browser cache' : 'Downloading';
   setStatus('loading', `${verb} ${source.name}: ${mib(p.bytes)}${p.total ? ` of ${mib(p.total)}` : ''}${pct}${rate}${eta}`);
+}
+
+/** Says what the loaded model detects (its name and classes), so that no one expects cats from a shapes model. */
+function describeModel(model: Model, embedded: boolean): void {
+  const classes = model.labels.slice(1);
+  const shown = classes.length > 12 ? `${classes.slice(0, 12).join(', ')}, … (${classes.length} classes)` : classes.join(', ');
+  ui.modelInfo.textContent = `Model ${model.config.name} detects: ${shown}.` + (embedded
+    ? ' It is the small embedded default model, trained on synthetic shapes: on photos (the cat, the astronaut) '
+      + 'it finds only shape-like regions. For COCO objects load a converted instance-segmentation-security-0049 or torchvision model.'
+    : '');
 }
 
 function showInstances(instances: readonly Instance[]): void {
@@ -242,7 +258,7 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-sample
   }));
 }
 ui.backend.addEventListener('change', () => act(detect));
-ui.score.addEventListener('change', () => act(detect));
+ui.score.addEventListener('change', () => { scoreChosen = true; act(detect); });
 ui.modelChoice.addEventListener('change', () => {
   ui.modelUrl.hidden = ui.modelChoice.value !== 'url';
   if (ui.modelChoice.value === 'files') ui.modelFiles.click();

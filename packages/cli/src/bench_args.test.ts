@@ -30,7 +30,7 @@ describe('mrcnn bench options', () => {
   });
 
   it('lists the harness subjects in its help', () => {
-    expect(benchUsage(SUBJECTS)).toMatch(/--subjects a,b {7}only these subjects: tfjs-wasm-t1, ort-web-t2, tfjs-cpu\n/);
+    expect(benchUsage(SUBJECTS)).toMatch(/--subjects a,b {8}only these subjects: tfjs-wasm-t1, ort-web-t2, tfjs-cpu\n/);
   });
 });
 

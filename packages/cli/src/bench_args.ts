@@ -5,6 +5,7 @@
 import { listOption, optionalNumber, ParsedArgs } from './args';
 import type { BenchRunOptions } from './bench_harness';
 import { UsageError } from './command';
+import { formatUsage } from './usage';
 import type { OptionSpecs } from './args';
 
 export interface BenchOptions extends BenchRunOptions {
@@ -21,27 +22,27 @@ export const BENCH_OPTIONS: OptionSpecs = {
 };
 
 export function benchUsage(subjectIds: readonly string[]): string {
-  return `usage: mrcnn bench [--quick | --full] [options]
-
-Times this project (tfjs wasm/cpu) against onnxruntime-node, onnxruntime-web and the PyTorch
-oracle on the same weights and images; writes benchmarks/results/<date>-<host>[-quick].{json,md,svg}.
-
-  --quick              tfjs wasm, onnxruntime, PyTorch; 1 warm-up + 3 runs, one image (≤ 5 min)
-  --full               every subject (adds tfjs cpu, wasm without SIMD, 1-thread peers); 2 + 6 runs, all images (default)
-  --subjects a,b       only these subjects: ${subjectIds.join(', ')}
-  --runs N             timed runs per subject
-  --warmup N           warm-up runs after the first (cold) run
-  --images a_fit,b_fit golden stems whose im_data feed the subjects
-  --oracle-dir DIR     oracle folder (default .cache/oracle/k1 when present, else test/fixtures/oracle-k8)
-  --out DIR            results folder (default benchmarks/results)
-  --no-write           print the table only
-  --sequential         one subject after the other (default: all loaded, timed runs round-robin so
-                       a noisy machine's load falls on every subject alike; needs the memory of all)
-  --no-roi-align       skip the engine's RoIAlign micro-benchmark (wasm; cpu too in --full)
-  --timeout-s N        per-subject time limit (default 900)
-
-Exit codes: 0 at least one subject ran; 1 none did, or the harness failed; 2 usage error.
-`;
+  return formatUsage({
+    name: 'bench',
+    synopsis: '[--quick | --full] [options]',
+    description: `Times this project (tfjs wasm/cpu) against onnxruntime-node, onnxruntime-web and the PyTorch
+oracle on the same weights and images; writes benchmarks/results/<date>-<host>[-quick].{json,md,svg}.`,
+    options: [
+      ['--quick', 'tfjs wasm, onnxruntime, PyTorch; 1 warm-up + 3 runs, one image (≤ 5 min)'],
+      ['--full', 'every subject (adds tfjs cpu, wasm without SIMD, 1-thread peers); 2 + 6 runs,\nall images (default)'],
+      ['--subjects a,b', `only these subjects: ${subjectIds.join(', ')}`],
+      ['--runs N', 'timed runs per subject'],
+      ['--warmup N', 'warm-up runs after the first (cold) run'],
+      ['--images a_fit,b_fit', 'golden stems whose im_data feed the subjects'],
+      ['--oracle-dir DIR', 'oracle folder (default .cache/oracle/k1 when present, else test/fixtures/oracle-k8)'],
+      ['--out DIR', 'results folder (default benchmarks/results)'],
+      ['--no-write', 'print the table only'],
+      ['--sequential', "one subject after the other (default: all loaded, timed runs round-robin so\na noisy machine's load falls on every subject alike; needs the memory of all)"],
+      ['--no-roi-align', "skip the engine's RoIAlign micro-benchmark (wasm; cpu too in --full)"],
+      ['--timeout-s N', 'per-subject time limit (default 900)'],
+    ],
+    exit: { ok: 'at least one subject ran', runtime: 'none did, or the harness failed' },
+  });
 }
 
 /** The options of a `mrcnn bench` command line; `subjectIds` are the harness's known subjects. */

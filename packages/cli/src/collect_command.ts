@@ -13,24 +13,24 @@ import type { RunImage, RunManifest } from '@mrcnn/queue';
 import { ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME } from './command';
 import { writeFileAtomic } from './job';
-import { QUEUE_OPTION_SPECS, QUEUE_OPTIONS_USAGE, readQueueOptions } from './queue_options';
+import { QUEUE_OPTION_LINES, QUEUE_OPTION_SPECS, readQueueOptions } from './queue_options';
+import { formatUsage } from './usage';
 import { DetectRunSpec, mergeResults, resultStore, resultsPath } from './queue_run';
 
 function collectUsage(): string {
-  return `Usage: mrcnn collect --redis <url> [options]
-
-Merges the per-image results of the queue's run into <out>/<name>.results.json (COCO results,
+  return formatUsage({
+    name: 'collect',
+    synopsis: '--redis <url> [options]',
+    description: `Merges the per-image results of the queue's run into <out>/<name>.results.json (COCO results,
 as mrcnn detect <dir> writes them; the workers have written the overlays to <out>/<name>/).
 Run it on a machine that sees the shared output directory, once \`mrcnn status\` shows the run done
-(earlier, it writes what is done so far and lists the rest).
-
-Options:
-${QUEUE_OPTIONS_USAGE}  --out <dir>                the run's output directory as this machine sees it
-                             (default: the path recorded by mrcnn enqueue)
-  -h, --help                 this help
-
-Exit codes: 0 every image has its result; 1 some have none (listed), or a runtime error; 2 usage error.
-`;
+(earlier, it writes what is done so far and lists the rest).`,
+    options: [
+      ...QUEUE_OPTION_LINES,
+      ['--out <dir>', "the run's output directory as this machine sees it\n(default: the path recorded by mrcnn enqueue)"],
+    ],
+    exit: { ok: 'every image has its result', runtime: 'some have none (listed), or a runtime error' },
+  });
 }
 
 /** Deletes `*.tmp` files (writes cut short by a killed worker) under `dir`. */

@@ -7,21 +7,29 @@
 import * as fs from 'fs';
 import { convert, ConverterError, formatLayerReport } from '@mrcnn/weights-converter';
 import type { ConvertSummary } from '@mrcnn/weights-converter';
-import { choiceOption, ParsedArgs } from './args';
+import { choiceOption, optionalNumber, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
+import { formatUsage } from './usage';
 
-export const CONVERT_USAGE = `usage: mrcnn convert <input> -o <out-dir> [--quantize fp16|uint8] [--labels <labels.json|txt>]
-                     [--channel-order bgr|rgb] [--fold-std] [--force] [--quiet]
-
-  <input>       PyTorch .pth, ONNX .onnx, or OpenVINO IR .xml (with its .bin beside it); .gz accepted
-  -o, --out     output directory for model.json and its weight shards (written atomically)
-  --quantize    store weights as fp16 or uint8 (affine per tensor); default float32
-  --labels      class names (JSON array or one per line, background first), stored in model.json
-  --channel-order bgr|rgb   make the network take this channel order (reorders the first convolution)
-  --fold-std    fold the input std into the first convolution (the model divides by 1)
-  --force       replace a non-empty output directory
-  --quiet       no progress output
-`;
+export const CONVERT_USAGE = formatUsage({
+  name: 'convert',
+  synopsis: '<input> -o <out-dir> [options]',
+  description: `Converts weights to a tfjs model directory (model.json + shards of at most 4 MB, written
+atomically). <input>: PyTorch .pth, ONNX .onnx, or OpenVINO IR .xml (with its .bin beside it);
+.gz accepted.`,
+  options: [
+    ['-o, --out <dir>', 'output directory for model.json and its weight shards'],
+    ['--quantize fp16|uint8', 'store weights as fp16 or uint8 (affine per tensor); default float32'],
+    ['--labels <file>', 'class names (JSON array or one per line, background first), stored in model.json'],
+    ['--name <name>', "the model's name, stored in model.json (default: the architecture's)"],
+    ['--default-score <0..1>', "the model's default detect score threshold, stored in model.json (default 0.5)"],
+    ['--channel-order bgr|rgb', 'make the network take this channel order (reorders the first convolution)'],
+    ['--fold-std', 'fold the input std into the first convolution (the model divides by 1)'],
+    ['--force', 'replace a non-empty output directory'],
+    ['--quiet', 'no progress output'],
+  ],
+  exit: { ok: 'converted', runtime: 'the input cannot be read or does not fit the architecture' },
+});
 
 /** Inputs above this size get progress lines on stderr. */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
@@ -75,8 +83,12 @@ async function runConvert(args: ParsedArgs, io: CommandIO): Promise<number> {
     io.stderr.write(`${what.split(' ')[0]} ${pct}%\n`);
   };
   const labels = args.values.labels === undefined ? undefined : readLabels(args.values.labels);
+  const name = args.values.name;
+  if (name !== undefined && name.trim() === '') throw new UsageError('--name needs a non-empty name');
+  const defaultScoreThreshold = optionalNumber(args, 'default-score', 0, 1);
   const summary = await convert(input, out, {
     quantize, labels, overwrite: args.flags.force === true, onProgress, channelOrder, foldStd: args.flags['fold-std'] === true,
+    name, defaultScoreThreshold,
   });
   io.stdout.write(formatSummary(summary));
   return EXIT_OK;
@@ -89,6 +101,7 @@ export const convertCommand: Command = {
   options: {
     out: { type: 'string', short: 'o' }, quantize: { type: 'string' }, labels: { type: 'string' },
     'channel-order': { type: 'string' }, 'fold-std': { type: 'boolean' }, force: { type: 'boolean' }, quiet: { type: 'boolean' },
+    name: { type: 'string' }, 'default-score': { type: 'string' },
   },
   usage: () => CONVERT_USAGE,
   run: runConvert,

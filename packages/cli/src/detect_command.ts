@@ -11,33 +11,33 @@ import { MrcnnError } from '@mrcnn/schema';
 import { optionalNumber, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, UsageError } from './command';
 import { cocoResults, imageIdOf } from './coco_results';
-import { DETECT_OPTION_SPECS, detectOptionsUsage, readDetectOptions } from './detect_options';
+import { DETECT_OPTION_LINES, DETECT_OPTION_SPECS, readDetectOptions } from './detect_options';
 import { listDirImages } from './image_inputs';
 import { DetectSettings, ImageResult, Job, writeFileAtomic } from './job';
 import { FatalWorkerError, JobOutcome, runPool } from './pool';
 import { ProgressBar } from './progress';
 import { inShard, parseShard, Shard, shardSuffix } from './shard';
+import { formatUsage } from './usage';
 
 export function detectUsage(): string {
-  return `Usage: mrcnn detect <image|dir...> [options]
-
-Detects instances in PNG/JPEG images. For each image file: <out>/<name>.png (overlay: masks,
-boxes, labels, scores) and <out>/<name>.json (instances, masks as COCO RLE). For each directory:
-<out>/<dir>.results.json (COCO results: bbox + segmentation RLE) and overlays in <out>/<dir>/;
-a directory run resumes where it stopped (checkpoint <out>/<dir>.done.jsonl).
-
-Options:
-${detectOptionsUsage()}  --workers <n>              worker threads (default: min(images, CPU cores))
-  --no-overlay               directories: skip the overlay PNGs
-  --restart                  directories: ignore the checkpoint, start over
-  --shard <i/N>              directories: only shard i (0-based) of N, split by image id;
-                             writes <out>/<dir>.shard-i-of-N.results.json
-  --quiet                    no progress output
-  -h, --help                 this help
-
-Exit codes: 0 all images done; 1 runtime error (model cannot load, an image failed: the
-others are still written); 2 usage error.
-`;
+  return formatUsage({
+    name: 'detect',
+    synopsis: '<image|dir...> [options]',
+    description: `Detects instances in PNG/JPEG images. For each image file: <out>/<name>.png (overlay: masks,
+boxes, labels, scores) and <out>/<name>.json (instances, masks as COCO RLE). For each directory
+(its images, not its subdirectories): <out>/<dir>.results.json (COCO results: bbox + segmentation
+RLE) and overlays in <out>/<dir>/; a directory run resumes where it stopped (checkpoint
+<out>/<dir>.done.jsonl). Two images with one stem (x.jpg, x.png) get x.png and x_2.png.`,
+    options: [
+      ...DETECT_OPTION_LINES,
+      ['--workers <n>', 'worker threads (default: min(images, CPU cores)); each runs wasm\non cores / workers threads'],
+      ['--no-overlay', 'directories: skip the overlay PNGs'],
+      ['--restart', 'directories: ignore the checkpoint, start over'],
+      ['--shard <i/N>', 'directories: only shard i (0-based) of N, split by image id;\nwrites <out>/<dir>.shard-i-of-N.results.json'],
+      ['--quiet', 'no progress output'],
+    ],
+    exit: { ok: 'all images done', runtime: 'runtime error (the model cannot load, an image failed: the others are still written)' },
+  });
 }
 
 interface ImageSet {
@@ -47,6 +47,8 @@ interface ImageSet {
   files: string[];
   /** With --shard: the 1-based position of each file in the whole directory (its image id's fallback). */
   positions?: number[];
+  /** Directories: each file's overlay stem, unique in the whole directory (x.jpg, x.png → x, x_2). */
+  stems?: string[];
 }
 
 interface Checkpoint {
@@ -54,7 +56,11 @@ interface Checkpoint {
   done: Map<string, ImageResult>;
 }
 
-function listInputs(positionals: string[], shard: Shard | undefined): ImageSet[] {
+/**
+ * The image sets of the command line: loose files, and each directory's PNG/JPEG files (not its
+ * subdirectories: `note` says which were left out). A directory without images is a usage error.
+ */
+function listInputs(positionals: string[], shard: Shard | undefined, note: (m: string) => void): ImageSet[] {
   const loose: string[] = [];
   const sets: ImageSet[] = [];
   const names = new Set<string>();
@@ -67,14 +73,23 @@ function listInputs(positionals: string[], shard: Shard | undefined): ImageSet[]
     }
     if (stat.isDirectory()) {
       const all = listDirImages(p);
+      const subdirs = fs.readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      if (all.length === 0) {
+        throw new UsageError(`${p}: no PNG or JPEG images in this directory${subdirs.length > 0 ? ` (subdirectories are not searched: ${subdirs.join(', ')})` : ''}`);
+      }
+      if (subdirs.length > 0) {
+        note(`${p}: ${subdirs.length} subdirector${subdirs.length === 1 ? 'y' : 'ies'} not searched (${subdirs.slice(0, 5).join(', ')}`
+          + `${subdirs.length > 5 ? ', …' : ''}): name them on the command line to include them`);
+      }
+      const stems = uniqueStems(all);
       let name = path.basename(path.resolve(p));
       for (let k = 2; names.has(name); k++) name = `${path.basename(path.resolve(p))}_${k}`;
       names.add(name);
       if (shard === undefined) {
-        sets.push({ dir: p, name, files: all });
+        sets.push({ dir: p, name, files: all, stems });
       } else {
         const picked = all.map((f, i) => ({ f, pos: i + 1 })).filter(({ f, pos }) => inShard(imageIdOf(path.basename(f), pos), shard));
-        sets.push({ dir: p, name, files: picked.map((x) => x.f), positions: picked.map((x) => x.pos) });
+        sets.push({ dir: p, name, files: picked.map((x) => x.f), positions: picked.map((x) => x.pos), stems: picked.map((x) => stems[x.pos - 1]) });
       }
     } else {
       if (shard !== undefined) throw new UsageError(`--shard splits directories; ${p} is a file`);
@@ -85,7 +100,7 @@ function listInputs(positionals: string[], shard: Shard | undefined): ImageSet[]
   return sets;
 }
 
-/** Output stem of each loose file: its base name, suffixed _2, _3… on collisions. */
+/** Output stem of each file of a set: its base name without extension, suffixed _2, _3… on collisions (x.jpg, x.png). */
 function uniqueStems(files: string[]): string[] {
   const seen = new Map<string, number>();
   return files.map((f) => {
@@ -128,7 +143,7 @@ async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
   const { modelFile, backend, settings, outDir, convention: conv } = await readDetectOptions(args, io);
   const workersOpt = optionalNumber(args, 'workers', 1, 64, true);
   const shard = args.values.shard === undefined ? undefined : parseShard(args.values.shard);
-  const sets = listInputs(args.positionals, shard);
+  const sets = listInputs(args.positionals, shard, (m) => { if (args.flags.quiet !== true) io.stderr.write(`note: ${m}\n`); });
   fs.mkdirSync(outDir, { recursive: true });
 
   const jobs: Job[] = [];
@@ -148,14 +163,15 @@ async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
     const cp = readCheckpoint(path.join(outDir, `${set.name}${shardSuffix(shard)}.done.jsonl`), checkpointHeader(modelFile.jsonPath, settings),
       args.flags.restart === true, (m) => progress.log(m));
     checkpoints.set(set, cp);
-    for (const file of set.files) {
+    for (const [i, file] of set.files.entries()) {
       const base = path.basename(file);
       if (cp.done.has(base)) {
         progress.skip();
         continue;
       }
       const id = jobs.length;
-      const overlayPath = args.flags['no-overlay'] ? undefined : path.join(outDir, set.name, `${base.replace(/\.[^.]*$/, '')}.png`);
+      const stem = set.stems?.[i] ?? base.replace(/\.[^.]*$/, '');
+      const overlayPath = args.flags['no-overlay'] ? undefined : path.join(outDir, set.name, `${stem}.png`);
       jobs.push({ id, input: file, overlayPath });
       setOf.set(id, { set, cp, file });
     }
@@ -177,9 +193,12 @@ async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
     }
     progress.tick(outcome.ok);
   };
-  const workers = workersOpt ?? Math.max(1, Math.min(jobs.length, os.cpus().length));
+  const cores = os.availableParallelism();
+  const workers = workersOpt ?? Math.max(1, Math.min(jobs.length, cores));
+  // The workers share the cores: each runs wasm on cores / workers threads (at most 8).
+  const threads = backend === 'wasm' ? Math.max(1, Math.min(8, Math.floor(cores / workers))) : undefined;
   try {
-    await runPool(path.join(__dirname, 'worker.js'), { model: modelFile.jsonPath, backend, settings }, workers, jobs, onDone);
+    await runPool(path.join(__dirname, 'worker.js'), { model: modelFile.jsonPath, backend, threads, settings }, workers, jobs, onDone);
   } catch (e) {
     progress.finish();
     if (e instanceof FatalWorkerError) throw new MrcnnError(`cannot run the model ${modelFile.jsonPath}: ${e.message}`);

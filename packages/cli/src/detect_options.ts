@@ -5,7 +5,7 @@
  */
 import { registeredBackends, runsIn } from '@mrcnn/engine';
 import type { BackendName } from '@mrcnn/model';
-import { choiceOption, numberOption, ParsedArgs } from './args';
+import { choiceOption, numberOption, optionalNumber, ParsedArgs } from './args';
 import type { OptionSpecs } from './args';
 import type { ResultConvention } from './coco_results';
 import type { CommandIO } from './command';
@@ -19,22 +19,19 @@ export function nodeBackends(): BackendName[] {
 }
 
 export const DETECT_OPTION_SPECS: OptionSpecs = {
-  model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, score: { type: 'string' },
+  model: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string', short: 'o' }, score: { type: 'string' },
   policy: { type: 'string' }, 'max-detections': { type: 'string' },
 };
 
-/** `--help` lines of the shared options. */
-export function detectOptionsUsage(): string {
-  return `  --model <dir|name>         a model directory or model.json, or a model name (mrcnn models:
-                             fetched, verified and converted into the cache on first use);
-                             default: the embedded default model
-  --backend ${nodeBackends().join('|').padEnd(16)} tfjs backend (default wasm)
-  --out <dir>                output directory (default mrcnn-output)
-  --score <0..1>             minimum score (default 0.5)
-  --policy fit|window        resize policy (default: the model's, fit)
-  --max-detections <n>       at most n instances per image (default 100)
-`;
-}
+/** `--help` entries of the shared options (formatUsage's `[flags, text]`). */
+export const DETECT_OPTION_LINES: ReadonlyArray<readonly [string, string]> = [
+  ['--model <dir|name>', 'a model directory or model.json, or a model name (mrcnn models:\nfetched, verified and converted into the cache on first use);\ndefault: the embedded default model'],
+  [`--backend ${nodeBackends().join('|')}`, 'tfjs backend (default wasm)'],
+  ['-o, --out <dir>', 'output directory (default mrcnn-output)'],
+  ['--score <0..1>', "minimum score (default: the model's own; 0.3 for the embedded one)"],
+  ['--policy fit|window', "resize policy (default: the model's, fit)"],
+  ['--max-detections <n>', 'at most n instances per image (default 100)'],
+];
 
 export interface DetectOptions {
   modelFile: ModelFile;
@@ -47,11 +44,12 @@ export interface DetectOptions {
 /** The options of `args`; a model name is fetched into the cache first (progress on io.stderr unless --quiet). */
 export async function readDetectOptions(args: ParsedArgs, io: CommandIO): Promise<DetectOptions> {
   const backend = choiceOption<BackendName>(args, 'backend', nodeBackends(), 'wasm');
-  const score = numberOption(args, 'score', 0.5, 0, 1);
+  const scoreOpt = optionalNumber(args, 'score', 0, 1);
   const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
   const outDir = args.values.out ?? 'mrcnn-output';
   const modelFile = readModelFile(await resolveModelOption(args.values.model, io, args.flags.quiet === true));
   const policy = choiceOption(args, 'policy', ['fit', 'window'] as const, modelFile.config.input.resizePolicy);
+  const score = scoreOpt ?? modelFile.config.detection.defaultScoreThreshold;
   return {
     modelFile,
     backend,

@@ -9,32 +9,34 @@ import * as path from 'path';
 import { enqueueRun, showRedisUrl } from '@mrcnn/queue';
 import { numberOption, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
-import { DETECT_OPTION_SPECS, detectOptionsUsage, readDetectOptions } from './detect_options';
+import { DETECT_OPTION_LINES, DETECT_OPTION_SPECS, readDetectOptions } from './detect_options';
 import { listImages } from './image_inputs';
-import { QUEUE_OPTION_SPECS, QUEUE_OPTIONS_USAGE, readQueueOptions } from './queue_options';
+import { QUEUE_OPTION_LINES, QUEUE_OPTION_SPECS, readQueueOptions } from './queue_options';
+import { formatUsage } from './usage';
 import { DetectRunSpec, modelDigest, resultsPath } from './queue_run';
 
 function enqueueUsage(): string {
-  return `Usage: mrcnn enqueue <dir|list|glob> --redis <url> [options]
-
-Queues one detection job per image for \`mrcnn worker\` processes on any number of machines.
+  return formatUsage({
+    name: 'enqueue',
+    synopsis: '<dir|list|glob> --redis <url> [options]',
+    description: `Queues one detection job per image for \`mrcnn worker\` processes on any number of machines.
 <dir>: its PNG/JPEG files; <list>: a text file, one image path a line (relative to the list's
 directory); <glob>: e.g. 'cams/**/*.jpg' (quoted). Each job's id is the image's path relative
 to the input, so enqueueing again adds nothing twice. The workers write the overlays to
 <out>/<name>/ and the per-image results to <out>/<name>.parts/; \`mrcnn collect\` merges them into
 <out>/<name>.results.json, as \`mrcnn detect <dir>\` writes it. <out> must be a directory every
-worker sees at the same path (a shared mount), and so must the images and the model.
-
-Options:
-${QUEUE_OPTIONS_USAGE}  --name <name>              name of the outputs (default: the directory's or list's name)
-${detectOptionsUsage()}  --no-overlay               skip the overlay PNGs
-  --attempts <n>             tries per image before it is failed (default 3)
-  --backoff <ms>             delay before the first retry, doubled each retry (default 1000)
-  --quiet                    print nothing on success
-  -h, --help                 this help
-
-Exit codes: 0 queued; 1 runtime error (Redis unreachable, another run on the queue); 2 usage error.
-`;
+worker sees at the same path (a shared mount), and so must the images and the model.`,
+    options: [
+      ...QUEUE_OPTION_LINES,
+      ['--name <name>', "name of the outputs (default: the directory's or list's name)"],
+      ...DETECT_OPTION_LINES,
+      ['--no-overlay', 'skip the overlay PNGs'],
+      ['--attempts <n>', 'tries per image before it is failed (default 3)'],
+      ['--backoff <ms>', 'delay before the first retry, doubled each retry (default 1000)'],
+      ['--quiet', 'print nothing on success'],
+    ],
+    exit: { ok: 'queued', runtime: 'runtime error (Redis unreachable, another run on the queue)' },
+  });
 }
 
 async function runEnqueue(args: ParsedArgs, io: CommandIO): Promise<number> {

@@ -6,30 +6,46 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { registeredBackendNames } from '@mrcnn/engine';
+import { registeredBackends, runsIn } from '@mrcnn/engine';
 import type { EngineBackendName } from '@mrcnn/engine';
-import { CocoFormatError, evaluateCoco, load, mapClassesToCategories } from '@mrcnn/model';
+import { CocoFormatError, evaluateCoco, load } from '@mrcnn/model';
 import type { CocoDataset, CocoEvalResult, CocoResult, IouType } from '@mrcnn/model';
 import { toXywh, validateDataset } from '@mrcnn/model/internal';
 import { resolveModelOption } from './model_option';
 import { choiceOption, numberOption, optionalNumber, ParsedArgs, requiredOption } from './args';
+import { categoryMapping } from './class_map';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
+import { formatUsage } from './usage';
 
-export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --images <dir> [options]
+/** The registered backends that run in Node (eval runs in this process). */
+function nodeBackends(): EngineBackendName[] {
+  return registeredBackends().filter((e) => runsIn(e, 'node')).map((e) => e.name);
+}
 
-  --annotations   COCO instances file (polygon or RLE ground truth, iscrowd honoured)
-  --images        directory holding the images named by file_name
-  --model         model.json, its directory, or a model name (mrcnn models; fetched into the
-                  cache on first use); default: the embedded default model
-  --backend       ${registeredBackendNames().join(' | ')} (default: wasm in Node)
-  --iou-type      bbox | segm | both (default both)
-  --score         minimum detection score kept for evaluation (default 0.05)
-  --policy        fit | window resize policy (default: the model's)
-  --limit         evaluate only the first N images (by id)
-  --results       write the detections as a COCO results JSON to this file
-  --json          write the statistics as JSON to this file
-  --quiet         no per-image progress on stderr
-`;
+export function evalUsage(): string {
+  return formatUsage({
+    name: 'eval',
+    synopsis: '--annotations <instances.json> --images <dir> [options]',
+    description: `Runs detection on every image of a COCO annotation file and prints box and mask AP/AR as
+pycocotools' COCOeval does. The model's classes are matched to the data set's categories by
+name; a model whose class names are not the categories' needs --class-map.`,
+    options: [
+      ['--annotations <file>', 'COCO instances file (polygon or RLE ground truth, iscrowd honoured)'],
+      ['--images <dir>', 'directory holding the images named by file_name'],
+      ['--model <dir|name>', 'model.json, its directory, or a model name (mrcnn models; fetched into\nthe cache on first use); default: the embedded default model'],
+      [`--backend ${nodeBackends().join('|')}`, 'tfjs backend (default wasm)'],
+      ['--class-map <how>', 'class id -> category id when the names differ: contiguous (class i =\nthe i-th smallest category id), identity (class i = category i), or a JSON\nfile {"<class name or id>": <category id>, ...}'],
+      ['--iou-type bbox|segm|both', 'what to evaluate (default both)'],
+      ['--score <0..1>', 'minimum detection score kept for evaluation (default 0.05)'],
+      ['--policy fit|window', "resize policy (default: the model's)"],
+      ['--limit <n>', 'evaluate only the first n images (by id)'],
+      ['--results <file>', 'write the detections as a COCO results JSON to this file'],
+      ['--json <file>', 'write the statistics as JSON to this file'],
+      ['--quiet', 'no per-image progress on stderr'],
+    ],
+    exit: { ok: 'evaluated', runtime: 'runtime error (unreadable or malformed annotations, an image that cannot be read)' },
+  });
+}
 
 export interface EvalArgs {
   annotations: string;
@@ -43,6 +59,8 @@ export interface EvalArgs {
   results?: string;
   json?: string;
   quiet: boolean;
+  /** 'contiguous', 'identity' or a JSON file path; undefined: by name (or torchvision's 91-class identity). */
+  classMap?: string;
 }
 
 const IOU_TYPES: Readonly<Record<'bbox' | 'segm' | 'both', IouType[]>> = { bbox: ['bbox'], segm: ['segm'], both: ['bbox', 'segm'] };
@@ -53,7 +71,7 @@ function evalArgs(args: ParsedArgs): EvalArgs {
     annotations: requiredOption(args, 'annotations', '<instances.json>'),
     images: requiredOption(args, 'images', '<dir>'),
     model: args.values.model,
-    backend: choiceOption<EngineBackendName>(args, 'backend', registeredBackendNames()),
+    backend: choiceOption<EngineBackendName>(args, 'backend', nodeBackends()),
     iouTypes: IOU_TYPES[choiceOption(args, 'iou-type', ['bbox', 'segm', 'both'] as const, 'both')],
     score: numberOption(args, 'score', 0.05, 0, 1),
     policy: choiceOption(args, 'policy', ['fit', 'window'] as const),
@@ -61,7 +79,19 @@ function evalArgs(args: ParsedArgs): EvalArgs {
     results: args.values.results,
     json: args.values.json,
     quiet: args.flags.quiet === true,
+    classMap: args.values['class-map'],
   };
+}
+
+/** --images must be an existing directory (checked before the model loads, not at the first image). */
+function checkImagesDir(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new UsageError(`--images ${dir}: no such directory`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--images ${dir}: not a directory`);
 }
 
 function readDataset(file: string): CocoDataset {
@@ -87,27 +117,22 @@ export interface EvalRun {
 
 /** Detection over the data set, then COCO evaluation; progress on io.stderr. */
 export async function runEvaluation(a: EvalArgs, io: CommandIO): Promise<EvalRun> {
+  checkImagesDir(a.images);
   const gt = readDataset(a.annotations);
   const images = [...gt.images].sort((x, y) => x.id - y.id).slice(0, a.limit);
   const imgIds = images.map((im) => im.id);
   const model = await load(await resolveModelOption(a.model, io, a.quiet), { backend: a.backend });
   const results: CocoResult[] = [];
   try {
-    const mapping = mapClassesToCategories(model.labels, model.config.numClasses, gt.categories);
+    const mapping = categoryMapping(model.labels, model.config.numClasses, gt.categories, a.classMap);
     const plusOne = model.config.detection.boxPlusOne;
     const wantMasks = a.iouTypes.includes('segm');
     const t0 = Date.now();
     for (let n = 0; n < images.length; n++) {
       const im = images[n];
       if (typeof im.file_name !== 'string') throw new CocoFormatError(`${a.annotations} image ${im.id}`, 'has no file_name');
-      const file = path.join(a.images, im.file_name);
-      let bytes: Uint8Array;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch (e) {
-        throw new CocoFormatError(file, `cannot read image: ${(e as Error).message}`);
-      }
-      const instances = await model.detect(bytes, { scoreThreshold: a.score, rle: wantMasks, policy: a.policy });
+      // a missing or unreadable file: an ImageDecodeError naming it ("no such file")
+      const instances = await model.detect(path.join(a.images, im.file_name), { scoreThreshold: a.score, rle: wantMasks, policy: a.policy });
       for (const inst of instances) {
         const category = mapping.map.get(inst.classId);
         if (category === undefined) continue;
@@ -151,8 +176,8 @@ export const evalCommand: Command = {
   options: {
     annotations: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string' },
     'iou-type': { type: 'string' }, score: { type: 'string' }, policy: { type: 'string' }, limit: { type: 'string' },
-    results: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' },
+    results: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' }, 'class-map': { type: 'string' },
   },
-  usage: () => EVAL_USAGE,
+  usage: evalUsage,
   run: runEval,
 };

@@ -4,7 +4,10 @@
  * 2 usage error); every command is a `Command` run through the one parser and exit-code
  * convention. See README.md.
  */
-export { main, mainUsage, runCommand, COMMANDS } from './main';
+export { main, mainUsage, runCommand, COMMANDS, cliVersion } from './main';
+export { formatUsage, exitCodesLine } from './usage';
+export type { UsageSpec } from './usage';
+export { categoryMapping } from './class_map';
 export { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './command';
 export type { Command, CommandIO } from './command';
 export { parseArgs, numberOption, optionalNumber, choiceOption, listOption, requiredOption } from './args';
@@ -12,7 +15,7 @@ export type { OptionSpec, OptionSpecs, ParsedArgs } from './args';
 export { detectCommand } from './detect_command';
 export { infoCommand } from './info_command';
 export { convertCommand, readLabels, formatSummary } from './convert_command';
-export { evalCommand, runEvaluation } from './eval_command';
+export { evalCommand, evalUsage, runEvaluation } from './eval_command';
 export type { EvalArgs, EvalRun } from './eval_command';
 export { serveCommand } from './serve_command';
 export { benchCommand } from './bench_command';

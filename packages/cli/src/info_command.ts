@@ -2,23 +2,23 @@
 import { countParameters } from '@mrcnn/schema';
 import type { ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
+import { formatUsage } from './usage';
 import { readModelFile } from './model_file';
 import { resolveModelOption } from './model_option';
 
-export const INFO_USAGE = `Usage: mrcnn info <model dir|model.json|model name> [--json] [--tensors]
-
-A model name (mrcnn models) is fetched into the cache first when it is not there.
-Prints the architecture config stored in model.json, the parameter count (the model card's
-counting rule: the RPN head once per pyramid level, and unique parameters), shards and bytes,
-and with --tensors every weight (name, shape, dtype). Reads no weight shard.
-
-Options:
-  --json      machine-readable output (everything, one JSON object)
-  --tensors   list the weight tensors
-  -h, --help  this help
-
-Exit codes: 0 ok; 1 the model cannot be read; 2 usage error.
-`;
+export const INFO_USAGE = formatUsage({
+  name: 'info',
+  synopsis: '<model dir|model.json|model name> [--json] [--tensors]',
+  description: `A model name (mrcnn models) is fetched into the cache first when it is not there.
+Prints the model's name, the architecture config stored in model.json, the parameter count
+(the model card's counting rule: the RPN head once per pyramid level, and unique parameters),
+shards and bytes, and with --tensors every weight (name, shape, dtype). Reads no weight shard.`,
+  options: [
+    ['--json', 'machine-readable output (everything, one JSON object)'],
+    ['--tensors', 'list the weight tensors'],
+  ],
+  exit: { runtime: 'the model cannot be read' },
+});
 
 async function runInfo(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('info needs exactly one model directory, model.json or model name');

@@ -31,6 +31,8 @@ export interface SerializedInstance {
   score: number;
   /** x1, y1, x2, y2 in original-image pixels. */
   box: [number, number, number, number];
+  /** x, y, width, height in original-image pixels (COCO's form; the model's box convention, as `Instance.bbox`). */
+  bbox: [number, number, number, number];
   /** Mask pixel count. */
   area: number;
   /** The full-resolution mask as compressed COCO RLE. */
@@ -51,6 +53,7 @@ function serialize(inst: Instance): SerializedInstance {
     label: inst.label,
     score: Math.round(inst.score * 1e5) / 1e5,
     box: [round(inst.box[0]), round(inst.box[1]), round(inst.box[2]), round(inst.box[3])],
+    bbox: [round(inst.bbox[0]), round(inst.bbox[1]), round(inst.bbox[2]), round(inst.bbox[3])],
     area: rleArea(rle),
     rle,
   };

@@ -37,7 +37,7 @@ describe('mrcnn', () => {
   it.each(COMMANDS.map((cmd) => [cmd.name]))('%s: --help exits 0, an unknown option exits 2 naming it', async (name) => {
     const help = capture();
     expect(await main([name, '--help'], help.io)).toBe(0);
-    expect(help.out()).toMatch(new RegExp(`^usage: mrcnn ${name}`, 'i'));
+    expect(help.out()).toMatch(new RegExp(`^Usage: mrcnn ${name} `));
     const bad = capture();
     expect(await main([name, '--bogus'], bad.io)).toBe(2);
     expect(bad.err()).toBe(`mrcnn ${name}: unknown option --bogus\n(mrcnn ${name} --help for usage)\n`);

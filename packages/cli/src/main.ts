@@ -20,6 +20,7 @@ import { modelsCommand } from './models_command';
 import { serveCommand } from './serve_command';
 import { statusCommand } from './status_command';
 import { workerCommand } from './worker_command';
+import { exitCodesLine } from './usage';
 
 /** Every command, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
@@ -39,8 +40,18 @@ export function mainUsage(): string {
 Commands:
 ${lines.join('\n')}
 
-Exit codes (all commands): 0 ok, 1 runtime error, 2 usage error.
+Options:
+  -h, --help     this help
+  -V, --version  the version of @mrcnn/cli
+
+${exitCodesLine()} (every command)
 `;
+}
+
+/** `mrcnn --version`: this package's version (package.json sits one level above src/ and dist/). */
+export function cliVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('../package.json') as { version: string }).version;
 }
 
 function describeError(e: unknown): string {
@@ -73,6 +84,10 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(mainUsage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`mrcnn (@mrcnn/cli) ${cliVersion()}\n`);
+    return EXIT_OK;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {

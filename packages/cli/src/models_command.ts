@@ -13,13 +13,15 @@ import type { ModelEntry } from '@mrcnn/schema';
 import { choiceOption, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 import { fetchProgressPrinter, formatBytes } from './fetch_progress';
+import { formatUsage } from './usage';
 
-export const MODELS_USAGE = `Usage: mrcnn models [list] [--json]
+export const MODELS_USAGE = formatUsage({
+  name: 'models',
+  synopsis: `[list] [--json]
        mrcnn models fetch <name>
        mrcnn models export <name> -o <dir> [--quantize fp16|uint8] [--force]
-       mrcnn models remove <name>
-
-Named models are published checkpoints (torchvision's COCO Mask R-CNN) that are downloaded from
+       mrcnn models remove <name>`,
+  description: `Named models are published checkpoints (torchvision's COCO Mask R-CNN) that are downloaded from
 their publisher's URL (an interrupted download resumes), checked by SHA-256 as torch.hub does (the
 hash prefix in the file name), converted once and kept in <cache>/models/<name>, where <cache> is
 $MRCNN_CACHE_DIR or mrcnn/ in the user cache directory. 'mrcnn detect --model <name>' and
@@ -31,19 +33,16 @@ Actions:
   fetch <name>     download, verify and convert into the cache now
   export <name>    a copy of the cached model in <dir> (fetched first if needed), e.g. with
                    --quantize fp16 for a web page: half the bytes to download
-  remove <name>    delete the cached model and any partial download of it
-
-Options:
-  --json                 list: one JSON object
-  -o, --out <dir>        export: the output directory
-  --quantize fp16|uint8  export: weight encoding (default: float32, as cached)
-  --force                export: replace a non-empty output directory
-  --quiet                no progress output
-  -h, --help             this help
-
-Exit codes: 0 ok; 1 runtime error (unknown or unsupported model, fetch failed: the error names the
-URL and how to convert a file by hand); 2 usage error.
-`;
+  remove <name>    delete the cached model and any partial download of it`,
+  options: [
+    ['--json', 'list: one JSON object'],
+    ['-o, --out <dir>', 'export: the output directory'],
+    ['--quantize fp16|uint8', 'export: weight encoding (default: float32, as cached)'],
+    ['--force', 'export: replace a non-empty output directory'],
+    ['--quiet', 'no progress output'],
+  ],
+  exit: { runtime: 'runtime error (unknown or unsupported model, fetch failed: the error names the URL and how to convert a file by hand)' },
+});
 
 interface ListedModel {
   name: string;

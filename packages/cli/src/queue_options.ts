@@ -11,9 +11,11 @@ export const DEFAULT_QUEUE = 'mrcnn';
 
 export const QUEUE_OPTION_SPECS: OptionSpecs = { redis: { type: 'string' }, queue: { type: 'string' } };
 
-export const QUEUE_OPTIONS_USAGE = `  --redis <url>              Redis: redis://[user:password@]host:port[/db] (rediss:// for TLS)
-  --queue <name>             queue of the run (default ${DEFAULT_QUEUE}); one queue holds one run
-`;
+/** `--help` entries of the queue options (formatUsage's `[flags, text]`). */
+export const QUEUE_OPTION_LINES: ReadonlyArray<readonly [string, string]> = [
+  ['--redis <url>', 'Redis: redis://[user:password@]host:port[/db] (rediss:// for TLS)'],
+  ['--queue <name>', `queue of the run (default ${DEFAULT_QUEUE}); one queue holds one run`],
+];
 
 export function readQueueOptions(args: ParsedArgs): { redis: string; queue: string } {
   const redis = requiredOption(args, 'redis', '<url> (e.g. redis://127.0.0.1:6379)');

@@ -11,38 +11,37 @@ import { SERVER_DEFAULTS, startServer } from '@mrcnn/server';
 import { choiceOption, numberOption, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, UsageError } from './command';
 import { nodeBackends } from './detect_options';
+import { formatUsage } from './usage';
 
 export function serveUsage(): string {
   const d = SERVER_DEFAULTS;
-  return `Usage: mrcnn serve [options]
-
-Serves the model over HTTP with the Open Inference Protocol (KServe v2 REST, as OpenVINO Model
+  return formatUsage({
+    name: 'serve',
+    synopsis: '[options]',
+    description: `Serves the model over HTTP with the Open Inference Protocol (KServe v2 REST, as OpenVINO Model
 Server and Triton speak it): GET /v2, /v2/health/live, /v2/health/ready, /v2/models/<name>,
 /v2/models/<name>/ready; POST /v2/models/<name>/infer with the card's inputs (im_data FP32
 [1,3,320,480] + im_info FP32 [1,3] → classes, scores, boxes, raw_masks) or an encoded PNG/JPEG
 (im_data BYTES [1] → instances with RLE masks), as JSON or binary tensor data; Prometheus
-metrics at GET /metrics. Runs until SIGTERM/SIGINT, then finishes the accepted requests and exits.
-
-Options:
-  --model <dir|model.json>   model to serve (default: the embedded default model)
-  --name <name>              its name in the URLs (default: the name in its config)
-  --host <address>           address to listen on (default ${d.host}; 0.0.0.0 for all interfaces)
-  --port <n>                 port (default ${d.port}; 0 = a free port, printed)
-  --backend ${nodeBackends().join('|').padEnd(16)} tfjs backend of the workers (default ${d.backend})
-  --workers <n>              worker threads, one request each at a time, each with its own copy
-                             of the model (default ${d.workers})
-  --queue <n>                requests that may wait for a worker; more are answered 503 with
-                             Retry-After (default ${d.queue})
-  --timeout-ms <ms>          longest time a request may take, queue included: 504 after it
-                             (default ${d.timeoutMs})
-  --max-body-mb <n>          largest request body in MiB: 413 above it (default ${d.maxBodyBytes / 2 ** 20})
-  --max-image-pixels <n>     largest encoded image (declared width x height) (default ${d.maxImagePixels})
-  --quiet                    only the "listening on <url>" line on stdout
-  -h, --help                 this help
-
-Exit codes: 0 stopped by SIGTERM/SIGINT after draining; 1 the model cannot be loaded or the
-port cannot be bound; 2 usage error.
-`;
+metrics at GET /metrics. Runs until SIGTERM/SIGINT, then finishes the accepted requests and exits.`,
+    options: [
+      ['--model <dir|model.json>', 'model to serve (default: the embedded default model)'],
+      ['--name <name>', 'its name in the URLs (default: the name in its config)'],
+      ['--host <address>', `address to listen on (default ${d.host}; 0.0.0.0 for all interfaces)`],
+      ['--port <n>', `port (default ${d.port}; 0 = a free port, printed)`],
+      [`--backend ${nodeBackends().join('|')}`, `tfjs backend of the workers (default ${d.backend})`],
+      ['--workers <n>', `worker threads, one request each at a time, each with its own copy\nof the model (default ${d.workers})`],
+      ['--queue <n>', `requests that may wait for a worker; more are answered 503 with\nRetry-After (default ${d.queue})`],
+      ['--timeout-ms <ms>', `longest time a request may take, queue included: 504 after it\n(default ${d.timeoutMs})`],
+      ['--max-body-mb <n>', `largest request body in MiB: 413 above it (default ${d.maxBodyBytes / 2 ** 20})`],
+      ['--max-image-pixels <n>', `largest encoded image (declared width x height) (default ${d.maxImagePixels})`],
+      ['--quiet', 'only the "listening on <url>" line on stdout'],
+    ],
+    exit: {
+      ok: 'stopped by SIGTERM/SIGINT after draining',
+      runtime: 'the model cannot be loaded or the port cannot be bound',
+    },
+  });
 }
 
 async function runServe(args: ParsedArgs, io: CommandIO): Promise<number> {

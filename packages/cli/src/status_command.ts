@@ -8,20 +8,21 @@ import type { RunStatus } from '@mrcnn/queue';
 import { numberOption, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK } from './command';
 import { formatDuration, progressLine } from './progress';
-import { QUEUE_OPTION_SPECS, QUEUE_OPTIONS_USAGE, readQueueOptions } from './queue_options';
+import { QUEUE_OPTION_LINES, QUEUE_OPTION_SPECS, readQueueOptions } from './queue_options';
+import { formatUsage } from './usage';
 
 function statusUsage(): string {
-  return `Usage: mrcnn status --redis <url> [options]
-
-Progress of the queue's run (mrcnn enqueue), from any machine that reaches Redis.
-
-Options:
-${QUEUE_OPTIONS_USAGE}  --json                     the status as JSON on stdout
-  --failures <n>             list at most n failed images (default 20)
-  -h, --help                 this help
-
-Exit codes: 0 ok (whatever the run's state); 1 runtime error (Redis unreachable, no run); 2 usage error.
-`;
+  return formatUsage({
+    name: 'status',
+    synopsis: '--redis <url> [options]',
+    description: "Progress of the queue's run (mrcnn enqueue), from any machine that reaches Redis.",
+    options: [
+      ...QUEUE_OPTION_LINES,
+      ['--json', 'the status as JSON on stdout'],
+      ['--failures <n>', 'list at most n failed images (default 20)'],
+    ],
+    exit: { ok: "ok (whatever the run's state)", runtime: 'runtime error (Redis unreachable, no run)' },
+  });
 }
 
 /** The human-readable status. */

@@ -11,11 +11,13 @@ import { DetectSettings, ImageResult, Job, runJob } from './job';
 export interface WorkerConfig {
   model: string;
   backend?: BackendName;
+  /** wasm threads per worker (the pool shares the cores: cores / workers, at least 1). */
+  threads?: number;
   settings: DetectSettings;
 }
 
 serveTasks<WorkerConfig, Job, ImageResult>(async (cfg) => {
-  const model = await load(cfg.model, { backend: cfg.backend });
+  const model = await load(cfg.model, { backend: cfg.backend, threads: cfg.threads });
   return {
     info: undefined,
     run: (job) => {

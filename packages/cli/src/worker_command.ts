@@ -19,32 +19,29 @@ import { Command, CommandIO, EXIT_OK } from './command';
 import { readModelFile } from './model_file';
 import { resolveModelOption } from './model_option';
 import { FatalWorkerError, ThreadPool } from './pool';
-import { QUEUE_OPTION_SPECS, QUEUE_OPTIONS_USAGE, readQueueOptions } from './queue_options';
+import { QUEUE_OPTION_LINES, QUEUE_OPTION_SPECS, readQueueOptions } from './queue_options';
+import { formatUsage } from './usage';
 import { DetectRunSpec, jobOf, modelDigest, resultStore } from './queue_run';
 
 function workerUsage(): string {
-  return `Usage: mrcnn worker --redis <url> [options]
-
-Runs the images of the queue's run (mrcnn enqueue) on this machine until stopped: SIGTERM or
+  return formatUsage({
+    name: 'worker',
+    synopsis: '--redis <url> [options]',
+    description: `Runs the images of the queue's run (mrcnn enqueue) on this machine until stopped: SIGTERM or
 SIGINT finish the images being run, then exit 0. Start one per machine (or several); each runs
---workers images at a time on its worker threads. The model, backend and settings are the run's.
-
-Options:
-${QUEUE_OPTIONS_USAGE}  --workers <n>              worker threads = images at a time (default: CPU cores)
-  --model <dir|name>         where this machine finds the run's model, if not at its recorded
-                             path: a directory, model.json or model name (mrcnn models; fetched
-                             into this machine's cache); it must be the same model: its digest is checked
-  --until-done               exit once every image of the run is completed or failed
-  --lock-ms <ms>             job lock (default 30000): a worker silent this long loses its image
-                             to another worker; renewed every lock/2 while a thread infers
-  --stall-check-ms <ms>      how often this worker looks for lost images (default: --lock-ms)
-  --max-stalled <n>          times an image may be lost (its worker killed) before it fails (default 1)
-  --quiet                    no line per image
-  -h, --help                 this help
-
-Exit codes: 0 stopped by a signal or --until-done; 1 runtime error (the model cannot be loaded or
-differs from the run's); 2 usage error.
-`;
+--workers images at a time on its worker threads. The model, backend and settings are the run's.`,
+    options: [
+      ...QUEUE_OPTION_LINES,
+      ['--workers <n>', 'worker threads = images at a time (default: CPU cores)'],
+      ['--model <dir|name>', "where this machine finds the run's model, if not at its recorded\npath: a directory, model.json or model name (mrcnn models; fetched\ninto this machine's cache); it must be the same model: its digest is checked"],
+      ['--until-done', 'exit once every image of the run is completed or failed'],
+      ['--lock-ms <ms>', 'job lock (default 30000): a worker silent this long loses its image\nto another worker; renewed every lock/2 while a thread infers'],
+      ['--stall-check-ms <ms>', 'how often this worker looks for lost images (default: --lock-ms)'],
+      ['--max-stalled <n>', 'times an image may be lost (its worker killed) before it fails (default 1)'],
+      ['--quiet', 'no line per image'],
+    ],
+    exit: { ok: 'stopped by a signal or --until-done', runtime: "runtime error (the model cannot be loaded or differs from the run's)" },
+  });
 }
 
 function sleep(ms: number): Promise<void> {

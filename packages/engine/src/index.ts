@@ -4,7 +4,7 @@
  * the `register*Kernels` functions) explicitly. The backend registry (`registeredBackends()`) holds
  * the built-in cpu, wasm, webgl and webgpu entries from the start; `registerBackend` adds others.
  */
-export { EngineArgumentError, EngineBackendError } from './errors';
+export { EngineArgumentError, EngineBackendError, ThreadedWasmSetupError, WasmWorkerSourceError } from './errors';
 export { MultiLevelRoIAlign, RoIAreaMode, MAX_ROI_LEVELS } from './kernel_names';
 export type {
   EngineKernelInputs, EngineKernelName, EngineKernelOutputs, KernelInputMap, MultiLevelRoIAlignAttrs,
@@ -30,7 +30,6 @@ export type { BuiltinBackendName } from './registry/builtin_backends';
 export { STOCK_KERNEL_PLAN } from './registry/backend_entry';
 export type { BackendCapabilities, BackendEntry, BackendEnvironment, BackendKernelPlan } from './registry/backend_entry';
 export { currentEnvironment, runsIn } from './registry/environment';
-export { ThreadedWasmSetupError } from './backend_setup/node_threaded_wasm';
 export {
   WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS,
 } from './kernel_names';

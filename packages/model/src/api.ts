@@ -1,6 +1,7 @@
 /**
  * The public API: `load()` → `Model` with `detect(image)` (instances in original-image pixels with
- * full-resolution masks), `execute(imData, imInfo)` (the card's raw outputs) and `dispose()`.
+ * full-image or box-cropped masks), `execute(imData, imInfo)` (the card's raw outputs) and
+ * `dispose()`. The options and their checks: api_options.ts.
  *
  * Ownership: images and tensors passed in are borrowed, never disposed; `execute` returns tensors
  * that belong to the caller; `detect` returns plain objects only. Every call leaves
@@ -10,50 +11,25 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, initBackend, MultiLevelRoIAlign, registeredBackendNames } from '@mrcnn/engine';
-import type { EngineBackendName } from '@mrcnn/engine';
-import type { ModelConfig, ResizePolicy } from '@mrcnn/schema';
+import type { ModelConfig } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
-import { LoadSourceOptions, loadWeights } from './io/load_weights';
+import { loadWeights } from './io/load_weights';
 import { resolveNamedModel } from './io/named_model';
 import { labelOf } from './labels';
-import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput, StageName } from './network/mask_rcnn';
-import { pasteMask } from './postprocess/paste';
-import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
+import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput } from './network/mask_rcnn';
+import { toXywh } from './eval/results';
+import { pasteMask, pasteMaskCropped } from './postprocess/paste';
+import { CocoRle, encodePlacedRle, PlacedMask } from './postprocess/rle';
 import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
 import { PreparedInput, preparePixels, prepareRgbTensor } from './preprocess/prepare';
+import {
+  BackendName, checkDetectOptions, checkOption, checkOptionKeys, DETECT_OPTION_KEYS, DetectOptions, DetectStage, describeValue,
+  LOAD_OPTION_KEYS, LoadOptions,
+} from './api_options';
+
+export type { BackendName, DetectOptions, DetectStage, LoadOptions } from './api_options';
 
 export type { ExecuteOutput, StageName } from './network/mask_rcnn';
-
-export type BackendName = EngineBackendName;
-
-export interface LoadOptions extends LoadSourceOptions {
-  /**
-   * Backend to initialise and select (`initBackend` of @mrcnn/engine; this switches tfjs's global
-   * backend). Default: the current backend when it is cpu, wasm or webgl and its RoIAlign kernel is
-   * registered; otherwise 'wasm' in Node and 'webgl' in browsers is initialised.
-   */
-  backend?: BackendName;
-}
-
-/** Stages reported by `detect`'s `onStage`: the network's stages plus decoding and pasting. */
-export type DetectStage = 'decode' | 'preprocess' | StageName | 'paste';
-
-export interface DetectOptions {
-  /** Minimum score of a returned instance (default 0.5). */
-  scoreThreshold?: number;
-  /** At most this many instances, highest scores first (default: the config's 100). */
-  maxDetections?: number;
-  /** Resize policy (default: the config's `input.resizePolicy`, 'fit' for 0049). */
-  policy?: ResizePolicy;
-  /** Also return each mask as compressed COCO RLE (default false). */
-  rle?: boolean;
-  /** Mask probability threshold of the paste (default 0.5). */
-  maskThreshold?: number;
-  /** Apply a JPEG's EXIF orientation (default true). */
-  exifOrientation?: boolean;
-  /** Called after each stage with its wall time in milliseconds. */
-  onStage?: (stage: DetectStage, ms: number) => void;
-}
 
 /** One detected object. */
 export interface Instance {
@@ -61,11 +37,24 @@ export interface Instance {
   classId: number;
   label: string;
   score: number;
-  /** x1, y1, x2, y2 in original-image pixels (the network's box divided by the resize scale). */
+  /**
+   * Corners [x1, y1, x2, y2] in original-image pixels (the network's box divided by the resize
+   * scale), as the model card and torchvision give them. Not coco-ssd's [x, y, width, height]:
+   * that form is `bbox`.
+   */
   box: [number, number, number, number];
-  /** Binary mask at the original image size, row-major, 0/1. */
-  mask: BinaryMask;
-  /** Present when `options.rle` is true. */
+  /**
+   * [x, y, width, height] in original-image pixels: COCO's form (results files, coco-ssd's
+   * `bbox`). Models with legacy "+1" boxes (0049: `config.detection.boxPlusOne`) count both end
+   * pixels, width = x2 − x1 + 1, as `mrcnn detect`'s COCO results do.
+   */
+  bbox: [number, number, number, number];
+  /**
+   * Binary mask, row-major, 0/1, covering the rectangle [x, x + width) × [y, y + height) of the
+   * image: the whole image (x = y = 0) by default, the box with `cropMasks: true`.
+   */
+  mask: PlacedMask;
+  /** COCO RLE of the mask in the whole image; present when `options.rle` is true. */
   rle?: CocoRle;
 }
 
@@ -92,7 +81,14 @@ export function defaultModelPath(): string {
   return path.resolve(__dirname, '..', 'default-model', 'model.json');
 }
 
-async function selectBackend(requested: BackendName | undefined): Promise<string> {
+/** Node's default wasm thread count: the logical cores, at most 8 (the threaded build's pool size). */
+async function nodeDefaultThreads(): Promise<number> {
+  const os = await import('os');
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(8, cores));
+}
+
+async function selectBackend(requested: BackendName | undefined, threads: number | undefined): Promise<string> {
   if (requested !== undefined && backendEntry(requested) === undefined) {
     throw new ArgumentError('options.backend', `expected one of ${registeredBackendNames().join(', ')}, got ${JSON.stringify(requested)}`);
   }
@@ -100,28 +96,13 @@ async function selectBackend(requested: BackendName | undefined): Promise<string
   const usable = current !== null && backendEntry(current) !== undefined && tf.getKernel(MultiLevelRoIAlign, current) !== undefined;
   if (requested === undefined && usable) return current;
   const name = requested ?? (isNode() ? 'wasm' : 'webgl');
+  const wasmThreads = name === 'wasm' ? threads ?? (isNode() ? await nodeDefaultThreads() : undefined) : undefined;
   try {
-    await initBackend(name);
+    await initBackend(name, wasmThreads === undefined ? {} : { threads: wasmThreads });
   } catch (cause) {
     throw new BackendError(name, cause instanceof Error ? cause.message : String(cause), { cause });
   }
   return name;
-}
-
-function checkOption(argument: string, value: number | undefined, ok: (v: number) => boolean, what: string): void {
-  if (value !== undefined && !(typeof value === 'number' && ok(value))) {
-    throw new ArgumentError(argument, `expected ${what}, got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkDetectOptions(o: DetectOptions): void {
-  checkOption('options.scoreThreshold', o.scoreThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  checkOption('options.maskThreshold', o.maskThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  checkOption('options.maxDetections', o.maxDetections, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
-  if (o.policy !== undefined && o.policy !== 'fit' && o.policy !== 'window') {
-    throw new ArgumentError('options.policy', `expected 'fit' or 'window', got ${JSON.stringify(o.policy)}`);
-  }
-  if (o.onStage !== undefined && typeof o.onStage !== 'function') throw new ArgumentError('options.onStage', 'expected a function');
 }
 
 /** A loaded model. Create with `load()`; release with `dispose()`. */
@@ -202,10 +183,20 @@ export class Model {
 
   /** Detects instances in an image (see `ImageInput` for the accepted forms). */
   detect(image: ImageInput, options: DetectOptions = {}): Promise<Instance[]> {
-    return this.tracked('detect', () => this.detectChecked(image, options));
+    // Plain JavaScript may pass more (coco-ssd's detect(img, maxNumBoxes, minScore)): refused, not ignored.
+    // eslint-disable-next-line prefer-rest-params
+    const argc = arguments.length;
+    // eslint-disable-next-line prefer-rest-params
+    const extra: unknown = arguments[2];
+    return this.tracked('detect', () => this.detectChecked(image, options, argc, extra));
   }
 
-  private async detectChecked(image: ImageInput, options: DetectOptions): Promise<Instance[]> {
+  private async detectChecked(image: ImageInput, options: DetectOptions, argc: number, extra: unknown): Promise<Instance[]> {
+    if (argc > 2) {
+      throw new ArgumentError('detect', `takes (image, options): got ${argc} arguments (a third, ${describeValue(extra)}); `
+        + 'pass {scoreThreshold, maxDetections} as the options object');
+    }
+    checkOptionKeys('options', options, DETECT_OPTION_KEYS, '{scoreThreshold: 0.5, maxDetections: 20}');
     checkDetectOptions(options);
     const report = options.onStage;
     let t0 = performance.now();
@@ -232,7 +223,7 @@ export class Model {
     lap('preprocess');
     const { imData, imInfo, geometry } = prepared;
     imInfo.dispose(); // the network gets the size from the host geometry: no read-back
-    const threshold = options.scoreThreshold ?? 0.5;
+    const threshold = options.scoreThreshold ?? this.config.detection.defaultScoreThreshold;
     const max = options.maxDetections ?? this.config.detection.maxDetections;
     let out: SelectedOutput;
     try {
@@ -269,14 +260,19 @@ export class Model {
     } finally {
       heat.dispose();
     }
+    const plusOne = this.config.detection.boxPlusOne;
+    const paste = options.cropMasks ? pasteMaskCropped : pasteMask;
     return rows.map((r, j) => {
       const classId = classes[r];
       const box: [number, number, number, number] = [
         boxes[r * 4] / scale, boxes[r * 4 + 1] / scale, boxes[r * 4 + 2] / scale, boxes[r * 4 + 3] / scale];
-      const mask = pasteMask(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
+      const pasted = paste(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
         { threshold: options.maskThreshold ?? 0.5 });
-      const inst: Instance = { classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, mask };
-      if (options.rle) inst.rle = encodeRle(mask);
+      const mask: PlacedMask = { x: 0, y: 0, ...pasted };
+      const inst: Instance = {
+        classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, bbox: toXywh(box, plusOne), mask,
+      };
+      if (options.rle) inst.rle = encodePlacedRle(mask, width, height);
       return inst;
     });
   }
@@ -332,9 +328,11 @@ function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] 
  * embedded default model (Node).
  */
 export async function load(source?: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
+  checkOptionKeys('options', options, LOAD_OPTION_KEYS, "{backend: 'wasm', threads: 4}");
+  checkOption('options.threads', options.threads, (v) => Number.isInteger(v) && v >= 1 && v <= 8, 'an integer in [1, 8]');
   let from = source ?? defaultModelPath();
   if (typeof from === 'string') from = (await resolveNamedModel(from, options.onFetchProgress)) ?? from;
-  const backend = await selectBackend(options.backend);
+  const backend = await selectBackend(options.backend, options.threads);
   const { weights, config, labels } = await loadWeights(from, options);
   let net: MaskRCNN;
   try {

@@ -31,9 +31,18 @@ export type { InputGeometry } from './preprocess/geometry';
 export { decodeImage, readImageFile } from './preprocess/decode';
 export type { RgbImage } from './preprocess/decode';
 export type { ImageInput, PixelArray } from './preprocess/image_input';
-export { pasteMask } from './postprocess/paste';
-export { encodeRle, decodeRle, rleArea } from './postprocess/rle';
-export type { BinaryMask, CocoRle, RleCounts } from './postprocess/rle';
+export { pasteMask, pasteMaskCropped } from './postprocess/paste';
+export { encodeRle, encodePlacedRle, decodeRle, rleArea } from './postprocess/rle';
+export type { BinaryMask, CocoRle, PlacedMask, RleCounts } from './postprocess/rle';
+// drawing detections: pixels (Node and browsers), PNG (Node), canvas (browsers); one colour scheme
+export { renderOverlay, encodePng } from './render/overlay';
+export type { DrawableInstance, OverlayOptions } from './render/overlay';
+export { instanceColor, INSTANCE_PALETTE } from './render/palette';
+export type { Rgb } from './render/palette';
+export { toBinaryMask, toColoredMask } from './render/mask_image';
+export type { ColoredMaskOptions, MaskedInstance, MaskImage, Rgba } from './render/mask_image';
+export { drawDetections, drawMasks } from './render/canvas_overlay';
+export type { DrawOptions, LabelledInstance } from './render/canvas_overlay';
 // The pure COCO evaluator (no file system); the `mrcnn eval` command is @mrcnn/cli's.
 export * from './eval/types';
 export { CocoFormatError } from './eval/errors';

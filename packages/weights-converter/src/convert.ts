@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { resolveConfig } from '@mrcnn/schema';
 import { configFor, InputOverrides, withInput } from './config/from_arch';
 import { ShapeMismatchError, withFile, WeightsFormatError } from './errors';
 import { externalDataReader } from './io/external_data';
@@ -35,6 +36,10 @@ export interface ConvertOptions {
   channelOrder?: 'BGR' | 'RGB';
   /** Fold the input std into the stem's weights (the model then divides by 1). */
   foldStd?: boolean;
+  /** The model's name stored in its config (default: the architecture's, e.g. instance-segmentation-security-0049). */
+  name?: string;
+  /** The model's default detect() score threshold, stored in its config (default: the architecture's, 0.5). */
+  defaultScoreThreshold?: number;
 }
 
 export interface ConvertSummary {
@@ -120,6 +125,9 @@ export async function convert(input: string, outDir: string, opts: ConvertOption
     tfjs = changed.weights;
     config = withInput(config, changed.input);
     src.notes.push(`input: ${changed.input.channelOrder}, mean [${changed.input.mean.join(', ')}], std [${changed.input.std.join(', ')}]`);
+  }
+  if (opts.name !== undefined || opts.defaultScoreThreshold !== undefined) {
+    config = resolveConfig({ name: opts.name, detection: { defaultScoreThreshold: opts.defaultScoreThreshold } }, config);
   }
   if (opts.labels !== undefined && opts.labels.length !== info.numClasses && opts.labels.length !== info.numClasses - 1) {
     throw new WeightsFormatError(`${opts.labels.length} labels given, the weights have ${info.numClasses} classes: give ${info.numClasses} (background first) or ${info.numClasses - 1}`, { file: input });

@@ -12,10 +12,14 @@
  *    setThreadsCount asks for;
  * 3. the module registered as the 'wasm' backend (`new BackendWasm(module)`), replacing tfjs's
  *    own factory entry; the worker threads are unref'ed so they never keep Node alive.
- * Only imported (lazily) by initBackend in Node; nothing here runs on import.
+ * Only imported (lazily) by initBackend in Node; nothing here runs on import. Errors:
+ * ThreadedWasmSetupError (../errors, re-exported here).
  */
 import type { BackendWasmThreadedSimdModule, WasmFactoryConfig } from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
-import { EngineBackendError } from '../errors';
+import { ThreadedWasmSetupError } from '../errors';
+import { exportOf } from './module_export';
+
+export { ThreadedWasmSetupError };
 
 type CWrap = (name: string, returnType: string | null, argTypes: string[]) => (...args: number[]) => number;
 
@@ -30,26 +34,6 @@ type ThreadedFactory = (config: WasmFactoryConfig) => Promise<unknown>;
 const FACTORY = 'tfjs-backend-wasm-threaded-simd.js';
 const WORKER = 'tfjs-backend-wasm-threaded-simd.worker.js';
 const BINARY = 'tfjs-backend-wasm-threaded-simd.wasm';
-
-/** The threaded build could not be set up (a kind of EngineBackendError, hence an MrcnnError). */
-export class ThreadedWasmSetupError extends EngineBackendError {
-  constructor(message: string) {
-    super(`threaded tfjs-wasm under Node: ${message}`);
-  }
-}
-
-/**
- * A CommonJS module's export, whether `import()` returned module.exports itself (CommonJS output
- * without esModuleInterop) or a namespace wrapping it (`default`).
- */
-function exportOf(mod: unknown, key: string): unknown {
-  if (key === 'default' && typeof mod === 'function') return mod;
-  if ((typeof mod !== 'object' && typeof mod !== 'function') || mod === null) return undefined;
-  const v: unknown = Reflect.get(mod, key);
-  if (v !== undefined) return v;
-  const inner: unknown = Reflect.get(mod, 'default');
-  return typeof inner === 'object' && inner !== null ? Reflect.get(inner, key) : undefined;
-}
 
 function isFactory(f: unknown): f is ThreadedFactory {
   return typeof f === 'function';

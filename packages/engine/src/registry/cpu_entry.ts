@@ -1,6 +1,7 @@
 /** The cpu backend (tfjs-backend-cpu, plain JS): the reference every other backend is tested against. */
 import { registerCpuKernels } from '../kernels/cpu/register_all_kernels';
 import { STOCK_KERNEL_PLAN } from './backend_entry';
+import { importBackendPackage } from './backend_package';
 import type { BackendEntry } from './backend_entry';
 import { switchTo } from './switch_backend';
 
@@ -15,7 +16,7 @@ export const cpuBackend: BackendEntry<'cpu'> = {
   kernelPlan: STOCK_KERNEL_PLAN,
   registerKernels,
   async init() {
-    await import('@tensorflow/tfjs-backend-cpu');
+    await importBackendPackage('cpu', '@tensorflow/tfjs-backend-cpu', () => import('@tensorflow/tfjs-backend-cpu'));
     await registerKernels();
     await switchTo('cpu');
     return { backend: 'cpu', simd: false, threads: 1 };

@@ -1,7 +1,9 @@
 /**
  * The wasm backend (tfjs-backend-wasm): SIMD, an XNNPACK thread pool (in Node on worker_threads,
- * backend_setup/node_threaded_wasm.ts), and this package's C kernels computing in tfjs-wasm's own
- * memory (kernels/wasm). The kernel module is compiled once per process, on first use.
+ * backend_setup/node_threaded_wasm.ts; in cross-origin-isolated pages tfjs's threaded build, whose
+ * worker source is made minifier-proof by backend_setup/browser_threaded_wasm.ts), and this
+ * package's C kernels computing in tfjs-wasm's own memory (kernels/wasm). The kernel module is
+ * compiled once per process, on first use.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { withBrowserLogicalCores } from '../backend_setup/browser_logical_cores';
@@ -10,6 +12,7 @@ import { EngineWasmModule, isSharedMemory } from '../kernels/wasm/kernels_module
 import { registerWasmKernels } from '../kernels/wasm/register_all_kernels';
 import { isWasmBackend, wasmBackendMemory } from '../kernels/wasm/wasm_backend_access';
 import type { BackendEntry } from './backend_entry';
+import { importBackendPackage } from './backend_package';
 import type { InitBackendOptions, WasmBinaryName } from './enabled_backend';
 import { isNode } from './environment';
 import { isInitialised, switchTo } from './switch_backend';
@@ -47,9 +50,12 @@ function checkThreads(threads: number | undefined, simd: boolean | undefined): v
   }
 }
 
+type TfjsWasm = typeof import('@tensorflow/tfjs-backend-wasm');
+
+const loadTfjsWasm = (): Promise<TfjsWasm> => importBackendPackage('wasm', '@tensorflow/tfjs-backend-wasm', () => import('@tensorflow/tfjs-backend-wasm'));
+
 /** In Node with threads > 1: replaces tfjs's 'wasm' factory by the threaded SIMD module. */
-async function registerNodeThreadedWasm(threads: number, paths: InitBackendOptions['wasmPaths']): Promise<void> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+async function registerNodeThreadedWasm(wasm: TfjsWasm, threads: number, paths: InitBackendOptions['wasmPaths']): Promise<void> {
   const setup = await import('../backend_setup/node_threaded_wasm');
   const binaryDir = typeof paths === 'string' ? paths : undefined;
   const located = await setup.installedThreadedPaths(binaryDir);
@@ -64,6 +70,12 @@ async function registerNodeThreadedWasm(threads: number, paths: InitBackendOptio
   }, 2);
 }
 
+/** Whether tfjs will start its threaded SIMD build (a cross-origin-isolated page with wasm threads and SIMD). */
+async function runsThreadedBuild(): Promise<boolean> {
+  const [threadsOk, simdOk] = await Promise.all([tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'), tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')]);
+  return threadsOk === true && simdOk === true;
+}
+
 export const wasmBackend: BackendEntry<'wasm'> = {
   name: 'wasm',
   capabilities: { threads: true, simd: true, floatTextures: false, gpu: false, environments: ['node', 'browser'] },
@@ -72,16 +84,20 @@ export const wasmBackend: BackendEntry<'wasm'> = {
   registerKernels,
   async init(opts) {
     checkThreads(opts.threads, opts.simd);
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await loadTfjsWasm();
     const threads = opts.threads ?? 1;
     if (!isInitialised('wasm')) {
       const paths = opts.wasmPaths ?? (isNode() ? nodeWasmDistPrefix() : undefined);
       if (isNode() && threads > 1) {
-        await registerNodeThreadedWasm(threads, paths);
+        await registerNodeThreadedWasm(wasm, threads, paths);
       } else {
         if (paths !== undefined) wasm.setWasmPaths(paths);
         if (opts.simd === false) tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
         if (opts.threads !== undefined) wasm.setThreadsCount(opts.threads);
+        if (!isNode() && await runsThreadedBuild()) {
+          const { pinThreadedWorkerSource } = await import('../backend_setup/browser_threaded_wasm');
+          await pinThreadedWorkerSource(wasm.version_wasm);
+        }
       }
     }
     const kernels = await compiledKernels();

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWebGLKernels } from '../kernels/webgl/register_all_kernels';
 import { STOCK_KERNEL_PLAN } from './backend_entry';
+import { importBackendPackage } from './backend_package';
 import type { BackendEntry } from './backend_entry';
 import { switchTo } from './switch_backend';
 
@@ -17,7 +18,7 @@ export const webglBackend: BackendEntry<'webgl'> = {
   kernelPlan: STOCK_KERNEL_PLAN,
   registerKernels,
   async init() {
-    await import('@tensorflow/tfjs-backend-webgl');
+    await importBackendPackage('webgl', '@tensorflow/tfjs-backend-webgl', () => import('@tensorflow/tfjs-backend-webgl'));
     await registerKernels();
     await switchTo('webgl');
     return { backend: 'webgl', simd: false, threads: 1, webglVersion: tf.env().getNumber('WEBGL_VERSION') };

@@ -9,6 +9,7 @@ import { EngineBackendError } from '../errors';
 import { isWebGPUBackend } from '../kernels/webgpu/MultiLevelRoIAlign';
 import { registerWebGPUKernels } from '../kernels/webgpu/register_all_kernels';
 import { STOCK_KERNEL_PLAN } from './backend_entry';
+import { importBackendPackage } from './backend_package';
 import type { BackendEntry } from './backend_entry';
 import { switchTo } from './switch_backend';
 
@@ -25,7 +26,7 @@ export const webgpuBackend: BackendEntry<'webgpu'> = {
   registerKernels,
   async init() {
     const adapter = await probeWebGPUAdapter();
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await importBackendPackage('webgpu', '@tensorflow/tfjs-backend-webgpu', () => import('@tensorflow/tfjs-backend-webgpu'));
     await registerKernels();
     await switchTo('webgpu');
     const backend = tf.backend();

@@ -2,7 +2,8 @@ import * as path from 'path';
 import { maskIoU } from '../../../../test/helpers/compare';
 import { ORACLE_K8 } from '../../../../test/helpers/paths';
 import { readTensorDump } from '../../../../test/helpers/tensor_dump';
-import { expandedBox, pasteMask } from './paste';
+import { expandedBox, pasteMask, pasteMaskCropped } from './paste';
+import { encodePlacedRle, encodeRle } from './rle';
 
 const GOLDENS = ['astronaut_fit', 'astronaut_window', 'chelsea_fit', 'chelsea_window', 'phone_fit', 'phone_window'];
 
@@ -41,6 +42,40 @@ describe('mask paste against the oracle pasted_masks', () => {
     expect(identical).toBeGreaterThanOrEqual(rows - 2);
     if (differing.length > 0) console.log(`${stem}: ${identical}/${rows} identical, differing pixels ${differing.join(', ')}, min IoU ${minIoU}`);
     expect(differing.every((d) => d <= 3)).toBe(true);
+  });
+});
+
+describe('box-cropped masks', () => {
+  it.each(['astronaut_fit', 'phone_window'])('%s: the cropped paste placed in the image is the full paste, its RLE the same string; it costs its box only', (stem) => {
+    const g = readTensorDump(path.join(ORACLE_K8, stem));
+    const [h0, w0] = g.meta.orig_hw as [number, number];
+    const scale = g.meta.scale as number;
+    const boxes = g.get('boxes').data;
+    const heat = g.get('raw_masks_sel');
+    const m = heat.shape[1];
+    let fullBytes = 0;
+    let croppedBytes = 0;
+    for (let i = 0; i < g.get('pasted_masks').shape[0]; i++) {
+      const box = [0, 1, 2, 3].map((k) => boxes[i * 4 + k] / scale);
+      const map = heat.data.subarray(i * m * m, (i + 1) * m * m);
+      const full = pasteMask(map, m, box, w0, h0);
+      const crop = pasteMaskCropped(map, m, box, w0, h0);
+      const placed = new Uint8Array(w0 * h0);
+      for (let y = 0; y < crop.height; y++) placed.set(crop.data.subarray(y * crop.width, (y + 1) * crop.width), (crop.y + y) * w0 + crop.x);
+      expect(Buffer.compare(placed, full.data)).toBe(0);
+      expect(encodePlacedRle(crop, w0, h0)).toEqual(encodeRle(full));
+      expect(crop.x).toBeGreaterThanOrEqual(0);
+      expect(crop.x + crop.width).toBeLessThanOrEqual(w0);
+      fullBytes += full.data.length;
+      croppedBytes += crop.data.length;
+    }
+    expect(croppedBytes).toBeLessThan(fullBytes);
+  });
+
+  it('an empty or non-finite box gives a 0x0 mask whose RLE is all zeros', () => {
+    const crop = pasteMaskCropped(new Float32Array(4).fill(1), 2, [NaN, 0, 1, 1], 5, 4);
+    expect(crop).toEqual({ x: 0, y: 0, width: 0, height: 0, data: new Uint8Array(0) });
+    expect(encodePlacedRle(crop, 5, 4)).toEqual(encodeRle({ width: 5, height: 4, data: new Uint8Array(20) }));
   });
 });
 

@@ -9,7 +9,7 @@
  */
 import { ArgumentError } from '../errors';
 import { linearTaps } from '../preprocess/resize';
-import type { BinaryMask } from './rle';
+import type { BinaryMask, PlacedMask } from './rle';
 
 const f32 = Math.fround;
 
@@ -39,12 +39,33 @@ export interface PasteOptions {
 
 /**
  * Pastes one detection's M×M class heatmap (probabilities) into an imageWidth×imageHeight binary
- * mask. `box` is x1, y1, x2, y2 in original-image pixels (float).
+ * mask. `box` is x1, y1, x2, y2 in original-image pixels (float). Costs imageWidth·imageHeight bytes;
+ * `pasteMaskCropped` gives the same pixels in the box's rectangle only.
  */
 export function pasteMask(
   heatmap: ArrayLike<number>, m: number, box: ArrayLike<number>,
   imageWidth: number, imageHeight: number, options: PasteOptions = {},
 ): BinaryMask {
+  const placed = paste(heatmap, m, box, imageWidth, imageHeight, options, false);
+  return { width: placed.width, height: placed.height, data: placed.data };
+}
+
+/**
+ * The same paste, but the mask covers only the rectangle where it can be non-zero (the expanded
+ * box clipped to the image): `x`, `y` its top-left corner in the image, `width`×`height` bytes.
+ * An empty box (outside the image, or not finite) gives a 0×0 mask at (0, 0).
+ */
+export function pasteMaskCropped(
+  heatmap: ArrayLike<number>, m: number, box: ArrayLike<number>,
+  imageWidth: number, imageHeight: number, options: PasteOptions = {},
+): PlacedMask {
+  return paste(heatmap, m, box, imageWidth, imageHeight, options, true);
+}
+
+function paste(
+  heatmap: ArrayLike<number>, m: number, box: ArrayLike<number>,
+  imageWidth: number, imageHeight: number, options: PasteOptions, crop: boolean,
+): PlacedMask {
   if (!Number.isInteger(m) || m < 1 || heatmap.length < m * m) {
     throw new ArgumentError('heatmap', `expected ${m}x${m} values, got ${heatmap.length}`);
   }
@@ -52,9 +73,9 @@ export function pasteMask(
     throw new ArgumentError('imageSize', `expected non-negative integers, got ${imageWidth}x${imageHeight}`);
   }
   const threshold = options.threshold ?? 0.5;
-  const data = new Uint8Array(imageWidth * imageHeight);
-  const out: BinaryMask = { width: imageWidth, height: imageHeight, data };
-  if (![box[0], box[1], box[2], box[3]].every(Number.isFinite)) return out;
+  const empty = (): PlacedMask => (crop ? { x: 0, y: 0, width: 0, height: 0, data: new Uint8Array(0) }
+    : { x: 0, y: 0, width: imageWidth, height: imageHeight, data: new Uint8Array(imageWidth * imageHeight) });
+  if (![box[0], box[1], box[2], box[3]].every(Number.isFinite)) return empty();
   const p = m + 2;
   const padded = padOne(heatmap, m);
   const [ex1, ey1, ex2, ey2] = expandedBox(box, p / m);
@@ -64,7 +85,11 @@ export function pasteMask(
   const y0 = Math.min(Math.max(ey1, 0), imageHeight);
   const x1 = Math.min(Math.max(ex2 + 1, 0), imageWidth);
   const y1 = Math.min(Math.max(ey2 + 1, 0), imageHeight);
-  if (x1 <= x0 || y1 <= y0) return out;
+  if (x1 <= x0 || y1 <= y0) return empty();
+  const out: PlacedMask = crop
+    ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0, data: new Uint8Array((x1 - x0) * (y1 - y0)) }
+    : { x: 0, y: 0, width: imageWidth, height: imageHeight, data: new Uint8Array(imageWidth * imageHeight) };
+  const data = out.data;
   // Taps over the whole resized heatmap; only the visible part [x0, x1) × [y0, y1) is evaluated.
   const tx = linearTaps(p, w);
   const ty = linearTaps(p, h);
@@ -83,7 +108,7 @@ export function pasteMask(
       rowA[x - x0] = f32(f32(padded[ra + tx.i0[dx]] * wx0) + f32(padded[ra + tx.i1[dx]] * wx1));
       rowB[x - x0] = f32(f32(padded[rb + tx.i0[dx]] * wx0) + f32(padded[rb + tx.i1[dx]] * wx1));
     }
-    const base = y * imageWidth;
+    const base = (y - out.y) * out.width - out.x;
     for (let x = x0; x < x1; x++) {
       const v = f32(f32(rowA[x - x0] * hy0) + f32(rowB[x - x0] * hy1));
       if (v > threshold) data[base + x] = 1;

@@ -14,6 +14,15 @@ export interface BinaryMask {
   data: Uint8Array;
 }
 
+/**
+ * A binary mask covering the rectangle [x, x + width) × [y, y + height) of a larger image (zero
+ * outside it), row-major within the rectangle. A full-image mask is the case x = y = 0.
+ */
+export interface PlacedMask extends BinaryMask {
+  x: number;
+  y: number;
+}
+
 /** Uncompressed COCO RLE: `size` is [height, width] as in pycocotools. */
 export interface RleCounts {
   size: [number, number];
@@ -56,6 +65,58 @@ export function encodeRleCounts(mask: BinaryMask): RleCounts {
   }
   counts.push(run);
   return { size: [height, width], counts };
+}
+
+/**
+ * Run lengths of a placed mask within an imageWidth×imageHeight image (zero outside the mask's
+ * rectangle), without building the full-image mask: equal to `encodeRleCounts` of the pasted-in
+ * full mask. Parts of the rectangle outside the image are ignored.
+ */
+export function encodePlacedRleCounts(mask: PlacedMask, imageWidth: number, imageHeight: number): RleCounts {
+  checkMask(mask, 'mask');
+  if (!Number.isInteger(imageWidth) || !Number.isInteger(imageHeight) || imageWidth < 0 || imageHeight < 0) {
+    throw new ArgumentError('imageSize', `width and height must be non-negative integers, got ${imageWidth}x${imageHeight}`);
+  }
+  if (!Number.isInteger(mask.x) || !Number.isInteger(mask.y)) throw new ArgumentError('mask', `x and y must be integers, got ${mask.x}, ${mask.y}`);
+  const { x: mx, y: my, width: mw, height: mh, data } = mask;
+  const counts: number[] = [];
+  let current = 0;
+  let run = 0;
+  const ya = Math.max(0, my);
+  const yb = Math.min(imageHeight, my + mh);
+  for (let x = 0; x < imageWidth; x++) {
+    const inside = x >= mx && x < mx + mw && yb > ya;
+    if (!inside) {
+      // a whole column of zeros
+      if (current !== 0) { counts.push(run); run = 0; current = 0; }
+      run += imageHeight;
+      continue;
+    }
+    if (current !== 0 && ya > 0) { counts.push(run); run = 0; current = 0; }
+    run += ya;
+    for (let y = ya, i = (ya - my) * mw + (x - mx); y < yb; y++, i += mw) {
+      const v = data[i] !== 0 ? 1 : 0;
+      if (v !== current) {
+        counts.push(run);
+        run = 0;
+        current = v;
+      }
+      run++;
+    }
+    const below = imageHeight - yb;
+    if (below > 0) {
+      if (current !== 0) { counts.push(run); run = 0; current = 0; }
+      run += below;
+    }
+  }
+  counts.push(run);
+  return { size: [imageHeight, imageWidth], counts };
+}
+
+/** Compressed COCO RLE of a placed mask within an imageWidth×imageHeight image (`encodePlacedRleCounts`). */
+export function encodePlacedRle(mask: PlacedMask, imageWidth: number, imageHeight: number): CocoRle {
+  const { size, counts } = encodePlacedRleCounts(mask, imageWidth, imageHeight);
+  return { size, counts: countsToString(counts) };
 }
 
 /** Row-major binary mask (0/1) from uncompressed run lengths. */

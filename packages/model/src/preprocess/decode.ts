@@ -1,6 +1,8 @@
 /**
- * Decoding of encoded PNG/JPEG bytes and image files to RGB uint8 pixels (pure JS: pngjs and
- * jpeg-js, loaded on first use; files via `fs`, Node only).
+ * Decoding of encoded PNG/JPEG bytes and image files to RGB uint8 pixels. In Node: pure JS
+ * (pngjs and jpeg-js, loaded on first use; files via `fs`). In browsers and web workers: the
+ * platform's own decoder (decode_platform.ts). Either way the size an image declares is checked
+ * first against the limits of image_limits.ts.
  *
  * PNG: 1/2/4/8/16-bit grey, grey+alpha, RGB, RGBA and palette images. Alpha is dropped (not
  * composited), as PIL's `convert('RGB')` does; 16-bit samples are scaled to 8 bits with rounding
@@ -10,6 +12,10 @@
  */
 import { ImageDecodeError } from '../errors';
 import { applyOrientation, jpegOrientation } from './exif';
+import { checkJpegSize, checkPngSize } from './image_limits';
+import { decodeWithPlatform, platformDecodes } from './decode_platform';
+
+export { MAX_DECODED_PIXELS } from './image_limits';
 
 /** Interleaved RGB pixels, row-major: `data[(y * width + x) * 3 + c]`. */
 export interface RgbImage {
@@ -44,40 +50,11 @@ export function dropToRgb(data: Uint8Array, pixels: number, channels: number): U
   return out;
 }
 
-/** Largest image decoded, in pixels (jpeg-js's default maxResolutionInMP, applied to PNG too). */
-export const MAX_DECODED_PIXELS = 100_000_000;
-
-/** Samples per pixel of each PNG colour type. */
-const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-/** Deflate cannot expand a stream by more than ~1032:1 (checked for images over 64 MiB of scanlines). */
-const MAX_DEFLATE_RATIO = 1032;
-
-/**
- * Refuses a PNG any of whose IHDR chunks (pngjs honours a repeated one) declares more than
- * MAX_DECODED_PIXELS, or more scanline bytes than its IDAT data could inflate to: a 75-byte file
- * may declare 20000x20000 or 2x33554434 pixels, which pngjs would allocate and fill.
- */
-function checkPngSize(bytes: Uint8Array, source: string): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headers: Array<[number, number, number]> = [];
-  let idatBytes = 0;
-  for (let at = 8; at + 8 <= bytes.length; at += 12 + view.getUint32(at)) {
-    const type = view.getUint32(at + 4);
-    if (type === 0x49444154) idatBytes += view.getUint32(at); // 'IDAT'
-    if (type !== 0x49484452 || at + 18 > bytes.length) continue; // 'IHDR'
-    headers.push([view.getUint32(at + 8), view.getUint32(at + 12), bytes[at + 16] * (PNG_CHANNELS[bytes[at + 17]] ?? 1)]);
-  }
-  for (const [w, h, bitsPerPixel] of headers) {
-    if (w * h > MAX_DECODED_PIXELS) throw new ImageDecodeError(source, `PNG declares ${w}x${h} pixels, over the ${MAX_DECODED_PIXELS}-pixel limit`);
-    const raw = h * (1 + Math.ceil((w * bitsPerPixel) / 8));
-    if (raw > 2 ** 26 && raw > MAX_DEFLATE_RATIO * idatBytes) {
-      throw new ImageDecodeError(source, `PNG declares ${w}x${h} pixels (${raw} scanline bytes), more than its ${idatBytes} bytes of image data can hold`);
-    }
-  }
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 async function decodePng(bytes: Uint8Array, source: string): Promise<RgbImage> {
-  checkPngSize(bytes, source);
   const { PNG } = await import('pngjs');
   let png: { width: number; height: number; data: Uint8Array };
   try {
@@ -103,12 +80,26 @@ async function decodeJpeg(bytes: Uint8Array, source: string, options: DecodeOpti
   return applyOrientation(img.data, img.width, img.height, 3, orientation);
 }
 
-/** Decodes PNG or JPEG bytes; `source` names them in errors. */
+/**
+ * Decodes PNG or JPEG bytes (Node: pngjs / jpeg-js; browsers and workers: the platform's decoder);
+ * `source` names them in errors.
+ */
 export async function decodeImage(bytes: Uint8Array, source = '<image bytes>', options: DecodeOptions = {}): Promise<RgbImage> {
   const format = sniffFormat(bytes);
-  if (format === 'png') return decodePng(bytes, source);
-  if (format === 'jpeg') return decodeJpeg(bytes, source, options);
-  throw new ImageDecodeError(source, 'not a PNG or JPEG image (unknown signature)');
+  if (format === undefined) throw new ImageDecodeError(source, 'not a PNG or JPEG image (unknown signature)');
+  if (format === 'png') checkPngSize(bytes, source);
+  else checkJpegSize(bytes, source);
+  if (!isNode() && platformDecodes()) return decodeWithPlatform(bytes, format, source, options.exifOrientation !== false);
+  return format === 'png' ? decodePng(bytes, source) : decodeJpeg(bytes, source, options);
+}
+
+/** Why a file read failed, in words ("no such file", "permission denied", ...), from Node's error code. */
+export function readFailure(cause: unknown): string {
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** Reads and decodes an image file (Node only). */
@@ -118,7 +109,7 @@ export async function readImageFile(filePath: string, options: DecodeOptions = {
   try {
     bytes = await fs.promises.readFile(filePath);
   } catch (cause) {
-    throw new ImageDecodeError(filePath, 'cannot read the image file', { cause });
+    throw new ImageDecodeError(filePath, `cannot read the image file: ${readFailure(cause)}`, { cause });
   }
   return decodeImage(bytes, filePath, options);
 }

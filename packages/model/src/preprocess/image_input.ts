@@ -5,7 +5,7 @@
  * when called, never at import time, so this module loads in Node and in workers.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, ShapeMismatchError, shapeString } from '../errors';
+import { ArgumentError, ImageDecodeError, ShapeMismatchError, shapeString } from '../errors';
 import { decodeImage, DecodeOptions, readImageFile } from './decode';
 
 /**
@@ -27,7 +27,7 @@ export type DomImageSource = HTMLImageElement | HTMLCanvasElement | HTMLVideoEle
  * - `PixelArray` / `ImageData`: RGB or RGBA bytes;
  * - `HTMLImageElement`, `HTMLCanvasElement`, `HTMLVideoElement`, `ImageBitmap` (browser);
  * - `Uint8Array` / `ArrayBuffer`: encoded PNG or JPEG bytes;
- * - `string`: path of a PNG or JPEG file (Node).
+ * - `string`: an http(s) URL of a PNG or JPEG (fetched, Node and browsers), or a file path (Node).
  */
 export type ImageInput = tf.Tensor3D | PixelArray | DomImageSource | Uint8Array | ArrayBuffer | string;
 
@@ -107,6 +107,18 @@ export function pixelsToTensor(p: PixelArray, argument = 'image'): tf.Tensor3D {
   return tf.tensor3d(values, [height, width, 3], 'int32');
 }
 
+/** The bytes at an http(s) URL (the global fetch: Node 18+ and browsers); ImageDecodeError naming the URL otherwise. */
+async function fetchImageBytes(url: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (cause) {
+    throw new ImageDecodeError(url, `cannot fetch the image: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  if (!res.ok) throw new ImageDecodeError(url, `cannot fetch the image: HTTP ${res.status} ${res.statusText}`.trimEnd());
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 /** An input as 8-bit pixels (files, bytes, pixel arrays) or as an RGB tensor (tensors, DOM sources). */
 export type ImageSource = { kind: 'pixels'; pixels: PixelArray } | ({ kind: 'tensor' } & RgbTensor);
 
@@ -120,8 +132,9 @@ const PIXELS = (pixels: PixelArray): ImageSource => ({ kind: 'pixels', pixels })
 export async function toImageSource(image: ImageInput, options: DecodeOptions = {}): Promise<ImageSource> {
   if (image instanceof tf.Tensor) return { kind: 'tensor', rgb: checkRgbTensor(image), owned: false };
   if (typeof image === 'string') {
+    if (/^https?:\/\//i.test(image)) return PIXELS(await decodeImage(await fetchImageBytes(image), image, options));
     if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
-      throw new ArgumentError('image', 'a file path needs Node; in the browser pass an HTMLImageElement, ImageBitmap or the encoded bytes');
+      throw new ArgumentError('image', 'a file path needs Node; in the browser pass an http(s) URL, an HTMLImageElement, ImageBitmap or the encoded bytes');
     }
     return PIXELS(await readImageFile(image, options));
   }

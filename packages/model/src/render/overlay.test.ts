@@ -1,5 +1,7 @@
 import { decodeImage } from '../preprocess/decode';
-import { blend, classColor, drawText, encodePng, renderOverlay } from './overlay';
+import { blend, drawText, encodePng, renderOverlay } from './overlay';
+import { layoutLabels } from './label_layout';
+import { INSTANCE_PALETTE, instanceColor } from './palette';
 
 function gray(width: number, height: number, v: number): { width: number; height: number; data: Uint8Array } {
   return { width, height, data: new Uint8Array(width * height * 3).fill(v) };
@@ -54,10 +56,47 @@ describe('overlay rendering', () => {
     expect(px(out, 2, 0)).toEqual([0, 0, 0]);
   });
 
-  it('blend and class colours', () => {
+  it('blend, and one colour per instance (by rank), two instances of one class told apart', () => {
     expect(blend(0, 255, 0.45)).toBe(115);
-    expect(classColor(1)).not.toEqual(classColor(2));
-    for (const c of classColor(17)) expect(c).toBeGreaterThanOrEqual(0);
+    expect(instanceColor(0)).toEqual([230, 25, 75]);
+    expect(instanceColor(1)).toEqual([60, 180, 75]);
+    expect(instanceColor(INSTANCE_PALETTE.length)).toEqual(instanceColor(0));
+    const img = gray(100, 40, 0);
+    const out = renderOverlay(img, [
+      { classId: 3, label: 'a', score: 0.9, box: [2, 22, 12, 38] }, { classId: 3, label: 'b', score: 0.8, box: [52, 22, 62, 38] },
+    ], { lineWidth: 1, textScale: 1 });
+    expect(px(out, 2, 30)).toEqual([230, 25, 75]);
+    expect(px(out, 52, 30)).toEqual([60, 180, 75]);
+  });
+
+  it('draws a box-cropped mask at its place in the image', () => {
+    const img = gray(30, 30, 0);
+    const mask = { x: 10, y: 20, width: 3, height: 2, data: Uint8Array.from([1, 0, 1, 0, 1, 0]) };
+    const out = renderOverlay(img, [{ classId: 1, label: 'x', score: 1, box: [0, 0, 1, 1], mask }],
+      { colorOf, maskAlpha: 0.5, lineWidth: 1, textScale: 1 });
+    expect([px(out, 10, 20), px(out, 11, 20), px(out, 12, 20), px(out, 11, 21)]).toEqual([[100, 0, 0], [0, 0, 0], [100, 0, 0], [100, 0, 0]]);
+    expect(px(out, 13, 20)).toEqual([0, 0, 0]);
+  });
+
+  it('label tags of overlapping boxes do not cover each other and stay in the image', () => {
+    const boxes = [[10, 10, 60, 60], [12, 11, 58, 62], [11, 12, 61, 59], [0, 0, 20, 5]];
+    const tags = layoutLabels(boxes.map((box) => ({ box, width: 30, height: 9 })), 80, 70);
+    for (const t of tags) {
+      expect(t.x).toBeGreaterThanOrEqual(0);
+      expect(t.y).toBeGreaterThanOrEqual(0);
+      expect(t.x + t.width).toBeLessThanOrEqual(80);
+      expect(t.y + t.height).toBeLessThanOrEqual(70);
+    }
+    for (let i = 0; i < tags.length; i++) {
+      for (let j = i + 1; j < tags.length; j++) {
+        const a = tags[i];
+        const b = tags[j];
+        const overlap = Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+        expect({ i, j, overlap }).toEqual({ i, j, overlap: false });
+      }
+    }
+    // the first (best) instance gets the spot above its box
+    expect(tags[0]).toEqual({ x: 10, y: 1, width: 30, height: 9 });
   });
 
   it('writes a PNG that decodes to the same pixels', async () => {

@@ -1,21 +1,28 @@
 /**
- * Draws detections on the original RGB image: translucent class-coloured masks, box outlines and a
- * filled label tag ("label 0.93") per instance, in pure TypeScript (no canvas), plus a PNG writer
- * (pngjs, Node). Instances are drawn lowest score first so the best ones end on top.
+ * Draws detections on the original RGB image, in pure TypeScript (no canvas; Node and browsers):
+ * translucent masks, box outlines and a filled label tag ("label 0.93") per instance, coloured by
+ * the instance's rank (palette.ts, the scheme every overlay of the project uses), tags placed so
+ * that they do not cover each other (label_layout.ts); plus a PNG writer (pngjs, Node only).
+ * Instances are drawn lowest score first so the best ones end on top. The input is not modified.
  */
 import type { RgbImage } from '../preprocess/decode';
 import type { BinaryMask } from '../postprocess/rle';
 import { glyph, GLYPH_HEIGHT, GLYPH_ADVANCE, GLYPH_WIDTH, textWidth } from './font5x7';
+import { layoutLabels, TagPlacement } from './label_layout';
+import { instanceColor, Rgb, textColorOn } from './palette';
 
-export type Rgb = readonly [number, number, number];
+export type { Rgb } from './palette';
 
-/** What the overlay needs of an instance (`Instance` of the API has it). */
+/**
+ * What the overlay needs of an instance (`Instance` of the API has it). A mask may cover the whole
+ * image or, with `x`/`y`, a rectangle of it (`cropMasks: true`).
+ */
 export interface DrawableInstance {
   classId: number;
   label: string;
   score: number;
   box: readonly number[];
-  mask?: BinaryMask;
+  mask?: BinaryMask & { x?: number; y?: number };
 }
 
 export interface OverlayOptions {
@@ -25,20 +32,8 @@ export interface OverlayOptions {
   lineWidth?: number;
   /** Integer text scale (default: like lineWidth). */
   textScale?: number;
-  /** Colour of a class (default: `classColor`). */
-  colorOf?: (classId: number) => Rgb;
-}
-
-/** A distinct, saturated colour per class id (golden-angle hues). */
-export function classColor(classId: number): Rgb {
-  const h = (classId * 137.508) % 360;
-  const s = 0.75;
-  const v = 0.95;
-  const c = v * s;
-  const x = c * (1 - Math.abs(((h / 60) % 2) - 1));
-  const m = v - c;
-  const [r, g, b] = h < 60 ? [c, x, 0] : h < 120 ? [x, c, 0] : h < 180 ? [0, c, x] : h < 240 ? [0, x, c] : h < 300 ? [x, 0, c] : [c, 0, x];
-  return [Math.round((r + m) * 255), Math.round((g + m) * 255), Math.round((b + m) * 255)];
+  /** Colour of the instance at `index` of the list (default: `instanceColor`, the project's scheme). */
+  colorOf?: (index: number, instance: DrawableInstance) => Rgb;
 }
 
 /** a·(1−α) + b·α rounded, per channel. */
@@ -61,15 +56,18 @@ function fillRect(img: RgbImage, x0: number, y0: number, x1: number, y1: number,
   }
 }
 
-function drawMask(img: RgbImage, mask: BinaryMask, color: Rgb, alpha: number): void {
-  if (mask.width !== img.width || mask.height !== img.height) return;
+function drawMask(img: RgbImage, mask: NonNullable<DrawableInstance['mask']>, color: Rgb, alpha: number): void {
+  const mx = mask.x ?? 0;
+  const my = mask.y ?? 0;
   const d = img.data;
-  for (let p = 0; p < mask.data.length; p++) {
-    if (mask.data[p] === 0) continue;
-    const i = p * 3;
-    d[i] = blend(d[i], color[0], alpha);
-    d[i + 1] = blend(d[i + 1], color[1], alpha);
-    d[i + 2] = blend(d[i + 2], color[2], alpha);
+  for (let y = Math.max(0, my); y < Math.min(img.height, my + mask.height); y++) {
+    for (let x = Math.max(0, mx); x < Math.min(img.width, mx + mask.width); x++) {
+      if (mask.data[(y - my) * mask.width + (x - mx)] === 0) continue;
+      const i = (y * img.width + x) * 3;
+      d[i] = blend(d[i], color[0], alpha);
+      d[i + 1] = blend(d[i + 1], color[1], alpha);
+      d[i + 2] = blend(d[i + 2], color[2], alpha);
+    }
   }
 }
 
@@ -95,22 +93,10 @@ export function drawText(img: RgbImage, text: string, x: number, y: number, colo
   }
 }
 
-/** Black or white, whichever reads better on `bg`. */
-function textColorOn(bg: Rgb): Rgb {
-  return 0.299 * bg[0] + 0.587 * bg[1] + 0.114 * bg[2] > 150 ? [0, 0, 0] : [255, 255, 255];
-}
-
-/** Label tag above the box (inside it when there is no room above), clamped to the image. */
-function drawLabel(img: RgbImage, text: string, box: readonly number[], color: Rgb, scale: number): void {
-  const pad = scale;
-  const w = textWidth(text, scale) + 2 * pad;
-  const h = GLYPH_HEIGHT * scale + 2 * pad;
-  let x = Math.max(0, Math.min(Math.round(box[0]), img.width - w));
-  let y = Math.round(box[1]) - h;
-  if (y < 0) y = Math.max(0, Math.round(box[1]));
-  x = Math.max(0, x);
-  fillRect(img, x, y, x + w, y + h, color);
-  drawText(img, text, x + pad, y + pad, textColorOn(color), scale);
+/** A filled tag at `at` with `text` in black or white, whichever reads on `color`. */
+function drawTag(img: RgbImage, text: string, at: TagPlacement, color: Rgb, scale: number): void {
+  fillRect(img, at.x, at.y, at.x + at.width, at.y + at.height, color);
+  drawText(img, text, at.x + scale, at.y + scale, textColorOn(color), scale);
 }
 
 /** A new image: `image` with the instances drawn on it (the input is not modified). */
@@ -120,11 +106,18 @@ export function renderOverlay(image: RgbImage, instances: readonly DrawableInsta
   const lw = options.lineWidth ?? unit;
   const ts = options.textScale ?? unit;
   const alpha = options.maskAlpha ?? 0.45;
-  const colorOf = options.colorOf ?? classColor;
-  const order = [...instances].sort((a, b) => a.score - b.score);
-  for (const inst of order) if (inst.mask) drawMask(out, inst.mask, colorOf(inst.classId), alpha);
-  for (const inst of order) drawBox(out, inst.box, colorOf(inst.classId), lw);
-  for (const inst of order) drawLabel(out, `${inst.label} ${inst.score.toFixed(2)}`, inst.box, colorOf(inst.classId), ts);
+  const colorOf = options.colorOf ?? ((index: number): Rgb => instanceColor(index));
+  const colors = instances.map((inst, k) => colorOf(k, inst));
+  // best first for the label spots; drawn lowest score first so the best end on top
+  const byScore = instances.map((_, k) => k).sort((a, b) => instances[b].score - instances[a].score || a - b);
+  const texts = instances.map((inst) => `${inst.label} ${inst.score.toFixed(2)}`);
+  const tags = layoutLabels(byScore.map((k) => ({
+    box: instances[k].box, width: textWidth(texts[k], ts) + 2 * ts, height: GLYPH_HEIGHT * ts + 2 * ts,
+  })), image.width, image.height);
+  const order = [...byScore].reverse();
+  for (const k of order) { const m = instances[k].mask; if (m) drawMask(out, m, colors[k], alpha); }
+  for (const k of order) drawBox(out, instances[k].box, colors[k], lw);
+  for (let j = byScore.length - 1; j >= 0; j--) drawTag(out, texts[byScore[j]], tags[j], colors[byScore[j]], ts);
   return out;
 }
 

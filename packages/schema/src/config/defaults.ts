@@ -52,6 +52,7 @@ export const DEFAULT_0049_CONFIG: ModelConfig = {
   boxHead: { fcDim: 1024 },
   detection: {
     scoreThreshold: 0.05,
+    defaultScoreThreshold: 0.5,
     nmsThreshold: 0.5,
     maxDetections: 100,
     postNmsPerClass: 2000,

@@ -93,7 +93,14 @@ export interface BoxHeadConfig {
 }
 
 export interface DetectionConfig {
+  /** The network's own cut: rows scoring below it never leave the detection output (0049: 0.05). */
   readonly scoreThreshold: number;
+  /**
+   * The default of `detect()`'s `scoreThreshold` option (and of `mrcnn detect --score`): the score
+   * from which this model's instances are worth reporting. 0049 and torchvision: 0.5; a weakly
+   * trained model stores a lower one (the embedded default model: 0.3). Not read by the network.
+   */
+  readonly defaultScoreThreshold: number;
   readonly nmsThreshold: number;
   readonly maxDetections: number;
   /** Per-class cap after NMS (OpenVINO post_nms_count). */

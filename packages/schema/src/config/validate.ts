@@ -148,6 +148,7 @@ export function validateConfig(v: unknown): ModelConfig {
     boxHead: { fcDim: num(bh, 'fcDim', 'boxHead', posInt, 'a positive integer') },
     detection: {
       scoreThreshold: num(det, 'scoreThreshold', 'detection', unit, 'a number in [0, 1]'),
+      defaultScoreThreshold: num(det, 'defaultScoreThreshold', 'detection', unit, 'a number in [0, 1]'),
       nmsThreshold: num(det, 'nmsThreshold', 'detection', unit, 'a number in [0, 1]'),
       maxDetections: num(det, 'maxDetections', 'detection', posInt, 'a positive integer'),
       postNmsPerClass: num(det, 'postNmsPerClass', 'detection', posInt, 'a positive integer'),
