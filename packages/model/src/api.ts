@@ -16,16 +16,18 @@ import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeStri
 import { LoadSourceOptions, loadWeights } from './io/load_weights';
 import { labelOf } from './labels';
 import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput, StageName } from './network/mask_rcnn';
-import { pasteMask } from './postprocess/paste';
 import { BinaryMask, CocoRle, encodeRle } from './postprocess/rle';
-import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
-import { PreparedInput, preparePixels, prepareRgbTensor } from './preprocess/prepare';
+import type { InputGeometry } from './preprocess/geometry';
+import { ImageInput, toImageSource } from './preprocess/image_input';
+import { PreparedInput } from './preprocess/prepare';
+import { imageTransform } from './transform/image_transform';
+import { InputSizeOptions, inputWithSize } from './transform/input_size';
 
 export type { ExecuteOutput, StageName } from './network/mask_rcnn';
 
 export type BackendName = EngineBackendName;
 
-export interface LoadOptions extends LoadSourceOptions {
+export interface LoadOptions extends LoadSourceOptions, InputSizeOptions {
   /**
    * Backend to initialise and select (`initBackend` of @mrcnn/engine; this switches tfjs's global
    * backend). Default: the current backend when it is cpu, wasm or webgl and its RoIAlign kernel is
@@ -37,12 +39,16 @@ export interface LoadOptions extends LoadSourceOptions {
 /** Stages reported by `detect`'s `onStage`: the network's stages plus decoding and pasting. */
 export type DetectStage = 'decode' | 'preprocess' | StageName | 'paste';
 
-export interface DetectOptions {
+/**
+ * Options of `detect`. `minSize`/`maxSize` (InputSizeOptions) set this call's input size (default:
+ * the model's config, e.g. 320/480 for 0049, 800/1333 for torchvision's models).
+ */
+export interface DetectOptions extends InputSizeOptions {
   /** Minimum score of a returned instance (default 0.5). */
   scoreThreshold?: number;
   /** At most this many instances, highest scores first (default: the config's 100). */
   maxDetections?: number;
-  /** Resize policy (default: the config's `input.resizePolicy`, 'fit' for 0049). */
+  /** Resize policy (default: the config's `input.resizePolicy`, 'fit'; the torchvision transform has only 'fit'). */
   policy?: ResizePolicy;
   /** Also return each mask as compressed COCO RLE (default false). */
   rle?: boolean;
@@ -60,7 +66,7 @@ export interface Instance {
   classId: number;
   label: string;
   score: number;
-  /** x1, y1, x2, y2 in original-image pixels (the network's box divided by the resize scale). */
+  /** x1, y1, x2, y2 in original-image pixels (the network's box mapped back by the model's transform). */
   box: [number, number, number, number];
   /** Binary mask at the original image size, row-major, 0/1. */
   mask: BinaryMask;
@@ -117,6 +123,8 @@ function checkDetectOptions(o: DetectOptions): void {
   checkOption('options.scoreThreshold', o.scoreThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   checkOption('options.maskThreshold', o.maskThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   checkOption('options.maxDetections', o.maxDetections, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+  checkOption('options.minSize', o.minSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+  checkOption('options.maxSize', o.maxSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
   if (o.policy !== undefined && o.policy !== 'fit' && o.policy !== 'window') {
     throw new ArgumentError('options.policy', `expected 'fit' or 'window', got ${JSON.stringify(o.policy)}`);
   }
@@ -177,8 +185,10 @@ export class Model {
   }
 
   /**
-   * The network as the card defines it. imData: [1, 3, H, W] float32, channels in the config's
-   * order (BGR for 0049), no mean subtracted, zero padded with H, W multiples of `padMultiple`;
+   * The network as the card defines it. imData: [1, 3, H, W] float32, zero padded with H, W
+   * multiples of `padMultiple`: for the card transform (0049) raw 0..255 values in the config's
+   * channel order (BGR), no mean subtracted; for the torchvision transform the normalised batch of
+   * GeneralizedRCNNTransform (what `preprocess()` returns);
    * imInfo: [1, 3] = processed height, width, scale. Outputs (the caller disposes them): classes
    * int32 [100] (0 = empty row), scores [100], boxes [100, 4] x1y1x2y2 in processed-image pixels
    * (divide by imInfo's scale for original pixels, as OpenVINO's demo does), rawMasks
@@ -214,16 +224,17 @@ export class Model {
       t0 = t;
     };
     const policy = options.policy ?? this.config.input.resizePolicy;
+    const input = inputWithSize(this.config, options);
+    const transform = imageTransform(input);
     const src = await toImageSource(image, { exifOrientation: options.exifOrientation });
     let prepared: PreparedInput;
     if (src.kind === 'pixels') {
       lap('decode');
-      prepared = preparePixels(src.pixels, policy, this.config.input);
+      prepared = transform.preparePixels(src.pixels, policy, input);
     } else {
       try {
-        await assertFiniteTensor(src.rgb, 'image');
         lap('decode');
-        prepared = prepareRgbTensor(src.rgb, policy, this.config.input);
+        prepared = await transform.prepareTensor(src.rgb, policy, input);
       } finally {
         if (src.owned) src.rgb.dispose();
       }
@@ -243,7 +254,7 @@ export class Model {
     }
     t0 = performance.now();
     try {
-      const instances = await this.pasteRows(out, geometry.scale, geometry.originalWidth, geometry.originalHeight, options);
+      const instances = await this.pasteRows(out, geometry, input, options);
       lap('paste');
       return instances;
     } finally {
@@ -252,13 +263,14 @@ export class Model {
   }
 
   /**
-   * Each selected row's heatmap of its class, pasted into the original image. The rows are on the
-   * host already; the heatmaps are this call's one read-back.
+   * Each selected row's box and heatmap of its class, mapped back to the original image by the
+   * transform of `input`. The rows are on the host already; the heatmaps are this call's one read-back.
    */
-  private async pasteRows(out: SelectedOutput, scale: number, width: number, height: number,
+  private async pasteRows(out: SelectedOutput, geometry: InputGeometry, input: ModelConfig['input'],
     options: DetectOptions): Promise<Instance[]> {
     const { rows, classes, scores, boxes } = out;
     if (rows.length === 0) return [];
+    const transform = imageTransform(input);
     const [n, k, mh, mw] = out.rawMasks.shape;
     const flat = rows.map((r, j) => j * k + classes[r]);
     const heat = tf.tidy(() => tf.gather(tf.reshape(out.rawMasks, [n * k, mh * mw]), tf.tensor1d(flat, 'int32')));
@@ -270,10 +282,9 @@ export class Model {
     }
     return rows.map((r, j) => {
       const classId = classes[r];
-      const box: [number, number, number, number] = [
-        boxes[r * 4] / scale, boxes[r * 4 + 1] / scale, boxes[r * 4 + 2] / scale, boxes[r * 4 + 3] / scale];
-      const mask = pasteMask(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
-        { threshold: options.maskThreshold ?? 0.5 });
+      const box = transform.originalBox(boxes, r, geometry);
+      const mask = transform.pasteMask(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, geometry,
+        options.maskThreshold ?? 0.5);
       const inst: Instance = { classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, mask };
       if (options.rle) inst.rle = encodeRle(mask);
       return inst;
@@ -329,10 +340,14 @@ function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] 
  * tfjs scheme (indexeddb://…) or a tfjs IOHandler; without it, the embedded default model (Node).
  */
 export async function load(source?: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
+  checkOption('options.minSize', options.minSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+  checkOption('options.maxSize', options.maxSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
   const backend = await selectBackend(options.backend);
-  const { weights, config, labels } = await loadWeights(source ?? defaultModelPath(), options);
+  const { weights, config: stored, labels } = await loadWeights(source ?? defaultModelPath(), options);
   let net: MaskRCNN;
+  let config: ModelConfig;
   try {
+    config = { ...stored, input: inputWithSize(stored, options) };
     net = new MaskRCNN(weights, config, { ownsWeights: true });
   } catch (e) {
     tf.dispose(Object.values(weights));
