@@ -1,7 +1,7 @@
 """Goldens of torchvision's Mask R-CNN v1/v2 run as torchvision runs them (torchvision_exact.py).
 
   /usr/bin/python3 tools/oracle/make_tv_exact.py               # committed K=8: test/fixtures/oracle-tvx-k8
-  /usr/bin/python3 tools/oracle/make_tv_exact.py --k1-cache    # full size: .cache/oracle/tvx-k1 (ensure-cache.mjs)
+  /usr/bin/python3 tools/oracle/make_tv_exact.py --k1-cache    # full size (K1_GOLDENS): .cache/oracle/tvx-k1 (ensure-cache.mjs)
   /usr/bin/python3 tools/oracle/make_tv_exact.py --versions v2 --images square --out /tmp/x
 """
 import argparse
@@ -13,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 REPO = os.path.dirname(os.path.dirname(HERE))
 
-from torchvision_exact import IMAGES, SIZES, gen_exact  # noqa: E402
+from torchvision_exact import IMAGES, K1_GOLDENS, SIZES, gen_exact  # noqa: E402
 
 
 def main():
@@ -22,7 +22,8 @@ def main():
     ap.add_argument('--width-div', type=int, default=8)
     ap.add_argument('--out', default=None)
     ap.add_argument('--versions', nargs='*', default=['v1', 'v2'], choices=['v1', 'v2'])
-    ap.add_argument('--images', nargs='*', default=list(IMAGES), choices=list(IMAGES))
+    ap.add_argument('--images', nargs='*', default=None, choices=list(IMAGES),
+                    help='default: every image at both sizes (K=8), K1_GOLDENS (--k1-cache)')
     ap.add_argument('--threads', type=int, default=2)
     a = ap.parse_args()
     t0 = time.time()
@@ -37,7 +38,9 @@ def main():
     if 'v1' in a.versions and not os.path.exists(v1):
         sys.exit(f'{v1} is missing: the v1 weights come from the torchvision config (make_fixtures.py'
                  f'{" --k1-cache" if k == 1 else ""})')
-    gen_exact(k, out, v1, versions=a.versions, images=a.images, sizes=SIZES, threads=a.threads)
+    goldens = [(i, s) for i in a.images for s in SIZES] if a.images else K1_GOLDENS if k == 1 else \
+        [(i, s) for i in IMAGES for s in SIZES]
+    gen_exact(k, out, v1, goldens, versions=a.versions, threads=a.threads)
     print(f'done in {time.time() - t0:.1f}s')
 
 
