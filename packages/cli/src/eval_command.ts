@@ -13,6 +13,7 @@ import type { CocoDataset, CocoEvalResult, CocoResult, IouType } from '@mrcnn/mo
 import { toXywh, validateDataset } from '@mrcnn/model/internal';
 import { choiceOption, numberOption, optionalNumber, ParsedArgs, requiredOption } from './args';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
+import { INPUT_SIZE_OPTIONS, inputSizeArgs, inputSizeUsage } from './input_size';
 
 export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --images <dir> [options]
 
@@ -22,7 +23,8 @@ export const EVAL_USAGE = `usage: mrcnn eval --annotations <instances.json> --im
   --backend       ${registeredBackendNames().join(' | ')} (default: wasm in Node)
   --iou-type      bbox | segm | both (default both)
   --score         minimum detection score kept for evaluation (default 0.05)
-  --policy        fit | window resize policy (default: the model's)
+  --policy        fit | window resize policy (default: the model's; torchvision's models: fit only)
+${inputSizeUsage(18)}
   --limit         evaluate only the first N images (by id)
   --results       write the detections as a COCO results JSON to this file
   --json          write the statistics as JSON to this file
@@ -37,6 +39,8 @@ export interface EvalArgs {
   iouTypes: IouType[];
   score: number;
   policy?: 'fit' | 'window';
+  minSize?: number;
+  maxSize?: number;
   limit?: number;
   results?: string;
   json?: string;
@@ -55,6 +59,7 @@ function evalArgs(args: ParsedArgs): EvalArgs {
     iouTypes: IOU_TYPES[choiceOption(args, 'iou-type', ['bbox', 'segm', 'both'] as const, 'both')],
     score: numberOption(args, 'score', 0.05, 0, 1),
     policy: choiceOption(args, 'policy', ['fit', 'window'] as const),
+    ...inputSizeArgs(args),
     limit: optionalNumber(args, 'limit', 1, Number.MAX_SAFE_INTEGER, true),
     results: args.values.results,
     json: args.values.json,
@@ -88,7 +93,7 @@ export async function runEvaluation(a: EvalArgs, io: CommandIO): Promise<EvalRun
   const gt = readDataset(a.annotations);
   const images = [...gt.images].sort((x, y) => x.id - y.id).slice(0, a.limit);
   const imgIds = images.map((im) => im.id);
-  const model = await load(a.model, { backend: a.backend });
+  const model = await load(a.model, { backend: a.backend, minSize: a.minSize, maxSize: a.maxSize });
   const results: CocoResult[] = [];
   try {
     const mapping = mapClassesToCategories(model.labels, model.config.numClasses, gt.categories);
@@ -148,7 +153,7 @@ export const evalCommand: Command = {
   summary: 'COCO box and mask AP of a model on an annotated image set',
   options: {
     annotations: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string' },
-    'iou-type': { type: 'string' }, score: { type: 'string' }, policy: { type: 'string' }, limit: { type: 'string' },
+    'iou-type': { type: 'string' }, score: { type: 'string' }, policy: { type: 'string' }, limit: { type: 'string' }, ...INPUT_SIZE_OPTIONS,
     results: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' },
   },
   usage: () => EVAL_USAGE,
