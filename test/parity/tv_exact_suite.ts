@@ -15,11 +15,11 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineBackendName } from '@mrcnn/engine';
-import { load, Model, preprocess, readImageFile } from '@mrcnn/model';
+import { load, Model, preprocess } from '@mrcnn/model';
 import type { PixelArray } from '@mrcnn/model';
 import { closeStats, Detection, detectionsFrom, maskIoU, matchDetections } from '../helpers/compare';
-import { IMAGES } from '../helpers/paths';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
+import { TvSource, tvSourcePixels } from '../helpers/tv_sources';
 import { convertToTemp, removeTempDirs } from '../converter/convert_run';
 
 export interface TvExactTolerances {
@@ -52,26 +52,6 @@ export interface TvExactSuite {
 const REPORT = process.env.PARITY_REPORT === '1';
 function report(what: string, value: unknown): void {
   if (REPORT) process.stdout.write(`[tv-exact] ${expect.getState().currentTestName ?? ''} ${what}: ${JSON.stringify(value)}\n`);
-}
-
-interface Source { file: string; crop: [number, number, number, number] | null; transpose: boolean }
-
-/** The golden's image: its PNG decoded (as PIL decodes it), cropped [y0, x0, h, w] and/or transposed. */
-async function sourcePixels(source: Source): Promise<PixelArray> {
-  const img = await readImageFile(path.join(IMAGES, source.file));
-  const [y0, x0, h, w] = source.crop ?? [0, 0, img.height, img.width];
-  const [oh, ow] = source.transpose ? [w, h] : [h, w];
-  const data = new Uint8Array(oh * ow * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const s = ((y0 + y) * img.width + x0 + x) * 3;
-      const d = source.transpose ? (x * ow + y) * 3 : (y * ow + x) * 3;
-      data[d] = img.data[s];
-      data[d + 1] = img.data[s + 1];
-      data[d + 2] = img.data[s + 2];
-    }
-  }
-  return { width: ow, height: oh, data };
 }
 
 interface Matched {
@@ -131,7 +111,7 @@ export function describeTvExact(suite: TvExactSuite): void {
         let sizes: { minSize: number; maxSize: number };
         beforeAll(async () => {
           d = readTensorDump(path.join(suite.goldenDir, golden));
-          pixels = await sourcePixels(d.meta.source as Source);
+          pixels = await tvSourcePixels(d.meta.source as TvSource);
           sizes = { minSize: d.meta.min_size as number, maxSize: d.meta.max_size as number };
         });
         afterAll(() => { d = undefined as unknown as TensorDump; });
