@@ -15,7 +15,8 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineBackendName } from '@mrcnn/engine';
-import { load, Model, preprocess } from '@mrcnn/model';
+import { load, Model, pasteMaskTorchvision, preprocess } from '@mrcnn/model';
+import { torchvisionExpandedBox } from '@mrcnn/model/internal';
 import type { PixelArray } from '@mrcnn/model';
 import { closeStats, Detection, detectionsFrom, maskIoU, matchDetections } from '../helpers/compare';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
@@ -31,7 +32,12 @@ export interface TvExactTolerances {
   tie: number;
   /** Masks (probabilities) of matched rows: execute on the same im_data. */
   mask: number;
-  /** Pasted masks: IoU ≥ pastedIoU, or at most pastedXor pixels different (tiny masks). */
+  /**
+   * Pasted masks: IoU ≥ pastedIoU, or at most pastedXor pixels different (tiny masks), or — when our
+   * box expands to another integer box than torchvision's (`expand_boxes` + truncation: a 0.002 px
+   * box difference can move an edge by a whole pixel and rescale the map) — IoU ≥ pastedIoU between our
+   * mask and torchvision's probabilities pasted into our box.
+   */
   pastedIoU: number;
   pastedXor: number;
 }
@@ -188,26 +194,35 @@ export function describeTvExact(suite: TvExactSuite): void {
             const m = match(actual, expected, tol.detIoU);
             expectMatched(m, expected.length, instances.length, tol);
             const pasted = d.get('pasted_masks');
+            const probs = d.get('raw_masks_sel');
             const [rows, h0, w0] = pasted.shape;
             let minIoU = 1;
             let maxXor = 0;
             let compared = 0;
+            const shifted: Array<{ row: number; iou: number; iouOurBox: number }> = [];
             for (const pr of m.pairs) {
               if (pr.expected >= rows) continue;
-              const mask = instances[pr.actual].mask;
+              const { mask, box } = instances[pr.actual];
               expect([mask.height, mask.width]).toEqual([h0, w0]);
               const exp = pasted.data.subarray(pr.expected * h0 * w0, (pr.expected + 1) * h0 * w0);
               const iou = maskIoU(mask.data, exp);
               let xor = 0;
               for (let i = 0; i < exp.length; i++) if ((mask.data[i] > 0) !== (exp[i] > 0)) xor++;
-              minIoU = Math.min(minIoU, iou);
               compared++;
-              if (iou < tol.pastedIoU) {
-                maxXor = Math.max(maxXor, xor);
-                expect({ row: pr.expected, iou, xor, ok: xor <= tol.pastedXor }).toEqual({ row: pr.expected, iou, xor, ok: true });
+              if (iou >= tol.pastedIoU || xor <= tol.pastedXor) {
+                minIoU = Math.min(minIoU, iou);
+                if (iou < tol.pastedIoU) maxXor = Math.max(maxXor, xor);
+                continue;
               }
+              const theirBox = d.get('boxes').data.subarray(pr.expected * 4, pr.expected * 4 + 4);
+              const boxShifted = torchvisionExpandedBox(box, 30 / 28).some((v, i) => v !== torchvisionExpandedBox(theirBox, 30 / 28)[i]);
+              const theirs = pasteMaskTorchvision(probs.data.subarray(pr.expected * 784, (pr.expected + 1) * 784), 28, box, w0, h0);
+              const iouOurBox = maskIoU(mask.data, theirs.data);
+              shifted.push({ row: pr.expected, iou, iouOurBox });
+              expect({ row: pr.expected, iou, xor, boxShifted, ok: boxShifted && iouOurBox >= tol.pastedIoU })
+                .toEqual({ row: pr.expected, iou, xor, boxShifted, ok: true });
             }
-            report('pasted', { compared, minIoU, maxXorBelowIoU: maxXor });
+            report('pasted', { compared, minIoU, maxXorBelowIoU: maxXor, boxShifted: shifted });
             expect(compared).toBeGreaterThan(0);
           });
         }
