@@ -48,7 +48,10 @@ def run_once(model, inp):
 
 def run_torchvision(model, inp):
     seen = {}
-    hook = model.rpn.register_forward_hook(lambda _m, _i, out: seen.setdefault('rois', int(out[0][0].shape[0])))
+
+    def count_rois(_module, _inputs, out):  # returns None: the hook must not replace the RPN's output
+        seen['rois'] = int(out[0][0].shape[0])
+    hook = model.rpn.register_forward_hook(count_rois)
     try:
         with torch.no_grad():
             out = model([inp['im_data'][0]])[0]
