@@ -22,8 +22,9 @@ const TOL = (mask: number): TvExactTolerances => ({
   detScore: 1e-3, // 2.6e-4 / 5.2e-4
   tie: 1e-4, // no unmatched row
   mask, // below
-  pastedIoU: 0.99, // min 0.9977 / 0.9900; 3 v1 rows (of 600) whose expanded box truncates to another
-  // integer box (IoU 0.62..0.85 against torchvision's mask) equal torchvision's probabilities pasted into our box
+  pastedIoU: 0.985, // min 0.9977 / 0.9900; 4 v1 rows (of 600) whose expanded box truncates to another
+  // integer box (IoU 0.62..0.97 against torchvision's mask) give IoU >= 0.9985 with torchvision's
+  // probabilities pasted into our box
   pastedXor: 2, // never needed
 });
 
