@@ -111,7 +111,10 @@ export function describeTvExact(suite: TvExactSuite): void {
       });
       afterAll(() => model?.dispose());
 
-      describe.each(suite.goldens.filter((g) => g.startsWith(`${version}_`)))('%s', (golden) => {
+      const parts = ['imData', 'network', 'detect'] as const;
+      // Jest refuses a describe whose hooks have no test: only goldens with a part on this backend.
+      const goldens = suite.goldens.filter((g) => g.startsWith(`${version}_`) && parts.some((part) => runs(backend, g, part)));
+      describe.each(goldens)('%s', (golden) => {
         let d: TensorDump;
         let pixels: PixelArray;
         let sizes: { minSize: number; maxSize: number };
