@@ -3,6 +3,11 @@
   /usr/bin/python3 benchmarks/python/time_oracle.py --oracle-dir DIR --pth FILE --width-div K \
       --images astronaut_fit chelsea_fit --warmup 1 --runs 3 --threads 2
 
+--workload torchvision times torchvision's own maskrcnn_resnet50_fpn (the modules it builds for trained
+weights, the seeded checkpoint loaded) on the workload's im_data, its transform pinned to the identity on
+that normalised, padded batch as in the ONNX export (export_torchvision_onnx.py): the same network
+input as every other subject.
+
 Progress lines go to stderr; the last stdout line is `RESULT <json>` with the fields of the
 harness's SubjectResult (loadMs, firstRunMs, runs, counts, memory, runtime).
 With --serve it answers the harness's line protocol instead (benchmarks/src/serve_protocol.ts):
@@ -31,6 +36,8 @@ def progress(what, done, total):
 
 
 def run_once(model, inp):
+    if getattr(model, 'torchvision_workload', False):
+        return run_torchvision(model, inp)
     with torch.no_grad():
         out, stats = run_0049(model, inp['im_data'], inp['im_info'])
     classes = out['classes']
@@ -39,7 +46,27 @@ def run_once(model, inp):
     return counts
 
 
-def load_model(pth, width_div):
+def run_torchvision(model, inp):
+    seen = {}
+
+    def count_rois(_module, _inputs, out):  # returns None: the hook must not replace the RPN's output
+        seen['rois'] = int(out[0][0].shape[0])
+    hook = model.rpn.register_forward_hook(count_rois)
+    try:
+        with torch.no_grad():
+            out = model([inp['im_data'][0]])[0]
+    finally:
+        hook.remove()
+    n = int(out['labels'].shape[0])
+    return {'detections': n, 'detectionRows': n, 'rois': seen['rois']}
+
+
+def load_model(pth, width_div, workload='0049'):
+    if workload == 'torchvision':
+        from export_torchvision_onnx import pinned_model
+        model = pinned_model(pth, width_div)
+        model.torchvision_workload = True
+        return model
     model = MaskRCNN0049(make_config('0049', width_div)).eval()
     model.load_state_dict(torch.load(pth, map_location='cpu'))
     return model
@@ -62,7 +89,7 @@ def serve(a, inputs):
         try:
             if cmd['op'] == 'load':
                 t0 = time.perf_counter()
-                model = load_model(a.pth, a.width_div)
+                model = load_model(a.pth, a.width_div, a.workload)
                 reply({'ok': True, 'loadMs': (time.perf_counter() - t0) * 1000,
                        'runtime': {'torch': torch.__version__, 'threads': torch.get_num_threads()}})
             elif cmd['op'] == 'run':
@@ -82,6 +109,7 @@ def main():
     ap.add_argument('--oracle-dir', required=True)
     ap.add_argument('--pth', required=True)
     ap.add_argument('--width-div', type=int, required=True)
+    ap.add_argument('--workload', choices=['0049', 'torchvision'], default='0049')
     ap.add_argument('--images', nargs='+', required=True)
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--runs', type=int, default=3)
@@ -100,7 +128,7 @@ def main():
     total = 2 + a.warmup + a.runs
     progress('load', 0, total)
     t0 = time.perf_counter()
-    model = load_model(a.pth, a.width_div)
+    model = load_model(a.pth, a.width_div, a.workload)
     load_ms = (time.perf_counter() - t0) * 1000
     progress('first run', 1, total)
     counts = {}

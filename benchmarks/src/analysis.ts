@@ -3,6 +3,7 @@ import { FlopCounts, flopCounts } from './flops';
 import { medianByKey, summarize } from './stats';
 import { configFor } from './subjects/config';
 import { RunCounts, Stage, SubjectResult, Summary } from './types';
+import type { WorkloadName } from './workloads/workload';
 
 /** Peers the ratios are taken against, in order of preference. */
 export const REFERENCES = ['ort-web-t2', 'ort-node-t2'] as const;
@@ -54,8 +55,9 @@ export function checkCounts(results: readonly SubjectResult[], images: readonly 
   return { byImage, agree: problems.length === 0, problems };
 }
 
-export function analyze(results: readonly SubjectResult[], widthDiv: number, h: number, w: number, images: readonly string[]): Analysis {
-  const cfg = configFor(widthDiv);
+export function analyze(results: readonly SubjectResult[], widthDiv: number, h: number, w: number, images: readonly string[],
+  workload: WorkloadName = '0049'): Analysis {
+  const cfg = configFor(widthDiv, workload);
   const rois = cfg.rpn.postNmsTopN;
   const rows = cfg.detection.maxDetections;
   const flops = flopCounts(cfg, h, w, rois, rows);

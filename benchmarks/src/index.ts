@@ -17,6 +17,8 @@ import { buildReport, BenchReport, ProgressLine, runAll, runAllInterleaved } fro
 import type { RoiAlignBenchResult } from './roi_align_step';
 import { runRoiAlignWorker } from './spawn_subject';
 import { Mode, planSubjects } from './subjects/registry';
+import { TORCHVISION_IMAGES, torchvisionInputs } from './workloads/torchvision_inputs';
+import type { WorkloadName } from './workloads/workload';
 
 export interface BenchIO {
   stdout: { write(s: string): unknown };
@@ -26,6 +28,11 @@ export interface BenchIO {
 /** What one harness run does (the command line's options, as @mrcnn/cli's `mrcnn bench` reads them). */
 export interface BenchRunOptions {
   mode: Mode;
+  /**
+   * The network timed: '0049' (default; the card's 320x480) or 'torchvision' (maskrcnn_resnet50_fpn at
+   * its default 800/1333 input; workloads/torchvision_inputs.ts).
+   */
+  workload?: WorkloadName;
   /** Only these subjects (ids of SUBJECT_IDS); default: the mode's. */
   subjects?: string[];
   runs?: number;
@@ -45,6 +52,8 @@ export type { BenchReport } from './run_all';
 export type { Mode } from './subjects/registry';
 export { SUBJECT_IDS } from './subjects/registry';
 export { RESULTS_DIR } from './inputs';
+export { WORKLOAD_NAMES } from './workloads/workload';
+export type { WorkloadName } from './workloads/workload';
 export { renderMarkdown } from './report/markdown';
 
 /** A single updating line on a terminal; one line per event otherwise. */
@@ -83,15 +92,24 @@ export function writeReport(report: BenchReport, outDir: string): string[] {
 /** Runs the subjects (and the RoIAlign micro-benchmark); `command` is recorded in the report. */
 export async function runBench(o: BenchRunOptions, io: BenchIO, command: string): Promise<BenchReport> {
   const startedAt = Date.now();
-  const inputs = resolveInputs({ oracleDir: o.oracleDir, images: o.images, limit: o.images ? undefined : o.mode === 'quick' ? 1 : undefined });
+  const log = (l: string): void => { io.stderr.write(`${l}\n`); };
   const specs = planSubjects({ mode: o.mode, only: o.subjects, runs: o.runs, warmup: o.warmup });
+  const needsOnnx = specs.some((s) => s.kind === 'ort-node' || s.kind === 'ort-web');
+  const workload = o.workload === 'torchvision'
+    ? { name: 'torchvision' as const, ...(await torchvisionInputs(log, needsOnnx)) }
+    : undefined;
+  if (workload !== undefined && o.oracleDir !== undefined) throw new Error('--oracle-dir applies to the 0049 workload only');
+  const inputs = resolveInputs({
+    oracleDir: o.oracleDir, images: o.images ?? (workload ? TORCHVISION_IMAGES : undefined),
+    limit: o.images ? undefined : o.mode === 'quick' ? 1 : undefined, workload,
+  });
   const first = readImageInput(inputs, inputs.images[0]);
   const hw: [number, number] = [first.imDataShape[2], first.imDataShape[3]];
-  io.stderr.write(`bench (${o.mode}, ${o.sequential ? 'sequential' : 'interleaved'}): ${specs.length} subjects, weights K=${inputs.widthDiv} from ${path.relative(process.cwd(), inputs.oracleDir) || '.'}, `
+  io.stderr.write(`bench (${o.mode}, ${o.sequential ? 'sequential' : 'interleaved'}, workload ${inputs.workload}): ${specs.length} subjects, weights K=${inputs.widthDiv} from ${path.relative(process.cwd(), inputs.oracleDir) || '.'}, `
     + `images ${inputs.images.join(', ')} at ${hw[0]}x${hw[1]}, ${os.cpus().length} cores\n`);
   if (inputs.widthDiv !== 1) io.stderr.write('note: full-size weights missing (npm run oracle makes .cache/oracle/k1); timing the K=8 fixtures\n');
   if (specs.some((s) => s.kind === 'tfjs')) {
-    const json = await ensureTfjsModel(inputs, (l) => io.stderr.write(`${l}\n`));
+    const json = await ensureTfjsModel(inputs, log);
     if (json === undefined) io.stderr.write('note: no ONNX export to convert; tfjs subjects load the canonical weight dump\n');
   }
   const line = progressLine(io.stderr);

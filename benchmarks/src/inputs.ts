@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { readTensorDump, tensorDumpExists } from '../../test/helpers/tensor_dump';
 import { BenchInputs } from './types';
+import type { WorkloadName } from './workloads/workload';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ORACLE_K1 = path.join(REPO_ROOT, '.cache', 'oracle', 'k1');
@@ -35,7 +36,7 @@ export function goldenStemsWithInput(dir: string): string[] {
     .sort();
 }
 
-/** The width divisor recorded in the weight dump's meta. */
+/** The width divisor recorded in the weight dump's meta (0049 workload). */
 export function widthDivOf(oracleDir: string): number {
   const file = path.join(oracleDir, 'weights_0049.json');
   if (!fs.existsSync(file)) throw new BenchInputError('no weight dump', file);
@@ -49,8 +50,10 @@ export function widthDivOf(oracleDir: string): number {
  * Resolves the oracle folder: an explicit one, else the K=1 cache when it holds weights, else the
  * K=8 fixtures. `images` (stems) defaults to the goldens with im_data; `limit` keeps the first few.
  */
-export function resolveInputs(opts: { oracleDir?: string; images?: string[]; limit?: number }): BenchInputs {
-  const dir = opts.oracleDir ?? (fs.existsSync(path.join(ORACLE_K1, 'weights_0049.json')) ? ORACLE_K1 : ORACLE_K8);
+export function resolveInputs(opts: { oracleDir?: string; images?: string[]; limit?: number;
+  workload?: { name: WorkloadName; dir: string; widthDiv: number } }): BenchInputs {
+  const w = opts.workload;
+  const dir = w?.dir ?? opts.oracleDir ?? (fs.existsSync(path.join(ORACLE_K1, 'weights_0049.json')) ? ORACLE_K1 : ORACLE_K8);
   if (!fs.existsSync(dir)) throw new BenchInputError('oracle folder not found', dir);
   const available = goldenStemsWithInput(dir);
   const wanted = opts.images ?? available;
@@ -59,7 +62,7 @@ export function resolveInputs(opts: { oracleDir?: string; images?: string[]; lim
   }
   const images = opts.limit !== undefined ? wanted.slice(0, opts.limit) : wanted;
   if (images.length === 0) throw new BenchInputError('no golden with im_data to feed the subjects', dir);
-  return { oracleDir: dir, widthDiv: widthDivOf(dir), images, scratchDir: SCRATCH_DIR };
+  return { workload: w?.name ?? '0049', oracleDir: dir, widthDiv: w?.widthDiv ?? widthDivOf(dir), images, scratchDir: SCRATCH_DIR };
 }
 
 export interface ImageInput {
@@ -77,7 +80,7 @@ export function readImageInput(inputs: BenchInputs, stem: string): ImageInput {
   const imData = d.get('im_data');
   const imInfo = d.get('im_info');
   const out: ImageInput = { stem, imData: imData.data as Float32Array, imDataShape: imData.shape, imInfo: imInfo.data as Float32Array };
-  const policy = stem.endsWith('_window') ? 'window' : 'fit';
+  const policy = stem.endsWith('_window') ? 'window' : 'fit'; // torchvision workload: its one policy
   if (d.has('image_rgb')) {
     const rgb = d.get('image_rgb');
     out.rgb = { data: rgb.data as Uint8Array, shape: rgb.shape as [number, number, number], policy };

@@ -12,6 +12,7 @@ import type { ProgressLine } from './run_all';
 import { FinishReply, LoadReply, Reply, REPLY_PREFIX, RunReply, ServeCommand } from './serve_protocol';
 import { PYTHON, WORKER_JS } from './spawn_subject';
 import { BenchInputs, RunCounts, SubjectResult, SubjectSpec, TimedRun } from './types';
+import { workloadFiles } from './workloads/workload';
 
 class ServedChild {
   private buf = '';
@@ -70,10 +71,11 @@ class ServedChild {
 
 function startServed(spec: SubjectSpec, inputs: BenchInputs): ServedChild {
   if (spec.kind === 'pytorch') {
-    const pth = plainFile(inputs, 'model_0049.pth');
-    if (pth === undefined) throw new Error(`no model_0049.pth in ${inputs.oracleDir}`);
+    const name = workloadFiles(inputs.workload ?? '0049').pth;
+    const pth = plainFile(inputs, name);
+    if (pth === undefined) throw new Error(`no ${name} in ${inputs.oracleDir}`);
     const script = path.join(REPO_ROOT, 'benchmarks', 'python', 'time_oracle.py');
-    return new ServedChild(spawn(PYTHON, [script, '--serve', '--oracle-dir', inputs.oracleDir, '--pth', pth,
+    return new ServedChild(spawn(PYTHON, [script, '--serve', '--oracle-dir', inputs.oracleDir, '--pth', pth, '--workload', inputs.workload ?? '0049',
       '--width-div', String(inputs.widthDiv), '--images', ...inputs.images, '--threads', String(spec.threads)], { cwd: REPO_ROOT }));
   }
   if (!fs.existsSync(WORKER_JS)) throw new Error(`${WORKER_JS} is missing: run \`npm run build -w benchmarks\``);

@@ -5,7 +5,7 @@ import { CHROMIUM } from '../../test/browser/chromium';
 import { analyze, Analysis } from './analysis';
 import { runInterleaved } from './interleave';
 import type { RoiAlignBenchResult } from './roi_align_step';
-import { hasOnnx } from './subjects/ort';
+import { hasOnnx, onnxFile } from './subjects/ort';
 import { hasPyTorch, runNodeSubject, runPyTorchSubject } from './spawn_subject';
 import { BenchInputs, SubjectResult, SubjectSpec } from './types';
 
@@ -49,8 +49,9 @@ export interface ProgressLine { update(text: string): void; done(text: string): 
 /** Why a subject cannot run here (undefined = it can). */
 export async function unavailable(spec: SubjectSpec, inputs: BenchInputs, torchOk: () => Promise<boolean>): Promise<string | undefined> {
   if ((spec.kind === 'ort-node' || spec.kind === 'ort-web') && !hasOnnx(inputs)) {
-    return `skipped: no model_0049.onnx in ${inputs.oracleDir} (npm run oracle)`;
+    return `skipped: no ${onnxFile(inputs)} in ${inputs.oracleDir} (npm run oracle${inputs.workload === 'torchvision' ? '; torchvision\'s export needs python3-torch' : ''})`;
   }
+  if (spec.kind === 'browser' && (inputs.workload ?? '0049') !== '0049') return 'skipped: the browser subjects run the 0049 workload only';
   if (spec.kind === 'pytorch' && !(await torchOk())) return 'skipped: /usr/bin/python3 with torch (python3-torch) not found';
   if (spec.kind === 'browser' && !fs.existsSync(CHROMIUM)) return `skipped: ${CHROMIUM} not found (apt-get install -y chromium)`;
   return undefined;
@@ -114,7 +115,7 @@ export function buildReport(results: SubjectResult[], inputs: BenchInputs, meta:
     machine: machineInfo(),
     inputs: { ...inputs, inputHeight: inputHw[0], inputWidth: inputHw[1] },
     subjects: results,
-    analysis: analyze(results, inputs.widthDiv, inputHw[0], inputHw[1], inputs.images),
+    analysis: analyze(results, inputs.widthDiv, inputHw[0], inputHw[1], inputs.images, inputs.workload),
     roiAlign: meta.roiAlign,
     wallSeconds: Math.round((Date.now() - meta.startedAt) / 1000),
   };

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { plainFile, REPO_ROOT } from './inputs';
 import type { RoiAlignBenchResult, RoiAlignRequest } from './roi_align_step';
 import { BenchInputs, SubjectResult, SubjectSpec, WorkerRequest } from './types';
+import { workloadFiles } from './workloads/workload';
 
 export type SubjectProgress = (what: string, done: number, total: number) => void;
 
@@ -86,10 +87,11 @@ export function hasPyTorch(): Promise<boolean> {
 /** The PyTorch oracle via benchmarks/python/time_oracle.py. */
 export async function runPyTorchSubject(spec: SubjectSpec, inputs: BenchInputs, onProgress: SubjectProgress,
   timeoutMs: number): Promise<SubjectResult> {
-  const pth = plainFile(inputs, 'model_0049.pth');
-  if (pth === undefined) return { spec, ok: false, error: `no model_0049.pth in ${inputs.oracleDir}` };
+  const name = workloadFiles(inputs.workload ?? '0049').pth;
+  const pth = plainFile(inputs, name);
+  if (pth === undefined) return { spec, ok: false, error: `no ${name} in ${inputs.oracleDir}` };
   const script = path.join(REPO_ROOT, 'benchmarks', 'python', 'time_oracle.py');
-  const o = await runChild(PYTHON, [script, '--oracle-dir', inputs.oracleDir, '--pth', pth,
+  const o = await runChild(PYTHON, [script, '--oracle-dir', inputs.oracleDir, '--pth', pth, '--workload', inputs.workload ?? '0049',
     '--width-div', String(inputs.widthDiv), '--images', ...inputs.images, '--warmup', String(spec.warmup),
     '--runs', String(spec.runs), '--threads', String(spec.threads)], onProgress, timeoutMs);
   if (!o.result) return failed(spec, o, 'time_oracle.py');

@@ -3,6 +3,7 @@
  * own child process and hands back one `SubjectResult` (JSON) on its stdout.
  */
 import type { EngineBackendName } from '@mrcnn/engine';
+import type { WorkloadName } from './workloads/workload';
 
 /** Stages of this project's pipeline, in execution order (the issue's list). */
 export const STAGES = [
@@ -33,7 +34,12 @@ export interface SubjectSpec {
 
 /** Everything a subject needs to find its inputs. */
 export interface BenchInputs {
-  /** Folder with weights_0049.*, model_0049.pth[.gz], model_0049.onnx[.gz] and goldens. */
+  /** The network timed (default '0049'): its files in `oracleDir` are `workloadFiles(workload)`. */
+  workload?: WorkloadName;
+  /**
+   * Folder with the workload's weights (0049: weights_0049.*, model_0049.pth[.gz], model_0049.onnx[.gz];
+   * torchvision: model_torchvision.{pth,onnx}) and goldens (stems with im_data/im_info).
+   */
   oracleDir: string;
   /** Width divisor of the weights (1 = full size, 8 = committed fixtures). */
   widthDiv: number;

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { convert, ConvertOptions, ConvertSummary } from '@mrcnn/weights-converter';
 import { loadWeights, MaskRCNN } from '@mrcnn/model';
-import type { ModelConfig } from '@mrcnn/schema';
+import type { DeepPartial, ModelConfig } from '@mrcnn/schema';
 import { detectionsFrom, matchDetections, maskIoU } from '../helpers/compare';
 import { TensorDump } from '../helpers/tensor_dump';
 import { tempDir } from '../helpers/converter_fixtures';
@@ -30,9 +30,10 @@ export async function convertToTemp(input: string, opts: ConvertOptions = {}): P
 }
 
 /** Loads `dir`, runs execute on the golden's input, disposes everything it made. */
-export async function runConverted(dir: string, golden: TensorDump): Promise<{ result: RunResult; config: ModelConfig }> {
+export async function runConverted(dir: string, golden: TensorDump,
+  overrides?: DeepPartial<ModelConfig>): Promise<{ result: RunResult; config: ModelConfig }> {
   const before = tf.memory().numTensors;
-  const { weights, config } = await loadWeights(dir);
+  const { weights, config } = await loadWeights(dir, { config: overrides });
   const model = new MaskRCNN(weights, config, { ownsWeights: true });
   const imData = tf.tensor4d(golden.get('im_data').data as Float32Array, golden.get('im_data').shape as [number, number, number, number]);
   const imInfo = tf.tensor2d(golden.get('im_info').data as Float32Array, [1, 3]);

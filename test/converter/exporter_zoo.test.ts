@@ -17,6 +17,7 @@ import { detectionsFrom, matchDetections } from '../helpers/compare';
 import { readTensorDump } from '../helpers/tensor_dump';
 import { compareWithGolden, convertToTemp, ParityStats, removeTempDirs, runConverted } from './convert_run';
 import { onnxruntimeOutputs } from './onnxruntime_reference';
+import { TORCHVISION_CARD_INPUT } from '../parity/torchvision_card_input';
 
 const ZOO = path.join(FIXTURES, 'converter', 'zoo');
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(ZOO, 'zoo.json'), 'utf8')) as Record<string, {
@@ -43,7 +44,8 @@ describe('ONNX files written by real exporters reproduce their exporter\'s model
     const { dir, summary } = await convertToTemp(path.join(ZOO, 'tv_k8_op11.onnx.gz'));
     expect(summary).toMatchObject({ arch: 'torchvision', widthDiv: 8, numClasses: 91, mappedBy: 'structure' });
     const golden = readTensorDump(path.join(FIXTURES, 'oracle-tv-k8', 'astronaut_fit'));
-    const { result } = await runConverted(dir, golden);
+    // The golden's im_data is the card-style 320x480 tensor (torchvision_card_input.ts).
+    const { result } = await runConverted(dir, golden, TORCHVISION_CARD_INPUT);
     const s = compareWithGolden(result, golden, 0.5);
     log(`[zoo tv_k8_op11] ${JSON.stringify(s)}`);
     expectWithin(s, { matched: 1, box: 0.05, score: 1e-3, maskIoU: 0.99 });

@@ -11,6 +11,7 @@ import { initBackend } from '@mrcnn/engine';
 import { fixture } from '../helpers/converter_fixtures';
 import { ORACLE_K8 } from '../helpers/paths';
 import { readTensorDump, TensorDump } from '../helpers/tensor_dump';
+import { TORCHVISION_CARD_INPUT } from '../parity/torchvision_card_input';
 import { compareWithGolden, convertToTemp, runConverted, removeTempDirs } from './convert_run';
 
 const ORACLE_TV_K8 = path.join(path.dirname(ORACLE_K8), 'oracle-tv-k8');
@@ -43,7 +44,8 @@ describe('converted K=8 weights run like the oracle', () => {
     const { dir, summary } = await convertToTemp(input);
     expect(summary).toMatchObject({ arch, widthDiv: 8, numClasses: arch === '0049' ? 81 : 91 });
     const g = golden(goldenDir);
-    const { result, config } = await runConverted(dir, g);
+    // The torchvision golden's im_data is the card-style 320x480 tensor (torchvision_card_input.ts).
+    const { result, config } = await runConverted(dir, g, arch === 'torchvision' ? TORCHVISION_CARD_INPUT : undefined);
     expect(config.backbone.widthDiv).toBe(8);
     const s = compareWithGolden(result, g, 0.5);
     log(`[k8 e2e ${label}] ${JSON.stringify(s)}`);

@@ -7,9 +7,9 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { decodeImage, decodeRle } from '@mrcnn/model';
+import { decodeImage, decodeRle, load } from '@mrcnn/model';
 import { maskIoU } from '../helpers/compare';
-import { IMAGES, ORACLE_K8, REPO_ROOT } from '../helpers/paths';
+import { FIXTURES, IMAGES, ORACLE_K8, REPO_ROOT } from '../helpers/paths';
 import { readTensorDump } from '../helpers/tensor_dump';
 import { writeK8Model } from './helpers/k8_model';
 
@@ -143,5 +143,49 @@ describe('detect', () => {
     expect([...new Set(results2.map((e) => e.image_id))].sort((a, b) => a - b)).toEqual([3, 4, 42]);
     // Entries of the images done in the first run are carried over unchanged.
     expect(results2.filter((e) => e.image_id !== 3)).toEqual(results1);
+  });
+});
+
+describe('input size (--min-size / --max-size)', () => {
+  it('runs the card transform at another size, as load/detect do with the same options', async () => {
+    const out = path.join(tmp, 'sized');
+    const image = path.join(IMAGES, 'chelsea.png');
+    const r = mrcnn(['detect', image, '--model', modelDir, '--out', out, '--score', '0', '--min-size', '256', '--max-size', '384', '--quiet']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'chelsea.json'), 'utf8')) as {
+      minSize: number; maxSize: number; instances: Array<{ classId: number; score: number; box: number[] }>;
+    };
+    expect([doc.minSize, doc.maxSize]).toEqual([256, 384]);
+    const model = await load(modelDir, { backend: 'wasm' });
+    try {
+      const api = await model.detect(image, { scoreThreshold: 0, minSize: 256, maxSize: 384 });
+      const dflt = await model.detect(image, { scoreThreshold: 0 });
+      expect(doc.instances.map((x) => [x.classId, x.score])).toEqual(api.map((x) => [x.classId, Math.round(x.score * 1e5) / 1e5]));
+      // A different input size gives different detections (the option is not ignored).
+      expect(dflt.map((x) => x.score)).not.toEqual(api.map((x) => x.score));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('refuses sizes or a policy the model\'s transform cannot take (exit 2), before reading images', () => {
+    const image = path.join(IMAGES, 'astronaut.png');
+    const odd = mrcnn(['detect', image, '--model', modelDir, '--min-size', '333']);
+    expect(odd.status).toBe(2);
+    expect(odd.stderr).toMatch(/--min-size: invalid config input\.minSize: expected a positive multiple of padMultiple \(32\), got 333 \(model instance-segmentation-security-0049, card transform\)/);
+    const zero = mrcnn(['detect', image, '--model', modelDir, '--max-size', '0']);
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toMatch(/--max-size must be an integer in \[1, 16384\], got "0"/);
+    // torchvision's v2 model (K=8 seeded checkpoint) converted by the CLI: its transform, one policy.
+    const tv = path.join(tmp, 'tv2');
+    const conv = mrcnn(['convert', path.join(FIXTURES, 'oracle-tvx-k8', 'model_torchvision_v2.pth.gz'), '-o', tv, '--quiet']);
+    expect([conv.status, conv.stderr]).toEqual([0, '']);
+    const info = mrcnn(['info', tv]);
+    expect(info.status).toBe(0);
+    expect(info.stdout).toMatch(/input: +torchvision transform, min 800 \/ max 1333, RGB, pad to 32, policy fit/);
+    expect(info.stdout).toMatch(/heads: +RPN 2 conv\(s\); box 4 conv\(s\) \+ 1 FC\(s\) of 128; mask 4 conv\(s\) of 32/);
+    const win = mrcnn(['detect', image, '--model', tv, '--policy', 'window']);
+    expect(win.status).toBe(2);
+    expect(win.stderr).toMatch(/--policy: .*the torchvision transform has one policy, 'fit'/);
   });
 });

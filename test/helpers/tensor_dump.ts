@@ -120,3 +120,24 @@ export function readTensorDump(stem: string, names?: readonly string[]): TensorD
 export function readTensorDumpBin(stem: string): Buffer {
   return fs.existsSync(`${stem}.bin`) ? fs.readFileSync(`${stem}.bin`) : zlib.gunzipSync(fs.readFileSync(`${stem}.bin.gz`));
 }
+
+/**
+ * Writes `<stem>.json` + `<stem>.bin` (uncompressed, 8-byte aligned), the layout tools/oracle/tensorio.py
+ * writes; used for inputs the harness derives itself (benchmarks' torchvision workload).
+ */
+export function writeTensorDump(stem: string, tensors: ReadonlyArray<{ name: string; shape: number[]; data: DumpArray }>,
+  meta: Record<string, unknown> = {}): void {
+  const entries: HeaderEntry[] = [];
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const t of tensors) {
+    const dtype: DumpDType = t.data instanceof Float32Array ? 'float32' : t.data instanceof Int32Array ? 'int32' : 'uint8';
+    const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    entries.push({ name: t.name, dtype, shape: t.shape, offset, byteLength: bytes.length });
+    const pad = (8 - (bytes.length % 8)) % 8;
+    chunks.push(bytes, Buffer.alloc(pad));
+    offset += bytes.length + pad;
+  }
+  fs.writeFileSync(`${stem}.bin`, Buffer.concat(chunks));
+  fs.writeFileSync(`${stem}.json`, `${JSON.stringify({ format: 'mrcnn-tensors/1', meta, tensors: entries }, null, 1)}\n`);
+}

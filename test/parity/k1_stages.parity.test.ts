@@ -9,9 +9,10 @@
  * and end to end, which runs every layer.
  */
 import * as path from 'path';
-import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG } from '@mrcnn/schema';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, resolveConfig } from '@mrcnn/schema';
 import { ORACLE_CACHE_K1 } from '../helpers/paths';
 import { describeParity, ParityTolerances, TestGroup } from './parity_suite';
+import { TORCHVISION_CARD_INPUT } from './torchvision_card_input';
 
 const CPU_0049: readonly TestGroup[] = ['roiFeatures', 'detections', 'proposals', 'e2e'];
 
@@ -62,7 +63,7 @@ describeParity({
 
 describeParity({
   title: 'torchvision K=1 parity',
-  config: DEFAULT_TORCHVISION_CONFIG,
+  config: resolveConfig(TORCHVISION_CARD_INPUT, DEFAULT_TORCHVISION_CONFIG),
   weightsStem: path.join(ORACLE_CACHE_K1, 'torchvision', 'weights_torchvision'),
   goldens: [path.join(ORACLE_CACHE_K1, 'torchvision', 'astronaut_fit')],
   backends: ['wasm'],

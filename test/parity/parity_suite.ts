@@ -192,7 +192,7 @@ export function describeParity(suite: ParitySuite): void {
         test('input: @mrcnn/model\'s preprocessing gives the oracle\'s im_info', async () => {
           const r = await s.input();
           expect(r.imInfo).toEqual(r.goldenImInfo);
-          expect(r.imDataShape).toEqual([1, 3, suite.config.input.height, suite.config.input.width]);
+          expect(r.imDataShape).toEqual([1, 3, suite.config.input.minSize, suite.config.input.maxSize]);
         });
       }
       const cs = ['C2', 'C3', 'C4', 'C5'].filter(has);

@@ -2,7 +2,7 @@
  * The `torchvision` configuration end to end: stage-by-stage parity with torchvision 0.14's own
  * MaskRCNN classes (maskrcnn_resnet50_fpn layout, K = 8 widths, seeded weights; tools/oracle/
  * torchvision_ref.py) on the committed golden test/fixtures/oracle-tv-k8/astronaut_fit, on cpu and
- * wasm: std ResNet (stride on the 3x3), RGB input normalised by mean/std, torchvision's anchor
+ * wasm, on the golden's 320x480 im_data (torchvision_card_input.ts): std ResNet (stride on the 3x3), RGB input normalised by mean/std, torchvision's anchor
  * generator (P6 x-stride 480 // 8 = 60), plain-area box coding and NMS, w·h level mapping,
  * 4 x 256/K mask head, 91 classes, score-ordered unpadded detections, boxes in im_data pixels.
  */
@@ -10,12 +10,13 @@ import * as path from 'path';
 import { DEFAULT_TORCHVISION_CONFIG, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { FIXTURES } from '../helpers/paths';
 import { describeParity } from './parity_suite';
+import { TORCHVISION_CARD_INPUT } from './torchvision_card_input';
 
 const DIR = path.join(FIXTURES, 'oracle-tv-k8');
 
 describeParity({
   title: 'torchvision K=8 parity',
-  config: resolveConfig(widthDivOverrides(8, DEFAULT_TORCHVISION_CONFIG), DEFAULT_TORCHVISION_CONFIG),
+  config: resolveConfig(TORCHVISION_CARD_INPUT, resolveConfig(widthDivOverrides(8, DEFAULT_TORCHVISION_CONFIG), DEFAULT_TORCHVISION_CONFIG)),
   weightsStem: path.join(DIR, 'weights_torchvision'),
   goldens: [path.join(DIR, 'astronaut_fit')],
   backends: ['cpu', 'wasm'],

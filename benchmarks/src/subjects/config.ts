@@ -1,6 +1,7 @@
 /** The architecture configuration of the benchmark's weights (full size or width-divided fixtures). */
-import { ModelConfig, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
+import type { ModelConfig } from '@mrcnn/schema';
+import { workloadConfig, WorkloadName } from '../workloads/workload';
 
-export function configFor(widthDiv: number): ModelConfig {
-  return widthDiv === 1 ? resolveConfig() : resolveConfig(widthDivOverrides(widthDiv));
+export function configFor(widthDiv: number, workload: WorkloadName = '0049'): ModelConfig {
+  return workloadConfig(workload, widthDiv);
 }

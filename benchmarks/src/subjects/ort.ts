@@ -8,20 +8,29 @@ import type * as OrtCommon from 'onnxruntime-common';
 import { ImageInput, plainFile } from '../inputs';
 import { RunOutput, SubjectRunner } from '../measure';
 import { BenchInputs, RunCounts, SubjectSpec } from '../types';
+import { workloadFiles } from '../workloads/workload';
 
 type Ort = typeof OrtCommon;
 type Session = OrtCommon.InferenceSession;
 
-export const ONNX_FILE = 'model_0049.onnx';
+/** The workload's ONNX file name (0049: model_0049.onnx). */
+export function onnxFile(inputs: BenchInputs): string {
+  return workloadFiles(inputs.workload ?? '0049').onnx;
+}
 
 /** True when the oracle folder holds the ONNX export (plain or gzipped). */
 export function hasOnnx(inputs: BenchInputs): boolean {
-  return fs.existsSync(`${inputs.oracleDir}/${ONNX_FILE}`) || fs.existsSync(`${inputs.oracleDir}/${ONNX_FILE}.gz`);
+  const f = onnxFile(inputs);
+  return fs.existsSync(`${inputs.oracleDir}/${f}`) || fs.existsSync(`${inputs.oracleDir}/${f}.gz`);
 }
 
-/** Which graph input is im_data (rank 4) and which is im_info (rank 2). */
-export function assignInputs(session: Pick<Session, 'inputNames'>, dims: Record<string, readonly (number | string)[] | undefined>): { imData: string; imInfo: string } {
+/**
+ * Which graph input is im_data (rank 4) and which is im_info (rank 2); torchvision's export takes one
+ * input, the image [3, H, W] (im_data's batch element), and no im_info.
+ */
+export function assignInputs(session: Pick<Session, 'inputNames'>, dims: Record<string, readonly (number | string)[] | undefined>): { imData: string; imInfo?: string } {
   const names = session.inputNames;
+  if (names.length === 1) return { imData: names[0] };
   const byRank = (r: number): string | undefined => names.find((n) => dims[n]?.length === r);
   const imData = names.find((n) => /im_?data|image|input/i.test(n) && dims[n]?.length !== 2) ?? byRank(4) ?? names[0];
   const imInfo = names.find((n) => n !== imData && /info/i.test(n)) ?? names.find((n) => n !== imData);
@@ -54,13 +63,13 @@ export function countsFromOutputs(out: Record<string, { dims: readonly number[];
 export class OrtRunner implements SubjectRunner {
   private ort?: Ort;
   private session?: Session;
-  private names?: { imData: string; imInfo: string };
+  private names?: { imData: string; imInfo?: string };
 
   constructor(private readonly spec: SubjectSpec, private readonly inputs: BenchInputs) {}
 
   async load(): Promise<Record<string, string | number | boolean>> {
-    const file = plainFile(this.inputs, ONNX_FILE);
-    if (file === undefined) throw new Error(`no ${ONNX_FILE} in ${this.inputs.oracleDir} (run \`npm run oracle\`)`);
+    const file = plainFile(this.inputs, onnxFile(this.inputs));
+    if (file === undefined) throw new Error(`no ${onnxFile(this.inputs)} in ${this.inputs.oracleDir} (run \`npm run oracle\`)`);
     const isWeb = this.spec.kind === 'ort-web';
     const ort: Ort = isWeb ? await import('onnxruntime-web') : await import('onnxruntime-node');
     this.ort = ort;
@@ -88,10 +97,13 @@ export class OrtRunner implements SubjectRunner {
 
   async run(input: ImageInput): Promise<RunOutput> {
     if (!this.ort || !this.session || !this.names) throw new Error('onnxruntime subject: load() first');
-    const feeds: Record<string, OrtCommon.Tensor> = {
-      [this.names.imData]: new this.ort.Tensor('float32', input.imData, input.imDataShape),
-      [this.names.imInfo]: new this.ort.Tensor('float32', input.imInfo, [1, 3]),
-    };
+    const { imInfo } = this.names;
+    const feeds: Record<string, OrtCommon.Tensor> = imInfo === undefined
+      ? { [this.names.imData]: new this.ort.Tensor('float32', input.imData, input.imDataShape.slice(1)) }
+      : {
+        [this.names.imData]: new this.ort.Tensor('float32', input.imData, input.imDataShape),
+        [imInfo]: new this.ort.Tensor('float32', input.imInfo, [1, 3]),
+      };
     const out = await this.session.run(feeds);
     try {
       return { counts: countsFromOutputs(out) };

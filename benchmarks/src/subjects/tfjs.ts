@@ -1,15 +1,19 @@
 /**
- * This project on a tfjs backend (cpu, wasm) in Node: weights from the oracle's canonical dump
- * through @mrcnn/weights-converter's tfjs transform, `MaskRCNN.execute` with per-stage timing
- * (its per-call `onStage`), and a profile pass on the same `execute` with its `onProfile` hook.
+ * This project on a tfjs backend (cpu, wasm) in Node: the converter's model.json of the workload's
+ * weights (else the oracle's canonical dump through @mrcnn/weights-converter's tfjs transform),
+ * `MaskRCNN.execute` with per-stage timing (its per-call `onStage`), and a profile pass on the same
+ * `execute` with its `onProfile` hook. Preprocess and paste are the model's image transform (card or
+ * torchvision), as `detect` runs them on a decoded image.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, initBackend } from '@mrcnn/engine';
 import { isWasmBackend, wasmBackendMemory } from '@mrcnn/engine/internal';
-import { loadWeights, MaskRCNN, pasteMask, prepareRgbTensor } from '@mrcnn/model';
-import type { ExecuteOutput, ProfileEvent } from '@mrcnn/model';
+import { loadWeights, MaskRCNN } from '@mrcnn/model';
+import type { ExecuteOutput, ModelConfig, ProfileEvent } from '@mrcnn/model';
+import { imageTransform } from '@mrcnn/model/internal';
+import type { InputGeometry } from '@mrcnn/model/internal';
 import { configFor } from './config';
 import { tfjsModelJson } from './tfjs_model';
 import { STAGE_OF } from './stage_map';
@@ -17,19 +21,26 @@ import { tfjsWeightArrays, toTensorMap } from '../../../test/parity/oracle_model
 import { ImageInput } from '../inputs';
 import { RunOutput, SubjectRunner } from '../measure';
 import { BenchInputs, Stage, SubjectSpec, TfMemory } from '../types';
+import { workloadFiles } from '../workloads/workload';
 
-/** ms to paste every detection's mask of its class into the original image (as `detect` does). */
-function pasteAll(classes: ArrayLike<number>, boxes: ArrayLike<number>, masks: Float32Array, shape: number[], input: ImageInput): number {
-  const rgb = input.rgb!;
+/** The input's sizes as the transform computed them (im_info and the source image). */
+function geometryOf(input: ImageInput): InputGeometry {
+  const [h0, w0] = input.rgb!.shape;
+  const [, , ph, pw] = input.imDataShape;
+  return { originalHeight: h0, originalWidth: w0, height: input.imInfo[0], width: input.imInfo[1], scale: input.imInfo[2], paddedHeight: ph, paddedWidth: pw };
+}
+
+/** ms to map every detection back and paste its mask of its class into the original image (as `detect` does). */
+function pasteAll(classes: ArrayLike<number>, boxes: ArrayLike<number>, masks: Float32Array, shape: number[], input: ImageInput,
+  cfg: ModelConfig): number {
   const [, k, m] = shape;
-  const scale = input.imInfo[2];
-  const [h0, w0] = rgb.shape;
+  const g = geometryOf(input);
+  const transform = imageTransform(cfg.input);
   const t0 = performance.now();
   for (let i = 0; i < classes.length; i++) {
     if (classes[i] <= 0) continue;
     const off = (i * k + classes[i]) * m * m;
-    const box = [boxes[i * 4] / scale, boxes[i * 4 + 1] / scale, boxes[i * 4 + 2] / scale, boxes[i * 4 + 3] / scale];
-    pasteMask(masks.subarray(off, off + m * m), m, box, w0, h0);
+    transform.pasteMask(masks.subarray(off, off + m * m), m, transform.originalBox(boxes, i, g), g, 0.5);
   }
   return performance.now() - t0;
 }
@@ -53,17 +64,20 @@ export class TfjsRunner implements SubjectRunner {
       throw new Error(`${backend} runs ${enabled.threads} thread(s) here, ${this.spec.threads} requested (tfjs turns its threaded build off under Node: tfjs issue 3830)`);
     }
     if (caps?.simd && this.spec.simd && !enabled.simd) throw new Error(`${backend}: SIMD requested but the non-SIMD binary runs`);
-    const cfg = configFor(this.inputs.widthDiv);
+    const workload = this.inputs.workload ?? '0049';
+    const files = workloadFiles(workload);
     const json = tfjsModelJson(this.inputs);
     const fromJson = fs.existsSync(json);
+    if (!fromJson && files.dump === undefined) throw new Error(`no converted model ${json} (the harness converts ${files.pth} first)`);
     // As `load()` does: the converter's model.json (see tfjs_model.ts), else the canonical dump.
-    const weights = fromJson ? (await loadWeights(json)).weights
-      : toTensorMap(tfjsWeightArrays(path.join(this.inputs.oracleDir, 'weights_0049')));
+    const loaded = fromJson ? await loadWeights(json) : undefined;
+    const cfg = loaded?.config ?? configFor(this.inputs.widthDiv, workload);
+    const weights = loaded?.weights ?? toTensorMap(tfjsWeightArrays(path.join(this.inputs.oracleDir, files.dump!)));
     this.model = new MaskRCNN(weights, cfg, { ownsWeights: true });
     this.afterLoad = memoryNow();
     return {
       backend: enabled.backend, threads: enabled.threads, simd: enabled.simd, tfjs: tf.version_core,
-      weights: fromJson ? 'model.json converted from model_0049.onnx' : 'weights_0049 dump',
+      weights: fromJson ? `model.json converted from ${files.tfjsFromOnnx ? files.onnx : files.pth}` : `${files.dump} dump`,
     };
   }
 
@@ -95,24 +109,20 @@ export class TfjsRunner implements SubjectRunner {
       const ms = performance.now() - t0;
       let detections = 0;
       for (const c of classes) if (c > 0) detections++;
-      if (input.rgb) stages.paste = pasteAll(classes, boxes, masks as Float32Array, out.rawMasks.shape, input);
+      if (input.rgb) stages.paste = pasteAll(classes, boxes, masks as Float32Array, out.rawMasks.shape, input, model.config);
       return { ms, stages, counts: { detections, detectionRows: classes.length, rois: null } };
     } finally {
       tf.dispose([out.classes, out.scores, out.boxes, out.rawMasks]);
     }
   }
 
-  /** ms to turn the decoded image into im_data/im_info (the result is discarded). */
+  /** ms to turn the decoded image into im_data/im_info as `detect` does (the result is discarded). */
   private async preprocess(rgb: NonNullable<ImageInput['rgb']>): Promise<number> {
+    const input = this.requireModel().config.input;
     const t0 = performance.now();
-    const src = tf.tensor3d(rgb.data, rgb.shape, 'int32');
-    try {
-      const p = prepareRgbTensor(src, rgb.policy, this.requireModel().config.input);
-      await p.imData.data();
-      tf.dispose([p.imData, p.imInfo]);
-    } finally {
-      src.dispose();
-    }
+    const p = imageTransform(input).preparePixels({ width: rgb.shape[1], height: rgb.shape[0], data: rgb.data }, rgb.policy, input);
+    await p.imData.data();
+    tf.dispose([p.imData, p.imInfo]);
     return performance.now() - t0;
   }
 

@@ -2,7 +2,7 @@
  * Command-line options of `mrcnn bench` (also `npm run bench`), read with the one parser into
  * the harness's run options plus what the command itself does with the report.
  */
-import { listOption, optionalNumber, ParsedArgs } from './args';
+import { choiceOption, listOption, optionalNumber, ParsedArgs } from './args';
 import type { BenchRunOptions } from './bench_harness';
 import { UsageError } from './command';
 import { formatUsage } from './usage';
@@ -19,6 +19,7 @@ export const BENCH_OPTIONS: OptionSpecs = {
   quick: { type: 'boolean' }, full: { type: 'boolean' }, subjects: { type: 'string' }, runs: { type: 'string' },
   warmup: { type: 'string' }, images: { type: 'string' }, 'oracle-dir': { type: 'string' }, out: { type: 'string' },
   'no-write': { type: 'boolean' }, sequential: { type: 'boolean' }, 'no-roi-align': { type: 'boolean' }, 'timeout-s': { type: 'string' },
+  workload: { type: 'string' },
 };
 
 export function benchUsage(subjectIds: readonly string[]): string {
@@ -30,11 +31,12 @@ oracle on the same weights and images; writes benchmarks/results/<date>-<host>[-
     options: [
       ['--quick', 'tfjs wasm, onnxruntime, PyTorch; 1 warm-up + 3 runs, one image (≤ 5 min)'],
       ['--full', 'every subject (adds tfjs cpu, wasm without SIMD, 1-thread peers); 2 + 6 runs,\nall images (default)'],
+      ['--workload W', "the network timed: 0049 (default: the card's network at 320x480, its ONNX\nexport for onnxruntime) or torchvision (torchvision's maskrcnn_resnet50_fpn with\nseeded weights at its default input, min 800 / max 1333 — e.g. 800x1216 — the\nsame checkpoint converted for tfjs and exported to ONNX by torchvision for\nonnxruntime-node/-web, run by torchvision for PyTorch; images landscape,\nsquare, portrait, crop; browser subjects skipped)"],
       ['--subjects a,b', `only these subjects: ${subjectIds.join(', ')}`],
       ['--runs N', 'timed runs per subject'],
       ['--warmup N', 'warm-up runs after the first (cold) run'],
-      ['--images a_fit,b_fit', 'golden stems whose im_data feed the subjects'],
-      ['--oracle-dir DIR', 'oracle folder (default .cache/oracle/k1 when present, else test/fixtures/oracle-k8)'],
+      ['--images a_fit,b_fit', 'golden stems whose im_data feed the subjects (torchvision: landscape,square,...)'],
+      ['--oracle-dir DIR', "oracle folder of the 0049 workload (default .cache/oracle/k1 when present, else\ntest/fixtures/oracle-k8); torchvision: .cache/oracle/k1/torchvision's weights\nwhen present, else the K=8 fixtures"],
       ['--out DIR', 'results folder (default benchmarks/results)'],
       ['--no-write', 'print the table only'],
       ['--sequential', "one subject after the other (default: all loaded, timed runs round-robin so\na noisy machine's load falls on every subject alike; needs the memory of all)"],
@@ -59,6 +61,9 @@ export function benchOptions(args: ParsedArgs, subjectIds: readonly string[]): B
     roiAlign: !args.flags['no-roi-align'],
     sequential: args.flags.sequential === true,
   };
+  const workload = choiceOption(args, 'workload', ['0049', 'torchvision'] as const);
+  if (workload !== undefined) o.workload = workload;
+  if (workload === 'torchvision' && args.values['oracle-dir'] !== undefined) throw new UsageError('--oracle-dir applies to the 0049 workload only');
   const runs = optionalNumber(args, 'runs', 1, 1e6, true);
   const warmup = optionalNumber(args, 'warmup', 0, 1e6, true);
   const images = listOption(args, 'images');

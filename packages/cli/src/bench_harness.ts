@@ -12,6 +12,8 @@ export const BENCH_PACKAGE = '@mrcnn/benchmarks';
 /** The harness's run options (its `BenchRunOptions`). */
 export interface BenchRunOptions {
   mode: 'quick' | 'full';
+  /** The network timed: '0049' (default) or 'torchvision' (maskrcnn_resnet50_fpn at 800/1333). */
+  workload?: '0049' | 'torchvision';
   subjects?: string[];
   runs?: number;
   warmup?: number;

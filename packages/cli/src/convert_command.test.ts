@@ -50,14 +50,15 @@ describe('mrcnn convert', () => {
     const t = io();
     const dir = path.join(tempDir('cli-'), 'm');
     expect(await main(['convert', fixture('tiny_k32_tv.pth'), '-o', dir, '--channel-order', 'bgr', '--fold-std'], t.io)).toBe(0);
-    expect(t.out.join('')).toMatch(/note: input: BGR, mean \[103\.53, 116\.28, 123\.675\], std \[1, 1, 1\]/);
+    // torchvision's transform normalises 0..1 pixels: image_mean/std in those units.
+    expect(t.out.join('')).toMatch(/note: input: BGR, mean \[0\.406, 0\.456, 0\.485\], std \[1, 1, 1\]/);
     const { json, data } = readModelDir(dir);
-    expect(json.userDefinedMetadata.mrcnn.input).toMatchObject({ channelOrder: 'BGR', mean: [103.53, 116.28, 123.675], std: [1, 1, 1] });
+    expect(json.userDefinedMetadata.mrcnn.input).toMatchObject({ transform: 'torchvision', channelOrder: 'BGR', mean: [0.406, 0.456, 0.485], std: [1, 1, 1] });
     const dec = tf.io.decodeWeights(data, json.weightsManifest[0].weights);
     const got = dec['backbone.body.conv1.weight'];
     const want = toTfjsWeightMap(readPth(readBytes(fixture('tiny_k32_tv.pth')), 'tiny_k32_tv.pth')).get('backbone.body.conv1.weight')!;
     const g = got.dataSync();
-    const rgbStd = [58.395, 57.12, 57.375];
+    const rgbStd = [0.229, 0.224, 0.225];
     const cout = want.shape[3];
     for (let p = 0; p < 49; p++) for (let i = 0; i < 3; i++) for (let o = 0; o < cout; o++) {
       expect(g[(p * 3 + i) * cout + o]).toBe(Math.fround(want.data[(p * 3 + (2 - i)) * cout + o] / rgbStd[2 - i]));

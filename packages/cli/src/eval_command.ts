@@ -16,6 +16,7 @@ import { choiceOption, numberOption, optionalNumber, ParsedArgs, requiredOption 
 import { categoryMapping } from './class_map';
 import { Command, CommandIO, EXIT_OK, UsageError } from './command';
 import { formatUsage } from './usage';
+import { INPUT_SIZE_OPTION_LINES, INPUT_SIZE_OPTIONS, inputSizeArgs } from './input_size';
 
 /** The registered backends that run in Node (eval runs in this process). */
 function nodeBackends(): EngineBackendName[] {
@@ -37,7 +38,8 @@ name; a model whose class names are not the categories' needs --class-map.`,
       ['--class-map <how>', 'class id -> category id when the names differ: contiguous (class i =\nthe i-th smallest category id), identity (class i = category i), or a JSON\nfile {"<class name or id>": <category id>, ...}'],
       ['--iou-type bbox|segm|both', 'what to evaluate (default both)'],
       ['--score <0..1>', 'minimum detection score kept for evaluation (default 0.05)'],
-      ['--policy fit|window', "resize policy (default: the model's)"],
+      ['--policy fit|window', "resize policy (default: the model's; torchvision's models: fit only)"],
+      ...INPUT_SIZE_OPTION_LINES,
       ['--limit <n>', 'evaluate only the first n images (by id)'],
       ['--results <file>', 'write the detections as a COCO results JSON to this file'],
       ['--json <file>', 'write the statistics as JSON to this file'],
@@ -55,6 +57,8 @@ export interface EvalArgs {
   iouTypes: IouType[];
   score: number;
   policy?: 'fit' | 'window';
+  minSize?: number;
+  maxSize?: number;
   limit?: number;
   results?: string;
   json?: string;
@@ -75,6 +79,7 @@ function evalArgs(args: ParsedArgs): EvalArgs {
     iouTypes: IOU_TYPES[choiceOption(args, 'iou-type', ['bbox', 'segm', 'both'] as const, 'both')],
     score: numberOption(args, 'score', 0.05, 0, 1),
     policy: choiceOption(args, 'policy', ['fit', 'window'] as const),
+    ...inputSizeArgs(args),
     limit: optionalNumber(args, 'limit', 1, Number.MAX_SAFE_INTEGER, true),
     results: args.values.results,
     json: args.values.json,
@@ -121,7 +126,7 @@ export async function runEvaluation(a: EvalArgs, io: CommandIO): Promise<EvalRun
   const gt = readDataset(a.annotations);
   const images = [...gt.images].sort((x, y) => x.id - y.id).slice(0, a.limit);
   const imgIds = images.map((im) => im.id);
-  const model = await load(await resolveModelOption(a.model, io, a.quiet), { backend: a.backend });
+  const model = await load(await resolveModelOption(a.model, io, a.quiet), { backend: a.backend, minSize: a.minSize, maxSize: a.maxSize });
   const results: CocoResult[] = [];
   try {
     const mapping = categoryMapping(model.labels, model.config.numClasses, gt.categories, a.classMap);
@@ -175,7 +180,7 @@ export const evalCommand: Command = {
   summary: 'COCO box and mask AP of a model on an annotated image set',
   options: {
     annotations: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string' },
-    'iou-type': { type: 'string' }, score: { type: 'string' }, policy: { type: 'string' }, limit: { type: 'string' },
+    'iou-type': { type: 'string' }, score: { type: 'string' }, policy: { type: 'string' }, limit: { type: 'string' }, ...INPUT_SIZE_OPTIONS,
     results: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' }, 'class-map': { type: 'string' },
   },
   usage: evalUsage,

@@ -23,6 +23,9 @@ export interface DetectSettings {
   scoreThreshold: number;
   policy: ResizePolicy;
   maxDetections?: number;
+  /** Input size (default: the model's). */
+  minSize?: number;
+  maxSize?: number;
 }
 
 export interface SerializedInstance {
@@ -70,16 +73,23 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
+/** The sizes `settings` sets (absent ones left out, so the model's stand). */
+function definedSizes(settings: DetectSettings): { minSize?: number; maxSize?: number } {
+  return Object.fromEntries(Object.entries({ minSize: settings.minSize, maxSize: settings.maxSize }).filter(([, v]) => v !== undefined));
+}
+
 export async function runJob(model: Model, job: Job, settings: DetectSettings): Promise<ImageResult> {
   const rgb = await readImageFile(job.input);
   const instances = await model.detect(rgb, {
     scoreThreshold: settings.scoreThreshold, policy: settings.policy, maxDetections: settings.maxDetections, rle: true,
+    minSize: settings.minSize, maxSize: settings.maxSize,
   });
   const result: ImageResult = { width: rgb.width, height: rgb.height, instances: instances.map(serialize) };
   if (job.overlayPath !== undefined) writeFileAtomic(job.overlayPath, await encodePng(renderOverlay(rgb, instances)));
   if (job.jsonPath !== undefined) {
+    const { minSize, maxSize } = { ...model.config.input, ...definedSizes(settings) };
     const doc = { image: job.input, width: rgb.width, height: rgb.height, model: model.config.name, policy: settings.policy,
-      scoreThreshold: settings.scoreThreshold, instances: result.instances };
+      minSize, maxSize, scoreThreshold: settings.scoreThreshold, instances: result.instances };
     writeFileAtomic(job.jsonPath, `${JSON.stringify(doc, null, 1)}\n`);
   }
   return result;

@@ -18,13 +18,15 @@ import { resolveNamedModel } from './io/named_model';
 import { labelOf } from './labels';
 import { ExecuteOutput, ImageSize, MaskRCNN, RowSelector, RunOptions, SelectedOutput } from './network/mask_rcnn';
 import { toXywh } from './eval/results';
-import { pasteMask, pasteMaskCropped } from './postprocess/paste';
 import { CocoRle, encodePlacedRle, PlacedMask } from './postprocess/rle';
-import { assertFiniteTensor, ImageInput, toImageSource } from './preprocess/image_input';
-import { PreparedInput, preparePixels, prepareRgbTensor } from './preprocess/prepare';
+import type { InputGeometry } from './preprocess/geometry';
+import { ImageInput, toImageSource } from './preprocess/image_input';
+import { PreparedInput } from './preprocess/prepare';
+import { imageTransform } from './transform/image_transform';
+import { inputWithSize } from './transform/input_size';
 import {
-  BackendName, checkDetectOptions, checkOption, checkOptionKeys, DETECT_OPTION_KEYS, DetectOptions, DetectStage, describeValue,
-  LOAD_OPTION_KEYS, LoadOptions,
+  BackendName, checkDetectOptions, checkInputSizeOptions, checkOption, checkOptionKeys, DETECT_OPTION_KEYS, DetectOptions,
+  DetectStage, describeValue, LOAD_OPTION_KEYS, LoadOptions,
 } from './api_options';
 
 export type { BackendName, DetectOptions, DetectStage, LoadOptions } from './api_options';
@@ -38,9 +40,9 @@ export interface Instance {
   label: string;
   score: number;
   /**
-   * Corners [x1, y1, x2, y2] in original-image pixels (the network's box divided by the resize
-   * scale), as the model card and torchvision give them. Not coco-ssd's [x, y, width, height]:
-   * that form is `bbox`.
+   * Corners [x1, y1, x2, y2] in original-image pixels (the network's box mapped back by the
+   * model's transform), as the model card and torchvision give them. Not coco-ssd's
+   * [x, y, width, height]: that form is `bbox`.
    */
   box: [number, number, number, number];
   /**
@@ -159,8 +161,10 @@ export class Model {
   }
 
   /**
-   * The network as the card defines it. imData: [1, 3, H, W] float32, channels in the config's
-   * order (BGR for 0049), no mean subtracted, zero padded with H, W multiples of `padMultiple`;
+   * The network as the card defines it. imData: [1, 3, H, W] float32, zero padded with H, W
+   * multiples of `padMultiple`: for the card transform (0049) raw 0..255 values in the config's
+   * channel order (BGR), no mean subtracted; for the torchvision transform the normalised batch of
+   * GeneralizedRCNNTransform (what `preprocess()` returns);
    * imInfo: [1, 3] = processed height, width, scale. Outputs (the caller disposes them): classes
    * int32 [100] (0 = empty row), scores [100], boxes [100, 4] x1y1x2y2 in processed-image pixels
    * (divide by imInfo's scale for original pixels, as OpenVINO's demo does), rawMasks
@@ -206,16 +210,17 @@ export class Model {
       t0 = t;
     };
     const policy = options.policy ?? this.config.input.resizePolicy;
+    const input = inputWithSize(this.config, options);
+    const transform = imageTransform(input);
     const src = await toImageSource(image, { exifOrientation: options.exifOrientation });
     let prepared: PreparedInput;
     if (src.kind === 'pixels') {
       lap('decode');
-      prepared = preparePixels(src.pixels, policy, this.config.input);
+      prepared = transform.preparePixels(src.pixels, policy, input);
     } else {
       try {
-        await assertFiniteTensor(src.rgb, 'image');
         lap('decode');
-        prepared = prepareRgbTensor(src.rgb, policy, this.config.input);
+        prepared = await transform.prepareTensor(src.rgb, policy, input);
       } finally {
         if (src.owned) src.rgb.dispose();
       }
@@ -235,7 +240,7 @@ export class Model {
     }
     t0 = performance.now();
     try {
-      const instances = await this.pasteRows(out, geometry.scale, geometry.originalWidth, geometry.originalHeight, options);
+      const instances = await this.pasteRows(out, geometry, input, options);
       lap('paste');
       return instances;
     } finally {
@@ -244,13 +249,14 @@ export class Model {
   }
 
   /**
-   * Each selected row's heatmap of its class, pasted into the original image. The rows are on the
-   * host already; the heatmaps are this call's one read-back.
+   * Each selected row's box and heatmap of its class, mapped back to the original image by the
+   * transform of `input`. The rows are on the host already; the heatmaps are this call's one read-back.
    */
-  private async pasteRows(out: SelectedOutput, scale: number, width: number, height: number,
+  private async pasteRows(out: SelectedOutput, geometry: InputGeometry, input: ModelConfig['input'],
     options: DetectOptions): Promise<Instance[]> {
     const { rows, classes, scores, boxes } = out;
     if (rows.length === 0) return [];
+    const transform = imageTransform(input);
     const [n, k, mh, mw] = out.rawMasks.shape;
     const flat = rows.map((r, j) => j * k + classes[r]);
     const heat = tf.tidy(() => tf.gather(tf.reshape(out.rawMasks, [n * k, mh * mw]), tf.tensor1d(flat, 'int32')));
@@ -261,18 +267,15 @@ export class Model {
       heat.dispose();
     }
     const plusOne = this.config.detection.boxPlusOne;
-    const paste = options.cropMasks ? pasteMaskCropped : pasteMask;
     return rows.map((r, j) => {
       const classId = classes[r];
-      const box: [number, number, number, number] = [
-        boxes[r * 4] / scale, boxes[r * 4 + 1] / scale, boxes[r * 4 + 2] / scale, boxes[r * 4 + 3] / scale];
-      const pasted = paste(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, width, height,
-        { threshold: options.maskThreshold ?? 0.5 });
-      const mask: PlacedMask = { x: 0, y: 0, ...pasted };
+      const box = transform.originalBox(boxes, r, geometry);
+      const mask = transform.pasteMask(maps.subarray(j * mh * mw, (j + 1) * mh * mw), mh, box, geometry,
+        options.maskThreshold ?? 0.5, options.cropMasks === true);
       const inst: Instance = {
         classId, label: this.labels[classId] ?? `class ${classId}`, score: scores[r], box, bbox: toXywh(box, plusOne), mask,
       };
-      if (options.rle) inst.rle = encodePlacedRle(mask, width, height);
+      if (options.rle) inst.rle = encodePlacedRle(mask, geometry.originalWidth, geometry.originalHeight);
       return inst;
     });
   }
@@ -330,12 +333,15 @@ function labelsFor(config: ModelConfig, stored: string[] | undefined): string[] 
 export async function load(source?: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
   checkOptionKeys('options', options, LOAD_OPTION_KEYS, "{backend: 'wasm', threads: 4}");
   checkOption('options.threads', options.threads, (v) => Number.isInteger(v) && v >= 1 && v <= 8, 'an integer in [1, 8]');
+  checkInputSizeOptions(options);
   let from = source ?? defaultModelPath();
   if (typeof from === 'string') from = (await resolveNamedModel(from, options.onFetchProgress)) ?? from;
   const backend = await selectBackend(options.backend, options.threads);
-  const { weights, config, labels } = await loadWeights(from, options);
+  const { weights, config: stored, labels } = await loadWeights(from, options);
   let net: MaskRCNN;
+  let config: ModelConfig;
   try {
+    config = { ...stored, input: inputWithSize(stored, options) };
     net = new MaskRCNN(weights, config, { ownsWeights: true });
   } catch (e) {
     tf.dispose(Object.values(weights));

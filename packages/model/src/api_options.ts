@@ -10,10 +10,11 @@ import type { ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError } from './errors';
 import type { LoadSourceOptions } from './io/load_weights';
 import type { StageName } from './network/mask_rcnn';
+import type { InputSizeOptions } from './transform/input_size';
 
 export type BackendName = EngineBackendName;
 
-export interface LoadOptions extends LoadSourceOptions {
+export interface LoadOptions extends LoadSourceOptions, InputSizeOptions {
   /**
    * Backend to initialise and select (`initBackend` of @mrcnn/engine; this switches tfjs's global
    * backend). Default: the current backend when it is cpu, wasm or webgl and its RoIAlign kernel is
@@ -32,12 +33,17 @@ export interface LoadOptions extends LoadSourceOptions {
 /** The keys `load`'s options may have (anything else is an ArgumentError: a misspelt option would silently do nothing). */
 export const LOAD_OPTION_KEYS: readonly (keyof LoadOptions)[] = [
   'backend', 'threads', 'config', 'fallbackConfig', 'fetchFunc', 'requestInit', 'onProgress', 'cache', 'onFetchProgress',
+  'minSize', 'maxSize',
 ];
 
 /** Stages reported by `detect`'s `onStage`: the network's stages plus decoding and pasting. */
 export type DetectStage = 'decode' | 'preprocess' | StageName | 'paste';
 
-export interface DetectOptions {
+/**
+ * Options of `detect`. `minSize`/`maxSize` (InputSizeOptions) set this call's input size (default:
+ * the model's config, e.g. 320/480 for 0049, 800/1333 for torchvision's models).
+ */
+export interface DetectOptions extends InputSizeOptions {
   /**
    * Minimum score of a returned instance. Default: the model's own,
    * `model.config.detection.defaultScoreThreshold` (0.5 for 0049 and torchvision; 0.3 for the
@@ -46,7 +52,7 @@ export interface DetectOptions {
   scoreThreshold?: number;
   /** At most this many instances, highest scores first (default: the config's 100). */
   maxDetections?: number;
-  /** Resize policy (default: the config's `input.resizePolicy`, 'fit' for 0049). */
+  /** Resize policy (default: the config's `input.resizePolicy`, 'fit'; the torchvision transform has only 'fit'). */
   policy?: ResizePolicy;
   /**
    * Masks covering only their box (default false: masks as large as the image). A full-image
@@ -69,7 +75,7 @@ export interface DetectOptions {
 
 /** The keys `detect`'s options may have. */
 export const DETECT_OPTION_KEYS: readonly (keyof DetectOptions)[] = [
-  'scoreThreshold', 'maxDetections', 'policy', 'cropMasks', 'rle', 'maskThreshold', 'exifOrientation', 'onStage',
+  'scoreThreshold', 'maxDetections', 'policy', 'cropMasks', 'rle', 'maskThreshold', 'exifOrientation', 'onStage', 'minSize', 'maxSize',
 ];
 
 /**
@@ -104,6 +110,7 @@ export function checkDetectOptions(o: DetectOptions): void {
   checkOption('options.scoreThreshold', o.scoreThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   checkOption('options.maskThreshold', o.maskThreshold, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   checkOption('options.maxDetections', o.maxDetections, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+  checkInputSizeOptions(o);
   if (o.policy !== undefined && o.policy !== 'fit' && o.policy !== 'window') {
     throw new ArgumentError('options.policy', `expected 'fit' or 'window', got ${JSON.stringify(o.policy)}`);
   }
@@ -113,3 +120,9 @@ export function checkDetectOptions(o: DetectOptions): void {
   }
 }
 
+
+/** `minSize` / `maxSize` of load's or detect's options: positive integers when given. */
+export function checkInputSizeOptions(o: InputSizeOptions): void {
+  checkOption('options.minSize', o.minSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+  checkOption('options.maxSize', o.maxSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+}

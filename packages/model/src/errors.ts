@@ -13,8 +13,8 @@ export class ArgumentError extends MrcnnError {
   /** Name of the argument or option, e.g. `options.scoreThreshold`. */
   readonly argument: string;
 
-  constructor(argument: string, message: string) {
-    super(`${argument}: ${message}`);
+  constructor(argument: string, message: string, options?: { cause?: unknown }) {
+    super(`${argument}: ${message}`, options);
     this.argument = argument;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * @mrcnn/model: instance-segmentation-security-0049 (Mask R-CNN ResNet50-FPN) as tfjs ops.
+ * @mrcnn/model: Mask R-CNN ResNet50-FPN as tfjs ops (instance-segmentation-security-0049 and
+ * torchvision's maskrcnn_resnet50_fpn v1/v2, each with its own input transform).
  * Start with `load()` and `model.detect(image)`; see README.md.
  */
 export { load, Model, BackendError, defaultModelPath } from './api';
@@ -9,10 +10,10 @@ export {
 } from './errors';
 // The architecture schema is @mrcnn/schema's (one source for the model, the converter and model.json).
 export {
-  DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, ConfigError, resolveConfig, widthDivOverrides,
-  countParameters, expectedWeightShapes,
+  DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, DEFAULT_TORCHVISION_V2_CONFIG, ConfigError, resolveConfig, widthDivOverrides,
+  countParameters, expectedWeightShapes, variant, variantNames,
 } from '@mrcnn/schema';
-export type { DeepPartial, ModelConfig, ResizePolicy } from '@mrcnn/schema';
+export type { DeepPartial, InputTransform, ModelConfig, ResizePolicy, VariantName } from '@mrcnn/schema';
 export { COCO_LABELS, COCO_CATEGORY_IDS, labelOf } from './labels';
 export { loadWeights } from './io/load_weights';
 export { deleteCachedModel, DEFAULT_MODEL_CACHE } from './io/url_handler';
@@ -24,14 +25,18 @@ export type {
   ImageSize, MaskRCNNOptions, ProfileEvent, ProfileStage, RowSelector, RunOptions, SelectedOutput,
 } from './network/mask_rcnn';
 export type { KernelPlan } from './network/kernel_plan';
-export { preprocess, prepareRgbTensor } from './preprocess/prepare';
-export type { PreparedInput, PreprocessOptions } from './preprocess/prepare';
-export { inputGeometry } from './preprocess/geometry';
+export { prepareRgbTensor } from './preprocess/prepare';
+export type { PreparedInput } from './preprocess/prepare';
+export { preprocess } from './transform/preprocess';
+export type { PreprocessOptions } from './transform/preprocess';
+export type { InputSizeOptions } from './transform/input_size';
+export { inputGeometry } from './transform/image_transform';
 export type { InputGeometry } from './preprocess/geometry';
 export { decodeImage, readImageFile } from './preprocess/decode';
 export type { RgbImage } from './preprocess/decode';
 export type { ImageInput, PixelArray } from './preprocess/image_input';
 export { pasteMask, pasteMaskCropped } from './postprocess/paste';
+export { pasteMaskTorchvision } from './postprocess/torchvision_paste';
 export { encodeRle, encodePlacedRle, decodeRle, rleArea } from './postprocess/rle';
 export type { BinaryMask, CocoRle, PlacedMask, RleCounts } from './postprocess/rle';
 // drawing detections: pixels (Node and browsers), PNG (Node), canvas (browsers); one colour scheme

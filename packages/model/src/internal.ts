@@ -18,6 +18,11 @@ export type { PyramidFeatures } from './network/fpn';
 export type { RpnLevelOutput } from './network/rpn_head';
 // post-processing pieces
 export { expandedBox } from './postprocess/paste';
+export { torchvisionExpandedBox, torchvisionOriginalBox } from './postprocess/torchvision_paste';
+// the image transforms (card, torchvision) as detect runs them (the bench's preprocess and paste stages)
+export { imageTransform } from './transform/image_transform';
+export type { ImageTransform } from './transform/image_transform';
+export type { InputGeometry } from './preprocess/geometry';
 export { countsFromString, countsToString, decodeRleCounts, encodeRleCounts } from './postprocess/rle';
 // overlay rendering (mrcnn detect)
 export { encodePng, renderOverlay } from './render/overlay';

@@ -15,7 +15,7 @@ import { MaskRCNN, ProfileEvent, StageName } from './network/mask_rcnn';
 import { syntheticWeights } from './network/__tests__/synthetic';
 
 const cfg = resolveConfig({
-  ...widthDivOverrides(8), input: { height: 64, width: 96 }, rpn: { postNmsTopN: 100 }, detection: { maxDetections: 10 },
+  ...widthDivOverrides(8), input: { minSize: 64, maxSize: 96 }, rpn: { postNmsTopN: 100 }, detection: { maxDetections: 10 },
 });
 const labels = Array.from({ length: cfg.numClasses }, (_, i) => `class ${i}`);
 

@@ -11,12 +11,14 @@
  */
 export { MrcnnError, ConfigError, SchemaVersionError } from './errors';
 export * from './config/types';
-export { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, widthDivOverrides } from './config/defaults';
+export { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, DEFAULT_TORCHVISION_V2_CONFIG, widthDivOverrides } from './config/defaults';
 export { anchorsPerLocation } from './config/validate';
 export { resolveConfig } from './config/resolve';
 export { VARIANTS, variant, variantNames, isVariantName } from './config/variants';
 export type { VariantName } from './config/variants';
-export { BODY, FPN, RPN, BOX_HEAD, BOX_PREDICTOR, MASK_HEAD, MASK_PREDICTOR } from './weights/layer_names';
+export {
+  BODY, FPN, RPN, BOX_HEAD, BOX_PREDICTOR, MASK_HEAD, MASK_PREDICTOR, rpnConvName, boxHeadConvName, boxHeadFcName,
+} from './weights/layer_names';
 export { resnetWidths } from './weights/resnet_widths';
 export type { ResnetWidths } from './weights/resnet_widths';
 export { expectedWeightShapes } from './weights/expected_shapes';

@@ -77,7 +77,7 @@ serveTasks<WorkerConfig, InferTask, InferResult, ModelInfo>(async (cfg) => {
       labels: [...model.labels],
       maxDetections: config.detection.maxDetections,
       maskSize: 2 * config.roi.maskOutputSize,
-      input: { height: config.input.height, width: config.input.width, padMultiple: config.input.padMultiple },
+      input: { height: config.input.minSize, width: config.input.maxSize, padMultiple: config.input.padMultiple },
       backend: model.backend,
       numTensors: tf.memory().numTensors,
     },

@@ -198,16 +198,22 @@ export class MaskRCNN {
     return this.weights;
   }
 
-  /** imData [1, 3, H, W] (channelOrder, no mean) → normalised NHWC [1, H, W, 3]; mean after padding. */
+  /**
+   * imData [1, 3, H, W] → normalised NHWC [1, H, W, 3]. The card's transform: raw values in
+   * channelOrder, mean and std applied here, after the padding. The torchvision transform: imData
+   * is its normalised batch already (GeneralizedRCNNTransform's output), only transposed here.
+   */
   normalize(imData: tf.Tensor4D): tf.Tensor4D {
     this.w();
-    const { mean, std, padMultiple } = this.config.input;
+    const { mean, std, padMultiple, transform } = this.config.input;
     const [b, c, h, wd] = imData.shape;
     if (b !== 1 || c !== 3 || h % padMultiple !== 0 || wd % padMultiple !== 0 || h === 0 || wd === 0) {
       throw new ShapeMismatchError('imData', `[1,3,H,W] with H, W positive multiples of ${padMultiple}`, shapeString(imData.shape));
     }
     return tf.tidy(() => {
-      const x = tf.sub<tf.Tensor4D>(tf.transpose(imData, [0, 2, 3, 1]), tf.tensor1d([...mean]));
+      const nhwc = tf.transpose<tf.Tensor4D>(imData, [0, 2, 3, 1]);
+      if (transform === 'torchvision') return nhwc;
+      const x = tf.sub<tf.Tensor4D>(nhwc, tf.tensor1d([...mean]));
       return std.every((s) => s === 1) ? x : tf.div<tf.Tensor4D>(x, tf.tensor1d([...std]));
     });
   }
@@ -229,7 +235,7 @@ export class MaskRCNN {
   /** P2..P6 → per-level logits [1,h,w,A] and deltas [1,h,w,4A]. */
   rpn(p: PyramidFeatures): RpnLevelOutput[] {
     const w = this.w();
-    const flat = tf.tidy(() => rpnHead(p, w).flatMap((o) => [o.logits, o.deltas]));
+    const flat = tf.tidy(() => rpnHead(p, w, this.config.rpn.convs).flatMap((o) => [o.logits, o.deltas]));
     const out: RpnLevelOutput[] = [];
     for (let i = 0; i < flat.length; i += 2) out.push({ logits: flat[i], deltas: flat[i + 1] });
     return out;
@@ -251,7 +257,7 @@ export class MaskRCNN {
   boxHead(p: readonly tf.Tensor4D[], rois: tf.Tensor2D): BoxHeadOutput {
     const w = this.w();
     const out = tf.tidy(() => {
-      const o = boxHead(p, rois, w, this.config.roi);
+      const o = boxHead(p, rois, w, this.config.roi, this.config.boxHead);
       return [o.clsLogits, o.bboxDeltas];
     });
     return { clsLogits: out[0], bboxDeltas: out[1] };
@@ -368,7 +374,7 @@ export class MaskRCNN {
       feats = this.roiFeatures(p, rois, this.config.roi.boxOutputSize);
       const t1 = await part('boxRoIAlign', feats, t0, props.count);
       const f = feats;
-      const out = tf.tidy(() => { const o = boxHeadOnFeatures(f, w); return [o.clsLogits, o.bboxDeltas]; });
+      const out = tf.tidy(() => { const o = boxHeadOnFeatures(f, w, this.config.boxHead); return [o.clsLogits, o.bboxDeltas]; });
       try {
         await part('boxHead', out[0], t1, props.count);
       } catch (e) {

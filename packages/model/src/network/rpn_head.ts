@@ -1,11 +1,11 @@
 /**
- * RPN head shared by all levels: 3x3 conv F→F + relu, 1x1 conv → A objectness logits,
- * 1x1 conv → 4A deltas (channel = anchor·4 + k). NHWC outputs, so a plain reshape flattens them
- * in (y, x, anchor) order.
+ * RPN head shared by all levels: `convs` x (3x3 conv F→F + relu) (1; torchvision v2: 2),
+ * 1x1 conv → A objectness logits, 1x1 conv → 4A deltas (channel = anchor·4 + k). NHWC outputs,
+ * so a plain reshape flattens them in (y, x, anchor) order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { RPN } from '@mrcnn/schema';
-import { conv } from './layers';
+import { RPN, rpnConvName } from '@mrcnn/schema';
+import { conv, step } from './layers';
 import type { NetworkWeights } from './prepared_layers';
 
 export interface RpnLevelOutput {
@@ -15,10 +15,14 @@ export interface RpnLevelOutput {
   readonly deltas: tf.Tensor4D;
 }
 
-/** Call inside tf.tidy. */
-export function rpnHead(p: readonly tf.Tensor4D[], w: NetworkWeights): RpnLevelOutput[] {
+/** `convs`: the head's 3x3 conv count (RpnConfig.convs). Call inside tf.tidy. */
+export function rpnHead(p: readonly tf.Tensor4D[], w: NetworkWeights, convs: number): RpnLevelOutput[] {
   return p.map((x) => {
-    const t = conv(x, w, `${RPN}.conv`, { pad: 1, relu: true });
+    let t = conv(x, w, rpnConvName(0), { pad: 1, relu: true });
+    for (let i = 1; i < convs; i++) {
+      const input = t;
+      t = step(input, () => conv(input, w, rpnConvName(i), { pad: 1, relu: true }));
+    }
     return { logits: conv(t, w, `${RPN}.cls_logits`), deltas: conv(t, w, `${RPN}.bbox_pred`) };
   });
 }

@@ -8,8 +8,9 @@ import { readTensorDump } from '../../../../test/helpers/tensor_dump';
 import { DEFAULT_0049_CONFIG, InputConfig, ResizePolicy } from '@mrcnn/schema';
 import { ShapeMismatchError } from '../errors';
 import { readImageFile } from './decode';
-import { inputGeometry } from './geometry';
-import { preparePixels, prepareRgbTensor, preprocess } from './prepare';
+import { inputGeometry } from '../transform/image_transform';
+import { preprocess } from '../transform/preprocess';
+import { preparePixels, prepareRgbTensor } from './prepare';
 
 /** Golden directory; MRCNN_ORACLE_K8 points elsewhere to check against freshly generated goldens. */
 const GOLDEN_DIR = process.env.MRCNN_ORACLE_K8 ?? ORACLE_K8;

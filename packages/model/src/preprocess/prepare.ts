@@ -1,17 +1,16 @@
 /**
- * Network input from an RGB image: resize (float bilinear, half-pixel centres, no antialias: the
- * oracle's torch `interpolate(..., align_corners=False)`), channel order of the config (BGR for
- * 0049), zero padding at the bottom/right to the config's input size or the next multiple of
- * `padMultiple` beyond it, NCHW; im_info = [resized h, resized w, s]. The mean is not subtracted
- * (the network does that).
+ * The card transform's network input from an RGB image: resize (float bilinear, half-pixel centres,
+ * no antialias: the oracle's torch `interpolate(..., align_corners=False)`), channel order of the
+ * config (BGR for 0049), zero padding at the bottom/right to minSize x maxSize or the next multiple
+ * of `padMultiple` beyond it, NCHW; im_info = [resized h, resized w, s]. The mean is not subtracted
+ * (the network does that). Every transform: transform/image_transform.ts; `preprocess()` of any
+ * image: transform/preprocess.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { InputConfig, ResizePolicy } from '@mrcnn/schema';
-import { DecodeOptions } from './decode';
-import { inputGeometry, InputGeometry } from './geometry';
-import {
-  assertFiniteTensor, checkRgbTensor, ImageInput, PixelArray, pixelChannels, toImageSource,
-} from './image_input';
+import { ArgumentError } from '../errors';
+import { cardGeometry, InputGeometry } from './geometry';
+import { checkRgbTensor, PixelArray, pixelChannels } from './image_input';
 import { resizeBilinearHalfPixel, resizePixelsBilinear } from './resize';
 
 export interface PreparedInput {
@@ -35,15 +34,23 @@ function finish(resized: tf.Tensor3D, g: InputGeometry, input: InputConfig): Pre
   return { imData, imInfo, geometry: g };
 }
 
+/** The card transform only (ArgumentError naming `input.transform` otherwise). */
+function cardOnly(input: InputConfig, what: string): void {
+  if (input.transform !== 'card') {
+    throw new ArgumentError('input.transform', `${what} implements the card transform; for ${JSON.stringify(input.transform)} use preprocess() or detect()`);
+  }
+}
+
 /**
- * Preprocesses an RGB tensor [H, W, 3] (int32 or float32 0..255; borrowed). The returned tensors
- * belong to the caller. Reads the full-resolution image once (the resize), allocates nothing at
- * full resolution.
+ * The card transform of an RGB tensor [H, W, 3] (int32 or float32 0..255; borrowed). The returned
+ * tensors belong to the caller. Reads the full-resolution image once (the resize), allocates
+ * nothing at full resolution; synchronous, no read-back.
  */
 export function prepareRgbTensor(rgb: tf.Tensor3D, policy: ResizePolicy, input: InputConfig): PreparedInput {
+  cardOnly(input, 'prepareRgbTensor');
   checkRgbTensor(rgb);
   const [h0, w0] = rgb.shape;
-  const g = inputGeometry(h0, w0, policy, input);
+  const g = cardGeometry(h0, w0, policy, input);
   return finish(resizeBilinearHalfPixel(rgb, g.height, g.width), g, input);
 }
 
@@ -52,26 +59,9 @@ export function prepareRgbTensor(rgb: tf.Tensor3D, policy: ResizePolicy, input: 
  * bytes, so no full-resolution tensor is ever made; the result equals `prepareRgbTensor`'s.
  */
 export function preparePixels(p: PixelArray, policy: ResizePolicy, input: InputConfig): PreparedInput {
+  cardOnly(input, 'preparePixels');
   const channels = pixelChannels(p);
-  const g = inputGeometry(p.height, p.width, policy, input);
+  const g = cardGeometry(p.height, p.width, policy, input);
   const resized = resizePixelsBilinear(p.data, p.height, p.width, channels, g.height, g.width);
   return finish(tf.tensor3d(resized, [g.height, g.width, 3], 'float32'), g, input);
-}
-
-export interface PreprocessOptions extends DecodeOptions {
-  /** Resize policy (default: the config's `input.resizePolicy`). */
-  policy?: ResizePolicy;
-}
-
-/** Decodes/reads any accepted image and preprocesses it; outputs belong to the caller. */
-export async function preprocess(image: ImageInput, input: InputConfig, options: PreprocessOptions = {}): Promise<PreparedInput> {
-  const policy = options.policy ?? input.resizePolicy;
-  const src = await toImageSource(image, options);
-  if (src.kind === 'pixels') return preparePixels(src.pixels, policy, input);
-  try {
-    await assertFiniteTensor(src.rgb, 'image');
-    return prepareRgbTensor(src.rgb, policy, input);
-  } finally {
-    if (src.owned) src.rgb.dispose();
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * The two default configurations, 0049 and torchvision's maskrcnn_resnet50_fpn (the values follow
+ * The default configurations, 0049 and torchvision's maskrcnn_resnet50_fpn v1 and v2 (the values follow
  * /work/shared/spec/0049-architecture.md, "Conventions pinned"), and the width-divided overrides
  * of the test fixtures. The named presets (one table, one edit per new variant): variants.ts.
  */
@@ -12,8 +12,9 @@ export const DEFAULT_0049_CONFIG: ModelConfig = {
   name: 'instance-segmentation-security-0049',
   numClasses: 81,
   input: {
-    height: 320,
-    width: 480,
+    transform: 'card',
+    minSize: 320,
+    maxSize: 480,
     padMultiple: 32,
     mean: [102.9801, 115.9465, 122.7717],
     std: [1, 1, 1],
@@ -30,6 +31,7 @@ export const DEFAULT_0049_CONFIG: ModelConfig = {
     offset: 0.5,
   },
   rpn: {
+    convs: 1,
     preNmsTopNPerLevel: 1000,
     postNmsTopNPerLevel: 1000,
     postNmsTopN: 1000,
@@ -49,7 +51,7 @@ export const DEFAULT_0049_CONFIG: ModelConfig = {
     areaMode: 'plusOne',
     strides: [4, 8, 16, 32],
   },
-  boxHead: { fcDim: 1024 },
+  boxHead: { convs: 0, convChannels: 256, fcs: 2, fcDim: 1024 },
   detection: {
     scoreThreshold: 0.05,
     defaultScoreThreshold: 0.5,
@@ -65,16 +67,20 @@ export const DEFAULT_0049_CONFIG: ModelConfig = {
   mask: { channels: 128, convs: 4 },
 };
 
-/** torchvision 0.14 `maskrcnn_resnet50_fpn` (COCO, 91 classes) at this package's fixed input size. */
+/**
+ * torchvision 0.14 `maskrcnn_resnet50_fpn` (COCO, 91 classes), run as torchvision runs it: its
+ * GeneralizedRCNNTransform with min_size 800, max_size 1333, image_mean/std, size_divisible 32.
+ */
 export const DEFAULT_TORCHVISION_CONFIG: ModelConfig = {
   name: 'torchvision-maskrcnn_resnet50_fpn',
   numClasses: 91,
   input: {
-    height: 320,
-    width: 480,
+    transform: 'torchvision',
+    minSize: 800,
+    maxSize: 1333,
     padMultiple: 32,
-    mean: [123.675, 116.28, 103.53],
-    std: [58.395, 57.12, 57.375],
+    mean: [0.485, 0.456, 0.406],
+    std: [0.229, 0.224, 0.225],
     channelOrder: 'RGB',
     resizePolicy: 'fit',
   },
@@ -91,9 +97,22 @@ export const DEFAULT_TORCHVISION_CONFIG: ModelConfig = {
   // level area, detection order.
   rpn: { ...DEFAULT_0049_CONFIG.rpn, minSize: 1e-3, boxPlusOne: false },
   roi: { ...DEFAULT_0049_CONFIG.roi, areaMode: 'plain' },
-  boxHead: { fcDim: 1024 },
+  boxHead: { convs: 0, convChannels: 256, fcs: 2, fcDim: 1024 },
   detection: { ...DEFAULT_0049_CONFIG.detection, boxPlusOne: false, minSize: 1e-2, ordering: 'score' },
   mask: { channels: 256, convs: 4 },
+};
+
+/**
+ * torchvision 0.14 `maskrcnn_resnet50_fpn_v2` (Li et al., "Benchmarking detection transfer learning
+ * with vision transformers"): v1 plus an RPN head of 2 convs, a box head of 4 convs (BN) + one FC
+ * (FastRCNNConvFCHead), BN in the FPN and the mask head. BatchNorm is folded into the convs by the
+ * converter, so the network sees convs with biases.
+ */
+export const DEFAULT_TORCHVISION_V2_CONFIG: ModelConfig = {
+  ...DEFAULT_TORCHVISION_CONFIG,
+  name: 'torchvision-maskrcnn_resnet50_fpn_v2',
+  rpn: { ...DEFAULT_TORCHVISION_CONFIG.rpn, convs: 2 },
+  boxHead: { convs: 4, convChannels: 256, fcs: 1, fcDim: 1024 },
 };
 
 /**
@@ -108,7 +127,10 @@ export function widthDivOverrides(k: number, base: ModelConfig = DEFAULT_0049_CO
   return {
     backbone: { widthDiv: k },
     fpn: { channels: div('fpn.channels', base.fpn.channels) },
-    boxHead: { fcDim: div('boxHead.fcDim', base.boxHead.fcDim) },
+    boxHead: {
+      fcDim: div('boxHead.fcDim', base.boxHead.fcDim),
+      convChannels: div('boxHead.convChannels', base.boxHead.convChannels),
+    },
     mask: { channels: div('mask.channels', base.mask.channels) },
   };
 }

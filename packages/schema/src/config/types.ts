@@ -8,18 +8,40 @@ export type ChannelOrder = 'BGR' | 'RGB';
 export type Triple = readonly [number, number, number];
 export type Quad = readonly [number, number, number, number];
 
+/**
+ * How an image becomes the network's input (`im_data`) and how its outputs go back to the image:
+ * - 'card': the 0049 model card's preprocessing. The image is resized by `resizePolicy` so that it
+ *   fits `minSize` x `maxSize` (rows x columns, the card's 320x480; `fit`: the shorter side to
+ *   minSize unless the longer exceeds maxSize), resized size floor(x·s + 0.5), then zero padded at
+ *   the bottom/right to at least minSize x maxSize and a multiple of `padMultiple`. im_data holds
+ *   raw 0..255 values in `channelOrder`; the network subtracts `mean` and divides by `std` after the
+ *   padding. Boxes go back by 1/s, masks by segmentoly's paste.
+ * - 'torchvision': torchvision 0.14's GeneralizedRCNNTransform (eval). The image (0..255) is divided
+ *   by 255, normalised with `mean`/`std` (torchvision's image_mean/image_std, 0..1 units), then
+ *   resized by its float32 scale s = min(minSize/short, maxSize/long) to floor(x·s) (no rounding:
+ *   400x600 at 320/480 becomes 319x479) and zero padded to multiples of `padMultiple` (its
+ *   size_divisible). im_data is that normalised batch; the network does not normalise again. Boxes
+ *   go back by its per-axis float32 ratios, masks by its paste_masks_in_image.
+ */
+export type InputTransform = 'card' | 'torchvision';
+
 export interface InputConfig {
-  /** im_data height/width the network is fed (card: 320x480). */
-  readonly height: number;
-  readonly width: number;
+  readonly transform: InputTransform;
+  /**
+   * Target of the shorter side (card: im_data's minimum height, 320; torchvision: min_size, 800).
+   * card: a multiple of `padMultiple`.
+   */
+  readonly minSize: number;
+  /** Limit of the longer side (card: im_data's minimum width, 480; torchvision: max_size, 1333). */
+  readonly maxSize: number;
   /** Padded size is a multiple of this (bottom/right zero padding). */
   readonly padMultiple: number;
-  /** Per-channel mean in `channelOrder`, subtracted inside the network after padding. */
+  /** Per-channel mean in `channelOrder` (card: 0..255 units, subtracted in the network; torchvision: 0..1 units). */
   readonly mean: Triple;
   /** Per-channel divisor applied after the mean (0049: 1). */
   readonly std: Triple;
   readonly channelOrder: ChannelOrder;
-  /** Default resize policy of the preprocessing (card: both are valid). */
+  /** Default resize policy (card: both are valid; torchvision: only `fit`, its rule). */
   readonly resizePolicy: ResizePolicy;
 }
 
@@ -59,6 +81,8 @@ export interface SizesRatiosAnchorsConfig {
 export type AnchorsConfig = TableAnchorsConfig | SizesRatiosAnchorsConfig;
 
 export interface RpnConfig {
+  /** 3x3 conv + relu layers of the RPN head before its two predictors (v1: 1; torchvision v2: 2). */
+  readonly convs: number;
   readonly preNmsTopNPerLevel: number;
   readonly postNmsTopNPerLevel: number;
   /** Top-N over all levels after the per-level NMS (TopKROIs). */
@@ -87,8 +111,18 @@ export interface RoiConfig {
   readonly strides: readonly number[];
 }
 
+/**
+ * Box head between RoIAlign and the predictors: `convs` x (3x3 conv + relu, `convChannels`), then
+ * the features flattened (C, s, s) and `fcs` x (FC + relu, `fcDim`). 0049 and torchvision v1:
+ * TwoMLPHead (0 convs, fc6 + fc7); torchvision v2: FastRCNNConvFCHead (4 convs with BN, fc6).
+ */
 export interface BoxHeadConfig {
-  /** fc6/fc7 width (1024/K). */
+  readonly convs: number;
+  /** Output channels of the box head's convs (256/K; unused without convs). */
+  readonly convChannels: number;
+  /** FC layers (fc6, fc7, ...). */
+  readonly fcs: number;
+  /** fc width (1024/K). */
   readonly fcDim: number;
 }
 

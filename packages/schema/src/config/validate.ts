@@ -101,14 +101,24 @@ export function validateConfig(v: unknown): ModelConfig {
   const mk = field(o.mask, 'mask');
   if (typeof o.name !== 'string') throw new ConfigError('name', 'expected a string');
   const padMultiple = num(inp, 'padMultiple', 'input', posInt, 'a positive integer');
+  const transform = oneOf(inp, 'transform', 'input', ['card', 'torchvision'] as const);
+  // The card pads to at least minSize x maxSize: they must be multiples of padMultiple.
+  const size = transform === 'card'
+    ? { check: (x: number) => posInt(x) && x % padMultiple === 0, what: `a positive multiple of padMultiple (${padMultiple})` }
+    : { check: posInt, what: 'a positive integer' };
+  const resizePolicy = oneOf(inp, 'resizePolicy', 'input', ['fit', 'window'] as const);
+  if (transform === 'torchvision' && resizePolicy !== 'fit') {
+    throw new ConfigError('input.resizePolicy', `the torchvision transform has one policy, 'fit' (its own rule), got ${JSON.stringify(resizePolicy)}`);
+  }
   const input: InputConfig = {
-    height: num(inp, 'height', 'input', (x) => posInt(x) && x % padMultiple === 0, `a positive multiple of padMultiple (${padMultiple})`),
-    width: num(inp, 'width', 'input', (x) => posInt(x) && x % padMultiple === 0, `a positive multiple of padMultiple (${padMultiple})`),
+    transform,
+    minSize: num(inp, 'minSize', 'input', size.check, size.what),
+    maxSize: num(inp, 'maxSize', 'input', size.check, size.what),
     padMultiple,
     mean: triple(inp.mean, 'input.mean', any, 'numbers'),
     std: triple(inp.std, 'input.std', positive, 'positive numbers'),
     channelOrder: oneOf(inp, 'channelOrder', 'input', ['BGR', 'RGB'] as const),
-    resizePolicy: oneOf(inp, 'resizePolicy', 'input', ['fit', 'window'] as const),
+    resizePolicy,
   };
   const widthDiv = num(bb, 'widthDiv', 'backbone', (x) => posInt(x) && 64 % x === 0, 'a positive divisor of 64');
   const backbone: BackboneConfig = {
@@ -126,6 +136,7 @@ export function validateConfig(v: unknown): ModelConfig {
     fpn: { channels: num(fpn, 'channels', 'fpn', posInt, 'a positive integer') },
     anchors,
     rpn: {
+      convs: num(rpn, 'convs', 'rpn', posInt, 'a positive integer'),
       preNmsTopNPerLevel: num(rpn, 'preNmsTopNPerLevel', 'rpn', posInt, 'a positive integer'),
       postNmsTopNPerLevel: num(rpn, 'postNmsTopNPerLevel', 'rpn', posInt, 'a positive integer'),
       postNmsTopN: num(rpn, 'postNmsTopN', 'rpn', posInt, 'a positive integer'),
@@ -145,7 +156,12 @@ export function validateConfig(v: unknown): ModelConfig {
       areaMode: oneOf(roi, 'areaMode', 'roi', ['plusOne', 'plain'] as const),
       strides: roiStrides,
     },
-    boxHead: { fcDim: num(bh, 'fcDim', 'boxHead', posInt, 'a positive integer') },
+    boxHead: {
+      convs: num(bh, 'convs', 'boxHead', nonNegInt, 'a non-negative integer'),
+      convChannels: num(bh, 'convChannels', 'boxHead', posInt, 'a positive integer'),
+      fcs: num(bh, 'fcs', 'boxHead', posInt, 'a positive integer'),
+      fcDim: num(bh, 'fcDim', 'boxHead', posInt, 'a positive integer'),
+    },
     detection: {
       scoreThreshold: num(det, 'scoreThreshold', 'detection', unit, 'a number in [0, 1]'),
       defaultScoreThreshold: num(det, 'defaultScoreThreshold', 'detection', unit, 'a number in [0, 1]'),

@@ -1,12 +1,14 @@
 import { ConfigError } from '../errors';
-import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG } from './defaults';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, DEFAULT_TORCHVISION_V2_CONFIG } from './defaults';
 import { isVariantName, variant, variantNames, VARIANTS } from './variants';
 
 describe('VARIANTS', () => {
-  it('names the two architectures, each a valid config', () => {
-    expect(variantNames()).toEqual(['0049', 'torchvision-v1']);
+  it('names the three architectures, each a valid config', () => {
+    expect(variantNames()).toEqual(['0049', 'torchvision-v1', 'torchvision-v2']);
     expect(variant('0049')).toEqual(DEFAULT_0049_CONFIG);
     expect(variant('torchvision-v1')).toEqual(DEFAULT_TORCHVISION_CONFIG);
+    expect(variant('torchvision-v2')).toEqual(DEFAULT_TORCHVISION_V2_CONFIG);
+    expect(VARIANTS['torchvision-v2'].name).toBe('torchvision-maskrcnn_resnet50_fpn_v2');
     expect(VARIANTS['0049'].name).toBe('instance-segmentation-security-0049');
     expect(VARIANTS['torchvision-v1'].name).toBe('torchvision-maskrcnn_resnet50_fpn');
   });
@@ -20,9 +22,9 @@ describe('VARIANTS', () => {
   });
 
   it('refuses an unknown name with ConfigError listing the known ones', () => {
-    expect(isVariantName('torchvision-v2')).toBe(false);
+    expect(isVariantName('torchvision-v3')).toBe(false);
     expect(isVariantName('toString')).toBe(false);
     expect(() => variant('toString')).toThrow(ConfigError);
-    expect(() => variant('resnet101')).toThrow(/invalid config variant: unknown architecture "resnet101"; known: 0049, torchvision-v1/);
+    expect(() => variant('resnet101')).toThrow(/invalid config variant: unknown architecture "resnet101"; known: 0049, torchvision-v1, torchvision-v2/);
   });
 });

@@ -5,7 +5,7 @@
  * file to one of these names and overrides only what the tensor shapes tell (widths, counts).
  */
 import { ConfigError } from '../errors';
-import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG } from './defaults';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, DEFAULT_TORCHVISION_V2_CONFIG } from './defaults';
 import { resolveConfig } from './resolve';
 import { ModelConfig } from './types';
 
@@ -14,6 +14,8 @@ export const VARIANTS = {
   '0049': DEFAULT_0049_CONFIG,
   /** torchvision 0.14 `maskrcnn_resnet50_fpn` (v1 weights, COCO, 91 classes). */
   'torchvision-v1': DEFAULT_TORCHVISION_CONFIG,
+  /** torchvision 0.14 `maskrcnn_resnet50_fpn_v2` (v2 weights: 2-conv RPN head, 4-conv + FC box head, BN). */
+  'torchvision-v2': DEFAULT_TORCHVISION_V2_CONFIG,
 } as const satisfies Readonly<Record<string, ModelConfig>>;
 
 export type VariantName = keyof typeof VARIANTS;

@@ -8,14 +8,16 @@
  *   userDefinedMetadata.converter       provenance (free-form), read by no one
  *
  * Versions: 1 = every file written before the version existed (no `schemaVersion` key); 2 = the
- * same layout with the key. A reader upgrades older metadata step by step (`UPGRADES`) and refuses
+ * same layout with the key; 3 = the input transform (`input.transform`, `input.minSize`/`maxSize`
+ * for version 2's `input.height`/`width`) and the layer counts of torchvision v2 (`rpn.convs`,
+ * `boxHead.convs`/`convChannels`/`fcs`). A reader upgrades older metadata step by step (`UPGRADES`) and refuses
  * a newer version: a newer file may mean weights or fields this reader would misread.
  */
 import type { ModelConfig } from '../config/types';
 import { SchemaVersionError } from '../errors';
 
 /** The version the converter writes and the newest the readers of this schema accept. */
-export const MODEL_SCHEMA_VERSION = 2;
+export const MODEL_SCHEMA_VERSION = 3;
 
 /** The version of metadata without a `schemaVersion` key (every file written before version 2). */
 export const FIRST_SCHEMA_VERSION = 1;
@@ -30,10 +32,26 @@ export interface ModelMetadata {
 
 /**
  * Upgrade steps: `UPGRADES[v]` turns version-v metadata into version v + 1. Version 2 changed no
- * field (it only introduced the key), so 1 → 2 is the identity.
+ * field (it only introduced the key), so 1 → 2 is the identity. 2 → 3 keeps what a version-2 file
+ * meant: the card's transform with its height x width as minSize x maxSize (a torchvision model
+ * converted before version 3 keeps the card-style input it was written with), one RPN conv and
+ * the two-FC box head.
  */
 const UPGRADES: Readonly<Record<number, (config: unknown) => unknown>> = {
   1: (config) => config,
+  2: (config) => {
+    if (!isRecord(config)) return config;
+    const out: Record<string, unknown> = { ...config };
+    if (isRecord(config.input)) {
+      const { height, width, ...rest } = config.input;
+      out.input = { transform: 'card', ...rest, ...(height !== undefined ? { minSize: height } : {}),
+        ...(width !== undefined ? { maxSize: width } : {}) };
+    }
+    if (isRecord(config.rpn)) out.rpn = { convs: 1, ...config.rpn };
+    // convChannels is unused without convs: the default's (resolveConfig) stands.
+    if (isRecord(config.boxHead)) out.boxHead = { convs: 0, fcs: 2, ...config.boxHead };
+    return out;
+  },
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {

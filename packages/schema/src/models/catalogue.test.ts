@@ -18,8 +18,9 @@ describe('model catalogue', () => {
       published: { boxAP: 37.9, maskAP: 34.6, dataset: 'COCO val2017' },
     });
     expect(builtinModel('torchvision-maskrcnn-v2-coco')).toMatchObject({ published: { boxAP: 47.4, maskAP: 41.8 } });
-    // v1's architecture is a VARIANTS preset; v2's is listed ahead of its variant.
-    expect(isVariantName(builtinModel('torchvision-maskrcnn-coco')!.variant)).toBe(true);
+    // Every built-in entry's architecture is a VARIANTS preset (v1 and v2).
+    expect(builtinModel('torchvision-maskrcnn-v2-coco')!.variant).toBe('torchvision-v2');
+    for (const m of MODELS) expect({ name: m.name, known: isVariantName(m.variant) }).toEqual({ name: m.name, known: true });
   });
 
   it("stores the hash prefix torch.hub reads from each URL's file name", () => {

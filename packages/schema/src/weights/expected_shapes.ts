@@ -4,7 +4,9 @@
  */
 import { ModelConfig } from '../config/types';
 import { anchorsPerLocation } from '../config/validate';
-import { BODY, BOX_HEAD, BOX_PREDICTOR, FPN, MASK_HEAD, MASK_PREDICTOR, RPN } from './layer_names';
+import {
+  BODY, BOX_PREDICTOR, boxHeadConvName, boxHeadFcName, FPN, MASK_HEAD, MASK_PREDICTOR, RPN, rpnConvName,
+} from './layer_names';
 import { resnetWidths } from './resnet_widths';
 
 export type WeightShapes = Map<string, readonly number[]>;
@@ -41,14 +43,15 @@ export function expectedWeightShapes(cfg: ModelConfig): WeightShapes {
   widths.out.forEach((c, i) => convShapes(out, `${FPN}.inner_blocks.${i}`, 1, c, f));
   widths.out.forEach((_, i) => convShapes(out, `${FPN}.layer_blocks.${i}`, 3, f, f));
   const a = anchorsPerLocation(cfg.anchors);
-  convShapes(out, `${RPN}.conv`, 3, f, f);
+  for (let i = 0; i < cfg.rpn.convs; i++) convShapes(out, rpnConvName(i), 3, f, f);
   convShapes(out, `${RPN}.cls_logits`, 1, f, a);
   convShapes(out, `${RPN}.bbox_pred`, 1, f, 4 * a);
   const s = cfg.roi.boxOutputSize;
-  const fc = cfg.boxHead.fcDim;
+  const { convs, convChannels, fcs, fcDim: fc } = cfg.boxHead;
   const k = cfg.numClasses;
-  fcShapes(out, `${BOX_HEAD}.fc6`, s * s * f, fc);
-  fcShapes(out, `${BOX_HEAD}.fc7`, fc, fc);
+  for (let i = 0; i < convs; i++) convShapes(out, boxHeadConvName(i), 3, i === 0 ? f : convChannels, convChannels);
+  // The first FC reads the flattened RoI features (of the last conv when there are convs).
+  for (let i = 0; i < fcs; i++) fcShapes(out, boxHeadFcName(i), i === 0 ? s * s * (convs > 0 ? convChannels : f) : fc, fc);
   fcShapes(out, `${BOX_PREDICTOR}.cls_score`, fc, k);
   fcShapes(out, `${BOX_PREDICTOR}.bbox_pred`, fc, 4 * k);
   const m = cfg.mask.channels;

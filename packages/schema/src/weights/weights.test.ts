@@ -1,4 +1,4 @@
-import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, widthDivOverrides } from '../config/defaults';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, DEFAULT_TORCHVISION_V2_CONFIG, widthDivOverrides } from '../config/defaults';
 import { resolveConfig } from '../config/resolve';
 import { expectedWeightShapes } from './expected_shapes';
 import { countParameters } from './parameters';
@@ -29,6 +29,19 @@ describe('parameter count', () => {
       .reduce((a, [, shape]) => a + shape[0], 0);
     expect(foldedBiases).toBe(26560);
     expect(count.unique - foldedBiases).toBe(44401393);
+  });
+
+  it("torchvision's maskrcnn_resnet50_fpn_v2: its 46,359,409 less one value per BatchNorm channel (BN's 2 become a bias)", () => {
+    // torchvision documents 46,359,409 parameters; its 30,656 BatchNorm channels (body, FPN, box and
+    // mask heads) each hold a weight and a bias there, and one folded conv bias here.
+    const shapes = expectedWeightShapes(DEFAULT_TORCHVISION_V2_CONFIG);
+    const count = countParameters(shapes, DEFAULT_TORCHVISION_V2_CONFIG);
+    expect(count.unique).toBe(46359409 - 30656);
+    expect(shapes.get('rpn.head.conv2.weight')).toEqual([3, 3, 256, 256]);
+    expect(shapes.get('roi_heads.box_head.conv4.weight')).toEqual([3, 3, 256, 256]);
+    expect(shapes.get('roi_heads.box_head.fc6.weight')).toEqual([256 * 7 * 7, 1024]);
+    expect(shapes.has('roi_heads.box_head.fc7.weight')).toBe(false);
+    expect(shapes.size).toBe(expectedWeightShapes(DEFAULT_TORCHVISION_CONFIG).size + 2 * (1 + 4 - 1));
   });
 });
 

@@ -10,7 +10,9 @@ import { ShapeMismatchError, WeightsFormatError } from '../errors';
 import { Arch, ArchitectureInfo } from '../transform/detect';
 
 /** The schema variant each detected architecture is converted as. */
-const ARCH_VARIANT: Readonly<Record<Arch, VariantName>> = { '0049': '0049', torchvision: 'torchvision-v1' };
+const ARCH_VARIANT: Readonly<Record<Arch, VariantName>> = {
+  '0049': '0049', torchvision: 'torchvision-v1', 'torchvision-v2': 'torchvision-v2',
+};
 
 export interface InputOverrides {
   /** Per-channel mean found in the source graph (e.g. an IR's Subtract before the stem). */
@@ -57,7 +59,14 @@ export function configFor(info: ArchitectureInfo, input: InputOverrides = {}): M
     input: inputOverrides(input),
     backbone: { widthDiv: info.widthDiv, blocks: [b[0], b[1], b[2], b[3]] },
     fpn: { channels: info.fpnChannels },
-    boxHead: { fcDim: info.boxHeadChannels },
+    rpn: { convs: info.rpnConvs },
+    boxHead: {
+      convs: info.boxHeadConvs,
+      // Without convs the width is unused: the variant's stands.
+      ...(info.boxHeadConvs > 0 ? { convChannels: info.boxHeadConvChannels } : {}),
+      fcs: info.boxHeadFcs,
+      fcDim: info.boxHeadChannels,
+    },
     mask: { channels: info.maskHeadChannels, convs: info.maskHeadConvs },
   }, base);
 }

@@ -135,7 +135,8 @@ describe('detectArchitecture', () => {
     const info = detectArchitecture(syntheticStateDict({ widthDiv: 8, blocks: [3, 4, 6, 3] }));
     expect(info).toEqual({
       arch: '0049', numClasses: 81, widthDiv: 8, fpnChannels: 32, maskHeadChannels: 16, maskHeadConvs: 4,
-      boxHeadChannels: 128, numAnchors: 3, blocks: [3, 4, 6, 3], roiResolution: 7, bnFolded: false,
+      boxHeadChannels: 128, rpnConvs: 1, boxHeadConvs: 0, boxHeadConvChannels: 0, boxHeadFcs: 2,
+      numAnchors: 3, blocks: [3, 4, 6, 3], roiResolution: 7, bnFolded: false,
     });
   });
 

@@ -8,7 +8,7 @@ import { NamedTensor, WeightMap, numElements } from '../types';
 import { foldBatchNorm } from './bn_fold';
 import { fc6ToTfjs, iohwToHwoi, oihwToHwio, transpose2d } from './layout';
 import {
-  BN_FIELDS, bnOfConv, canonicalName, convOfBn, isIgnoredName, layerKind, splitName, stripCommonPrefix,
+  BN_FIELDS, bnOfConv, boxHeadFcNames, canonicalName, convOfBn, isIgnoredName, layerKind, splitName, stripCommonPrefix,
 } from './names';
 
 export interface TransformOptions {
@@ -26,11 +26,12 @@ export const DEFAULT_BN_EPS = 1e-5;
 export function canonicalizeNames(stateDict: WeightMap): WeightMap {
   const names = [...stateDict.keys()];
   const prefix = stripCommonPrefix(names);
+  const fcs = boxHeadFcNames(names.map((n) => n.slice(prefix.length)));
   const out: WeightMap = new Map();
   for (const t of stateDict.values()) {
     const bare = t.name.slice(prefix.length);
     if (isIgnoredName(bare)) continue;
-    const name = canonicalName(bare);
+    const name = fcs.get(bare) ?? canonicalName(bare);
     if (out.has(name)) throw new WeightsFormatError(`two tensors map to the same canonical name ${name}`, { tensor: t.name });
     out.set(name, { ...t, name });
   }
@@ -101,7 +102,7 @@ export function foldAllBatchNorms(canon: WeightMap, eps: number): WeightMap {
   return out;
 }
 
-function convertWeight(t: NamedTensor, mod: string, fpnChannels: number | undefined, res: number): NamedTensor {
+function convertWeight(t: NamedTensor, mod: string, fc6Channels: number | undefined, res: number): NamedTensor {
   const kind = layerKind(mod);
   const src = floatData(t);
   switch (kind) {
@@ -124,8 +125,8 @@ function convertWeight(t: NamedTensor, mod: string, fpnChannels: number | undefi
       expectRank(t, 2);
       const [o, i] = t.shape;
       const c = i / (res * res);
-      if (!Number.isInteger(c) || (fpnChannels !== undefined && c !== fpnChannels)) {
-        throw new ShapeMismatchError(`input size ${i} is not ${fpnChannels ?? 'C'} x ${res} x ${res}`, { tensor: t.name });
+      if (!Number.isInteger(c) || (fc6Channels !== undefined && c !== fc6Channels)) {
+        throw new ShapeMismatchError(`input size ${i} is not ${fc6Channels ?? 'C'} x ${res} x ${res}`, { tensor: t.name });
       }
       return { name: t.name, shape: [i, o], dtype: 'float32', data: fc6ToTfjs(src, o, c, res) };
     }
@@ -140,8 +141,11 @@ export function toTfjsWeightMap(stateDict: WeightMap, opts: TransformOptions = {
   const res = opts.roiResolution ?? 7;
   const unknown = opts.unknown ?? 'error';
   const folded = foldAllBatchNorms(canonicalizeNames(stateDict), eps);
-  const fpnLateral = folded.get('backbone.fpn.inner_blocks.0.weight');
-  const fpnChannels = fpnLateral === undefined ? undefined : fpnLateral.shape[0];
+  // fc6 reads the flattened RoI features: of the last box head conv (torchvision v2), else of the FPN.
+  let boxConvs = 0;
+  while (folded.has(`roi_heads.box_head.conv${boxConvs + 1}.weight`)) boxConvs++;
+  const fc6Input = folded.get(boxConvs > 0 ? `roi_heads.box_head.conv${boxConvs}.weight` : 'backbone.fpn.inner_blocks.0.weight');
+  const fc6Channels = fc6Input === undefined ? undefined : fc6Input.shape[0];
   const out: WeightMap = new Map();
   for (const t of folded.values()) {
     const [mod, field] = splitName(t.name);
@@ -158,7 +162,7 @@ export function toTfjsWeightMap(stateDict: WeightMap, opts: TransformOptions = {
       out.set(t.name, { name: t.name, shape: [outC], dtype: 'float32', data: Float32Array.from(floatData(t)) });
       continue;
     }
-    out.set(t.name, convertWeight(t, mod, fpnChannels, res));
+    out.set(t.name, convertWeight(t, mod, fc6Channels, res));
   }
   return out;
 }

@@ -1,0 +1,24 @@
+/** `preprocess()`: any accepted image through its model's transform (`input.transform`) to the network's input. */
+import type { InputConfig, ResizePolicy } from '@mrcnn/schema';
+import type { DecodeOptions } from '../preprocess/decode';
+import { ImageInput, toImageSource } from '../preprocess/image_input';
+import type { PreparedInput } from '../preprocess/prepare';
+import { imageTransform } from './image_transform';
+
+export interface PreprocessOptions extends DecodeOptions {
+  /** Resize policy (default: the config's `input.resizePolicy`). */
+  policy?: ResizePolicy;
+}
+
+/** Decodes/reads any accepted image and preprocesses it; outputs belong to the caller. */
+export async function preprocess(image: ImageInput, input: InputConfig, options: PreprocessOptions = {}): Promise<PreparedInput> {
+  const policy = options.policy ?? input.resizePolicy;
+  const transform = imageTransform(input);
+  const src = await toImageSource(image, options);
+  if (src.kind === 'pixels') return transform.preparePixels(src.pixels, policy, input);
+  try {
+    return await transform.prepareTensor(src.rgb, policy, input);
+  } finally {
+    if (src.owned) src.rgb.dispose();
+  }
+}
