@@ -32,6 +32,7 @@ import { ORACLE_TV_K8 } from '../helpers/converter_fixtures';
 import { IMAGES } from '../helpers/paths';
 import { readTensorDump } from '../helpers/tensor_dump';
 import { compareWithGolden, runConverted } from '../converter/convert_run';
+import { TORCHVISION_CARD_INPUT } from '../parity/torchvision_card_input';
 
 const CHECKPOINT = zlib.gunzipSync(fs.readFileSync(path.join(ORACLE_TV_K8, 'model_torchvision.pth.gz')));
 const DIGEST = sha256Hex(CHECKPOINT);
@@ -119,9 +120,10 @@ describe('ensureModel', () => {
     expect(m.bytes).toBe([...files(m.dir).values()].reduce((n, b) => n + b.length, 0));
     expectNothingCached('tv-k8-none');
     expect(fs.existsSync(path.join(cache, 'downloads', 'tv-k8'))).toBe(false); // the checkpoint went with the conversion
-    // The cached model runs like torchvision's own MaskRCNN on these weights (the oracle's golden).
+    // The cached model runs like torchvision's own MaskRCNN on these weights (the oracle's golden,
+    // whose im_data is the card-style 320x480 tensor: torchvision_card_input.ts).
     const golden = readTensorDump(path.join(ORACLE_TV_K8, 'astronaut_fit'));
-    const s = compareWithGolden((await runConverted(m.dir, golden)).result, golden, 0.5);
+    const s = compareWithGolden((await runConverted(m.dir, golden, TORCHVISION_CARD_INPUT)).result, golden, 0.5);
     process.stdout.write(`[hub tv-k8 vs oracle, wasm] ${JSON.stringify(s)}\n`);
     expect(s.expected).toBeGreaterThan(10);
     expect([s.matched, s.confidentMatched]).toEqual([s.expected, s.confident]);

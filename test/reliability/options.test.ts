@@ -37,7 +37,7 @@ describe('detect options', () => {
       'detect: takes (image, options): got 3 arguments (a third, 0.1); pass {scoreThreshold, maxDetections} as the options object'],
     ['a number as options', [CHELSEA, 20], 'options: expected an options object such as {scoreThreshold: 0.5, maxDetections: 20}, got 20'],
     ['{threshold: 0.1}', [CHELSEA, { threshold: 0.1 }],
-      'options.threshold: unknown option (known: scoreThreshold, maxDetections, policy, cropMasks, rle, maskThreshold, exifOrientation, onStage)'],
+      'options.threshold: unknown option (known: scoreThreshold, maxDetections, policy, cropMasks, rle, maskThreshold, exifOrientation, onStage, minSize, maxSize)'],
     ['{minScore: 0.1} beside a known option', [CHELSEA, { scoreThreshold: 0.2, minScore: 0.1 }], /^options\.minScore: unknown option/],
     ['a third argument after options', [CHELSEA, { scoreThreshold: 0.2 }, 0.1], /^detect: takes \(image, options\): got 3 arguments/],
     ['options as an array', [CHELSEA, [0.1]], 'options: expected an options object such as {scoreThreshold: 0.5, maxDetections: 20}, got an array'],
