@@ -21,8 +21,8 @@ export type {
   ImageSize, MaskRCNNOptions, ProfileEvent, ProfileStage, RowSelector, RunOptions, SelectedOutput,
 } from './network/mask_rcnn';
 export type { KernelPlan } from './network/kernel_plan';
-export { preprocess, prepareRgbTensor } from './preprocess/prepare';
-export type { PreparedInput, PreprocessOptions } from './preprocess/prepare';
+export { preprocess, prepareRgbTensor, preparePixelsInto } from './preprocess/prepare';
+export type { HostPreparedInput, PreparedInput, PreprocessOptions } from './preprocess/prepare';
 export { inputGeometry } from './preprocess/geometry';
 export type { InputGeometry } from './preprocess/geometry';
 export { decodeImage, readImageFile } from './preprocess/decode';

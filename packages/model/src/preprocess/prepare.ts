@@ -12,7 +12,7 @@ import { inputGeometry, InputGeometry } from './geometry';
 import {
   assertFiniteTensor, checkRgbTensor, ImageInput, PixelArray, pixelChannels, toImageSource,
 } from './image_input';
-import { resizeBilinearHalfPixel, resizePixelsBilinear } from './resize';
+import { resizeBilinearHalfPixel, resizePixelsBilinear, resizePixelsToPlanes } from './resize';
 
 export interface PreparedInput {
   /** [1, 3, paddedHeight, paddedWidth] float32, channels in `input.channelOrder`. */
@@ -56,6 +56,37 @@ export function preparePixels(p: PixelArray, policy: ResizePolicy, input: InputC
   const g = inputGeometry(p.height, p.width, policy, input);
   const resized = resizePixelsBilinear(p.data, p.height, p.width, channels, g.height, g.width);
   return finish(tf.tensor3d(resized, [g.height, g.width, 3], 'float32'), g, input);
+}
+
+/** The network input of `preparePixelsInto`, on the host: im_data's values and the sizes. */
+export interface HostPreparedInput {
+  /** im_data [1, 3, paddedHeight, paddedWidth] row-major (NCHW), channels in `input.channelOrder`. */
+  data: Float32Array;
+  geometry: InputGeometry;
+}
+
+/**
+ * `preparePixels` computed on the host, written into `out` when it has im_data's size (a buffer
+ * reused from frame to frame: only the image and, where the padding moved, the padding are
+ * written), else into a new array. The values equal `preparePixels`'s imData bit for bit; no
+ * tensor is made. For callers that keep a network input tensor and refill it (video frames,
+ * `overwriteTensor` of @mrcnn/engine).
+ */
+export function preparePixelsInto(p: PixelArray, policy: ResizePolicy, input: InputConfig, out?: Float32Array): HostPreparedInput {
+  const channels = pixelChannels(p);
+  const g = inputGeometry(p.height, p.width, policy, input);
+  const size = 3 * g.paddedHeight * g.paddedWidth;
+  const data = out !== undefined && out.length === size ? out : new Float32Array(size);
+  const order: [number, number, number] = input.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  resizePixelsToPlanes(p.data, p.height, p.width, channels, g.height, g.width, data, g.paddedHeight, g.paddedWidth, order);
+  if (g.height < g.paddedHeight || g.width < g.paddedWidth) {
+    const plane = g.paddedHeight * g.paddedWidth;
+    for (let k = 0; k < 3; k++) {
+      for (let y = 0; y < g.height; y++) data.fill(0, k * plane + y * g.paddedWidth + g.width, k * plane + (y + 1) * g.paddedWidth);
+      data.fill(0, k * plane + g.height * g.paddedWidth, (k + 1) * plane);
+    }
+  }
+  return { data, geometry: g };
 }
 
 export interface PreprocessOptions extends DecodeOptions {
