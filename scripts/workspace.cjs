@@ -18,6 +18,8 @@ const WORKSPACE_ENTRIES = {
   '@mrcnn/model': 'packages/model/src/index.ts',
   '@mrcnn/model/internal': 'packages/model/src/internal.ts',
   '@mrcnn/queue': 'packages/queue/src/index.ts',
+  '@mrcnn/video': 'packages/video/src/index.ts',
+  '@mrcnn/video/node': 'packages/video/src/node/index.ts',
   '@mrcnn/cli': 'packages/cli/src/index.ts',
   '@mrcnn/benchmarks': 'benchmarks/src/index.ts',
 };
