@@ -39,7 +39,7 @@ class ExactReader {
 
   /** `n` bytes; fewer at the end of the stream; undefined when nothing is left. */
   async read(n: number): Promise<Buffer | undefined> {
-    const out = Buffer.allocUnsafe(n);
+    const out = Buffer.allocUnsafeSlow(n); // its own ArrayBuffer (never the shared pool): transferable to another thread
     let filled = 0;
     while (filled < n) {
       if (this.pending.length === 0) {

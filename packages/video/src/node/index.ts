@@ -5,9 +5,11 @@
  * `runVideo`, the pipeline behind `mrcnn video`. See README.md.
  */
 export { openVideoSource, VideoSource } from './video_source';
-export type { ReconnectOptions, VideoSourceOptions, VideoSourceStats } from './video_source';
+export type { FrameReader, ReconnectOptions, VideoSourceOptions, VideoSourceStats } from './source_options';
 export { sourceSpec, decoderArgs } from './source_spec';
 export type { SourceKind, SourceSpec, SourceSpecOptions } from './source_spec';
+export { FileReader } from './file_reader';
+export { LiveReader } from './live_reader';
 export { FfmpegDecoder } from './ffmpeg_decoder';
 export type { DecoderExit, RawFrame } from './ffmpeg_decoder';
 export { FfmpegLog } from './ffmpeg_log';

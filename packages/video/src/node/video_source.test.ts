@@ -70,11 +70,16 @@ describe('openVideoSource on files', () => {
     expect(source.stats()).toEqual({ frames: 30, dropped: 0, reconnects: 0 });
   });
 
-  it('a file read in real time is live: a busy consumer gets the newest frames, the rest counted as dropped', async () => {
+  it('a file read in real time is live: a consumer busy on this thread gets the newest frames, the rest counted as dropped', async () => {
     const source = openVideoSource(clip, { realtime: true });
     expect(source.spec.live).toBe(true);
-    // 30 frames over 3 s; the consumer takes 350 ms per frame → sees about every 3rd or 4th frame.
-    const { frames } = await collect(source, () => new Promise((r) => setTimeout(r, 350)));
+    // 30 frames over 3 s; the consumer blocks this thread 350 ms per frame (as the network does) →
+    // it sees about every 3rd or 4th frame: the live reader's worker thread kept reading meanwhile.
+    const busy = async (): Promise<void> => {
+      const until = Date.now() + 350;
+      while (Date.now() < until); // eslint-disable-line no-empty
+    };
+    const { frames } = await collect(source, busy);
     const dropped = frames.reduce((n, f) => n + (f.dropped ?? 0), 0);
     expect(frames.length).toBeLessThan(20);
     expect(frames.length + dropped).toBe(30);
@@ -132,9 +137,14 @@ describe('openVideoSource on files', () => {
   it('a consumer that stops early kills ffmpeg', async () => {
     const source = openVideoSource(clip);
     let n = 0;
-    for await (const it of source) if (it.type === 'frame' && ++n === 3) break;
+    let pid: number | undefined;
+    for await (const it of source) {
+      pid = source.ffmpegPid;
+      if (it.type === 'frame' && ++n === 3) break;
+    }
     expect(n).toBe(3);
-    await source.close();
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid!, 0)).toThrow(/ESRCH/); // gone
     expect(source.stats().frames).toBe(3);
   });
 });

@@ -2,7 +2,9 @@
  * The bounded queue between two stages of a video pipeline. `push` waits while the queue is full
  * (`block`: a file's decoder is held back, nothing is lost), or, in `drop-oldest` mode, makes room
  * by dropping the oldest droppable item (a live source keeps its newest frames; `onDrop` counts
- * them; items `droppable` refuses, such as source events, are never dropped). `close(error?)` ends
+ * them). Items `droppable` refuses, such as source events, are never dropped and never displace
+ * another item (they are queued beyond the capacity), and only items queued after the last such
+ * event are dropped (the frame before a source event stays with it). `close(error?)` ends
  * the stream for the consumer after what is queued (with the error, if any).
  */
 import { ArgumentError } from '@mrcnn/model';
@@ -54,13 +56,17 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   async push(item: T): Promise<void> {
     while (!this.closed && this.items.length >= this.capacity) {
       if (this.mode === 'drop-oldest') {
-        const k = this.items.findIndex(this.droppable);
+        if (!this.droppable(item)) break; // an event never displaces a frame: it may exceed the capacity
+        // Only frames queued after the last event go: the frame an event follows stays with it.
+        let from = this.items.length;
+        while (from > 0 && this.droppable(this.items[from - 1])) from--;
+        const k = from < this.items.length ? from : -1;
         if (k >= 0) {
           const [gone] = this.items.splice(k, 1);
           this.onDrop?.(gone);
           continue;
         }
-        break; // only undroppable items queued: exceed the capacity rather than lose one
+        break; // nothing droppable after the last event: exceed the capacity rather than lose an item
       }
       await new Promise<void>((resolve) => this.writers.push(resolve));
     }
