@@ -17,11 +17,12 @@ import { enqueueCommand } from './enqueue_command';
 import { evalCommand } from './eval_command';
 import { infoCommand } from './info_command';
 import { statusCommand } from './status_command';
+import { videoCommand } from './video_command';
 import { workerCommand } from './worker_command';
 
 /** Every command, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
-  detectCommand, infoCommand, convertCommand, evalCommand,
+  detectCommand, infoCommand, convertCommand, evalCommand, videoCommand,
   enqueueCommand, workerCommand, statusCommand, collectCommand,
   benchCommand,
 ];

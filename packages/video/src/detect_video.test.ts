@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultModelPath, load, Model } from '@mrcnn/model';
-import { demoPanClip, rgbFrames, tempDir } from './__tests__/clips';
+import { demoPanClip, rgbFrames, tempDir } from '../../../test/helpers/video_clips';
 import { detectVideo } from './detect_video';
 import { FrameInputSlot } from './input_slot';
 import { openVideoSource } from './node/video_source';

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { decodeRle, defaultModelPath, load, Model } from '@mrcnn/model';
 import type { CocoRle } from '@mrcnn/model';
 import { CorruptVideoError } from '../errors';
-import { demoPanClip, probe, rgbFrames, tempDir, testsrcClip, truncatedCopy } from '../__tests__/clips';
+import { demoPanClip, probe, rgbFrames, tempDir, testsrcClip, truncatedCopy } from '../../../../test/helpers/video_clips';
 import { runVideo } from './run_video';
 
 const DIR = tempDir(os.tmpdir(), `mrcnn-run-video-${process.pid}`);

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CorruptVideoError, VideoSourceError } from '../errors';
 import type { Frame, SourceItem } from '../types';
-import { corruptedCopy, probe, rgbFrames, tempDir, testsrcClip, truncatedCopy } from '../__tests__/clips';
+import { corruptedCopy, probe, rgbFrames, tempDir, testsrcClip, truncatedCopy } from '../../../../test/helpers/video_clips';
 import { decoderArgs, sourceSpec } from './source_spec';
 import { openVideoSource } from './video_source';
 

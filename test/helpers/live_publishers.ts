@@ -6,7 +6,7 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
-import { FFMPEG } from './clips';
+import { FFMPEG } from './video_clips';
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {
