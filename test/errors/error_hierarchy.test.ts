@@ -1,6 +1,6 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/model, @mrcnn/queue, @mrcnn/video and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
@@ -8,6 +8,8 @@ import * as engine from '@mrcnn/engine';
 import * as model from '@mrcnn/model';
 import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
+import * as video from '@mrcnn/video';
+import * as videoNode from '@mrcnn/video/node';
 import * as converter from '@mrcnn/weights-converter';
 
 type Constructor = abstract new (...args: never[]) => unknown;
@@ -39,6 +41,7 @@ const PACKAGES: Array<[string, object, string[]]> = [
     'MrcnnError', 'ArgumentError', 'ImageDecodeError', 'ModelLoadError', 'ShapeMismatchError', 'DisposedError', 'BackendError',
     'ConfigError', 'CocoFormatError']],
   ['@mrcnn/queue', queue, ['QueueError']],
+  ['@mrcnn/video', video, ['VideoSourceError', 'CorruptVideoError', 'VideoOutputError']],
   ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError', 'FatalWorkerError']],
 ];
 
@@ -66,6 +69,7 @@ describe('one error base class', () => {
       [thrown(() => converter.readPth(new Uint8Array([1, 2, 3]), 'bad.pth')), 'WeightsFormatError', /bad\.pth/],
       [imageError, 'ImageDecodeError', /bad\.png/],
       [thrown(() => queue.checkRedisUrl('http://h:1')), 'QueueError', /http:\/\/h:1/],
+      [thrown(() => videoNode.openVideoSource('no-such-clip.mp4')), 'VideoSourceError', /no-such-clip\.mp4: no such file/],
     ];
     for (const [err, name, message] of cases) {
       expect(err).toBeInstanceOf(schema.MrcnnError);
