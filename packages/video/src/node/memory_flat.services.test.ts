@@ -82,4 +82,4 @@ it(`memory is flat over ${FRAMES} frames (tensors, wasm heap, RSS, JS heap)`, as
   // Live JS heap and RSS: no trend (a leak of one frame's pixels, 18 KiB, per frame would be 160 MiB over 9,000 frames).
   expect(Math.max(...after.map((s) => s.heapUsed)) - base.heapUsed).toBeLessThan(16 * MiB);
   expect(last.rss - base.rss).toBeLessThan(64 * MiB);
-});
+}, 60 * 60 * 1000);
