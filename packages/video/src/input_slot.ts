@@ -3,7 +3,7 @@
  * are prepared on the host (`preparePixelsInto` of @mrcnn/model: resize, channel order, padding,
  * NCHW, into one reused buffer) and written into the same im_data tensor in place where the
  * backend allows (`overwriteTensor` of @mrcnn/engine: cpu, wasm), so a stream of same-sized frames
- * allocates no tensor per frame. Elsewhere (webgl), or when the frame size changes, a new tensor
+ * allocates no tensor per frame. Elsewhere (webgl, webgpu), or when the frame size changes, a new tensor
  * replaces the old one.
  *
  * Ownership: the slot owns its tensor. The tensor `fill` returns may be read until the next
