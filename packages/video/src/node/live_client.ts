@@ -3,7 +3,8 @@
  * there reads ffmpeg without pause) and asks it for one item per `next()`; frames' pixels arrive
  * transferred. Typed errors of the reader come back as VideoSourceError with the same message.
  *
- * Ownership: owns the worker; `close()` stops the reader (ffmpeg killed) and ends the worker.
+ * Ownership: owns the worker; `close()` stops the reader (ffmpeg killed) and ends the worker, as does
+ * the reader's own end (done or failed).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -78,11 +79,21 @@ export class LiveClient implements FrameReader {
       const msg = reply.message.startsWith(prefix) ? reply.message.slice(prefix.length) : `${reply.name}: ${reply.message}`;
       this.failure = new VideoSourceError(this.spec.input, msg);
       this.finished = true;
+      this.release();
       p.reject(this.failure);
     } else {
       this.finished = true;
+      this.release();
       p.resolve({ value: undefined, done: true });
     }
+  }
+
+  /**
+   * The reader has ended (its source is done or failed, ffmpeg gone): ends the worker, so a consumer
+   * that iterates to the end without calling `close()` (`for await` does not) leaves no thread behind.
+   */
+  private release(): void {
+    void this.worker.terminate();
   }
 
   private fail(e: unknown): void {
