@@ -22,6 +22,8 @@ const WORKSPACE_ENTRIES = {
   '@mrcnn/worker-pool': 'packages/worker-pool/src/index.ts',
   '@mrcnn/server': 'packages/server/src/index.ts',
   '@mrcnn/server/client': 'packages/server/src/client.ts',
+  '@mrcnn/video': 'packages/video/src/index.ts',
+  '@mrcnn/video/node': 'packages/video/src/node/index.ts',
   '@mrcnn/cli': 'packages/cli/src/index.ts',
   '@mrcnn/benchmarks': 'benchmarks/src/index.ts',
 };

@@ -128,8 +128,8 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-/** Headless Chromium in a fresh, throw-away profile. */
-export async function launchChromium(viewport = { width: 1280, height: 900 }): Promise<ChromiumSession> {
+/** Headless Chromium in a fresh, throw-away profile; `extraArgs` are added to the flags (e.g. a fake camera). */
+export async function launchChromium(viewport = { width: 1280, height: 900 }, extraArgs: readonly string[] = []): Promise<ChromiumSession> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install it with 'apt-get install -y chromium'`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrcnn-chromium-'));
   let context: BrowserContext | undefined;
@@ -139,7 +139,7 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
   };
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS], viewport,
+      executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], viewport,
     });
     const page = context.pages()[0] ?? await context.newPage();
     const lines: string[] = [];

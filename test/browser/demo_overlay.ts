@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import type { TensorDump } from '../helpers/tensor_dump';
 
-/** The mask layer: one '0'/'1' character per pixel, 1 = drawn with a saturated colour. */
+/** A mask layer (the demo's #mask-layer, the video panel's #video-mask): one '0'/'1' character per pixel, 1 = drawn with a saturated colour. */
 export interface Overlay { width: number; height: number; coloured: string }
 
 export interface OverlayMatch {
@@ -17,9 +17,9 @@ export interface OverlayMatch {
   precision: number;
 }
 
-export async function readOverlay(page: Page): Promise<Overlay> {
-  return page.evaluate(() => {
-    const c = document.getElementById('mask-layer') as HTMLCanvasElement;
+export async function readOverlay(page: Page, canvasId = 'mask-layer'): Promise<Overlay> {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id) as HTMLCanvasElement;
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let s = '';
     for (let i = 0; i < d.length; i += 4) {
@@ -27,7 +27,7 @@ export async function readOverlay(page: Page): Promise<Overlay> {
       s += d[i + 3] > 0 && chroma > 60 ? '1' : '0';
     }
     return { width: c.width, height: c.height, coloured: s };
-  });
+  }, canvasId);
 }
 
 /** `masks`: row-major 0/1 masks of the overlay's size. */

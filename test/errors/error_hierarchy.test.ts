@@ -1,7 +1,7 @@
 /**
  * One error base class across the packages: every error class that @mrcnn/engine,
- * @mrcnn/weights-converter, @mrcnn/hub, @mrcnn/model, @mrcnn/queue, @mrcnn/worker-pool, @mrcnn/server and
- * @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
+ * @mrcnn/weights-converter, @mrcnn/hub, @mrcnn/model, @mrcnn/queue, @mrcnn/video, @mrcnn/worker-pool, @mrcnn/server
+ * and @mrcnn/cli export extends @mrcnn/schema's `MrcnnError`, and what
  * they throw on purpose is an `MrcnnError` named after its class.
  */
 import * as cli from '@mrcnn/cli';
@@ -11,6 +11,8 @@ import * as model from '@mrcnn/model';
 import * as queue from '@mrcnn/queue';
 import * as schema from '@mrcnn/schema';
 import * as server from '@mrcnn/server';
+import * as video from '@mrcnn/video';
+import * as videoNode from '@mrcnn/video/node';
 import * as converter from '@mrcnn/weights-converter';
 import * as workerPool from '@mrcnn/worker-pool';
 
@@ -48,6 +50,7 @@ const PACKAGES: Array<[string, object, string[]]> = [
   ['@mrcnn/queue', queue, ['QueueError']],
   ['@mrcnn/worker-pool', workerPool, ['FatalWorkerError', 'WorkerCrashError', 'TaskFailedError', 'TaskAbortedError', 'PoolClosedError']],
   ['@mrcnn/server', server, ['ProtocolError', 'InferenceServerError', 'ServerOptionError']],
+  ['@mrcnn/video', video, ['VideoSourceError', 'CorruptVideoError', 'VideoOutputError']],
   ['@mrcnn/cli', cli, ['UsageError', 'CommandUnavailableError', 'FatalWorkerError']],
 ];
 
@@ -76,6 +79,7 @@ describe('one error base class', () => {
       [imageError, 'ImageDecodeError', /bad\.png/],
       [thrown(() => queue.checkRedisUrl('http://h:1')), 'QueueError', /http:\/\/h:1/],
       [thrown(() => hub.modelEntry('no-such-model', {})), 'UnknownModelError', /no-such-model/],
+      [thrown(() => videoNode.openVideoSource('no-such-clip.mp4')), 'VideoSourceError', /no-such-clip\.mp4: no such file/],
     ];
     for (const [err, name, message] of cases) {
       expect(err).toBeInstanceOf(schema.MrcnnError);

@@ -2,7 +2,7 @@
  * The packages as a user gets them: `npm pack` of every publishable workspace package, then
  * `npm install` of the tarballs into a new project in a temporary directory outside the
  * repository. Checked there: the `mrcnn` bin of @mrcnn/cli (help, exit codes, `bench` absent
- * without the repository's private harness), the embedded default model and the wasm files (a
+ * without the repository's private harness, `video` on a generated clip), the embedded default model and the wasm files (a
  * detect on default-model/demo.png finds the instances the repository's own build finds), the
  * types (a consumer compiled by the installed typescript under node16 and node10 module
  * resolution, and a wrong use reported), `mrcnn serve` ready on the embedded model, and the
@@ -23,7 +23,7 @@ import { REPO_ROOT } from '../helpers/paths';
 
 /** The publishable packages, dependencies first (benchmarks and test are private workspaces). */
 const PACKAGES = ['packages/schema', 'packages/engine', 'packages/weights-converter', 'packages/hub', 'packages/model', 'packages/queue',
-  'packages/worker-pool', 'packages/server', 'packages/cli'];
+  'packages/video', 'packages/worker-pool', 'packages/server', 'packages/cli'];
 const STEP_TIMEOUT_MS = 8 * 60 * 1000;
 
 interface PackedFile { path: string }
@@ -108,9 +108,9 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('packs the nine packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
+  it('packs the ten packages with their built files, the wasm files and the embedded model; no sources, no tests', () => {
     expect(packed.map((p) => p.name)).toEqual(['@mrcnn/schema', '@mrcnn/engine', '@mrcnn/weights-converter', '@mrcnn/hub', '@mrcnn/model', '@mrcnn/queue',
-      '@mrcnn/worker-pool', '@mrcnn/server', '@mrcnn/cli']);
+      '@mrcnn/video', '@mrcnn/worker-pool', '@mrcnn/server', '@mrcnn/cli']);
     const files = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
     expect(files.get('@mrcnn/schema')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'README.md']));
     expect(files.get('@mrcnn/engine')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/internal.d.ts', 'dist/esm/index.mjs', 'wasm/kernels.wasm']));
@@ -121,6 +121,8 @@ describe('npm pack', () => {
     expect(files.get('@mrcnn/hub')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
     expect(files.get('@mrcnn/worker-pool')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md']));
     expect(files.get('@mrcnn/server')).toEqual(expect.arrayContaining(['dist/index.js', 'dist/worker.js', 'dist/client.js', 'dist/client.d.ts', 'README.md']));
+    expect(files.get('@mrcnn/video')).toEqual(expect.arrayContaining([
+      'dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'dist/node/index.js', 'dist/node/index.d.ts', 'dist/node/live_worker.js', 'README.md']));
     expect(files.get('@mrcnn/cli')).toEqual(expect.arrayContaining(['dist/main.js', 'dist/worker.js', 'dist/index.d.ts', 'README.md']));
     for (const [name, list] of files) {
       expect({ name, stray: list.filter((f) => /^src\/|\.test\.|__tests__|^dist\/cli\//.test(f)) }).toEqual({ name, stray: [] });
@@ -135,9 +137,9 @@ describe('npm pack', () => {
 });
 
 describe('npm install of the tarballs in a project outside the repository', () => {
-  it('installs the nine packages and none of the benchmark peers (no onnxruntime-node download)', () => {
+  it('installs the ten packages and none of the benchmark peers (no onnxruntime-node download)', () => {
     const nm = path.join(consumer, 'node_modules');
-    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'hub', 'model', 'queue', 'schema', 'server', 'weights-converter', 'worker-pool']);
+    expect(fs.readdirSync(path.join(nm, '@mrcnn')).sort()).toEqual(['cli', 'engine', 'hub', 'model', 'queue', 'schema', 'server', 'video', 'weights-converter', 'worker-pool']);
     expect(['bullmq', 'ioredis'].filter((p) => !fs.existsSync(path.join(nm, p)))).toEqual([]);
     expect(['onnxruntime-node', 'onnxruntime-web', 'playwright-core'].filter((p) => fs.existsSync(path.join(nm, p)))).toEqual([]);
     const wasm = path.join(nm, '@tensorflow', 'tfjs-backend-wasm', 'dist');
@@ -149,7 +151,7 @@ describe('npm install of the tarballs in a project outside the repository', () =
     const help = mrcnn(['--help']);
     expect([help.status, help.stderr]).toEqual([0, '']);
     const listed = help.stdout.split('\n').filter((l) => /^ {2}\w/.test(l)).map((l) => l.trim().split(' ')[0]);
-    expect(listed).toEqual(['detect', 'info', 'models', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'serve']);
+    expect(listed).toEqual(['detect', 'info', 'models', 'convert', 'eval', 'video', 'enqueue', 'worker', 'status', 'collect', 'serve']);
     const bench = mrcnn(['bench', '--quick']);
     expect(bench.status).toBe(1);
     expect(bench.stderr).toMatch(/^mrcnn bench: CommandUnavailableError: 'bench' is not available: @mrcnn\/benchmarks is not installed/);
@@ -203,6 +205,20 @@ describe('npm install of the tarballs in a project outside the repository', () =
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       expect(await exited).toBe(0);
       clearTimeout(timer);
+    }
+  });
+
+  it('mrcnn video on a clip ffmpeg makes: JSONL of every frame; a file read in real time goes through the live reader\'s worker script', () => {
+    const clip = path.join(consumer, 'clip.mkv');
+    mustRun('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=96x64:rate=10:duration=1', '-c:v', 'libx264', clip], consumer);
+    for (const extra of [[], ['--realtime']]) {
+      const r = mrcnn(['video', clip, '--jsonl', 'v.jsonl', '--score', '0.9', '--quiet', ...extra]);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const lines = fs.readFileSync(path.join(consumer, 'v.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; frames?: number });
+      const end = lines[lines.length - 1];
+      expect(end.type).toBe('end');
+      expect(lines.filter((l) => l.type === 'frame')).toHaveLength(end.frames!);
+      if (extra.length === 0) expect(end.frames).toBe(10);
     }
   });
 

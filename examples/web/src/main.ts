@@ -12,6 +12,7 @@ import { initBackend, registeredBackends, runsIn } from '@mrcnn/engine';
 import { DetectStage, FetchProgress, Instance, load, Model } from '@mrcnn/model';
 import { colourOf, drawBoxes, drawMasks, resizeLayers } from './overlay';
 import { defaultSource as embeddedSource, filesSource, ModelSource, urlSource } from './model_source';
+import { mountVideoPanel } from './video_panel';
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -277,3 +278,5 @@ ui.modelFiles.addEventListener('change', () => {
 });
 
 act(detect);
+// The video panel (webcam or file, tracking) borrows the page's model and score threshold.
+mountVideoPanel({ model: ensureModel, scoreThreshold: () => Math.min(1, Math.max(0, Number(ui.score.value) || 0)) });

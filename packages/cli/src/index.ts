@@ -14,6 +14,7 @@ export { parseArgs, numberOption, optionalNumber, choiceOption, listOption, requ
 export type { OptionSpec, OptionSpecs, ParsedArgs } from './args';
 export { detectCommand } from './detect_command';
 export { infoCommand } from './info_command';
+export { videoCommand } from './video_command';
 export { convertCommand, readLabels, formatSummary } from './convert_command';
 export { evalCommand, evalUsage, runEvaluation } from './eval_command';
 export type { EvalArgs, EvalRun } from './eval_command';

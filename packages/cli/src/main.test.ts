@@ -22,7 +22,7 @@ describe('mrcnn', () => {
     expect(await main(['--help'], c.io)).toBe(0);
     expect(c.out()).toBe(mainUsage());
     const listed = c.out().split('\n').filter((l) => /^ {2}\w/.test(l)).map((l) => l.trim().split(' ')[0]);
-    expect(listed).toEqual(['detect', 'info', 'models', 'convert', 'eval', 'enqueue', 'worker', 'status', 'collect', 'serve', 'bench']);
+    expect(listed).toEqual(['detect', 'info', 'models', 'convert', 'eval', 'video', 'enqueue', 'worker', 'status', 'collect', 'serve', 'bench']);
     const none = capture();
     expect(await main([], none.io)).toBe(2);
     expect(none.err()).toBe(mainUsage());

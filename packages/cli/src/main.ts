@@ -19,12 +19,13 @@ import { infoCommand } from './info_command';
 import { modelsCommand } from './models_command';
 import { serveCommand } from './serve_command';
 import { statusCommand } from './status_command';
+import { videoCommand } from './video_command';
 import { workerCommand } from './worker_command';
 import { exitCodesLine } from './usage';
 
 /** Every command, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
-  detectCommand, infoCommand, modelsCommand, convertCommand, evalCommand,
+  detectCommand, infoCommand, modelsCommand, convertCommand, evalCommand, videoCommand,
   enqueueCommand, workerCommand, statusCommand, collectCommand,
   serveCommand,
   benchCommand,

@@ -34,6 +34,7 @@ export {
   WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS,
 } from './kernel_names';
 export type { WinogradOutputTransformAttrs } from './kernel_names';
+export { overwriteTensor } from './ops/overwrite_tensor';
 export { winogradConv2d, winogradFilter, winogradFilterValues, winogradSupported } from './ops/winograd_conv2d';
 export type { WinogradConvOptions } from './ops/winograd_conv2d';
 export { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './kernels/cpu/winograd_impl';

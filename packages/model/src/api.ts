@@ -107,6 +107,26 @@ async function selectBackend(requested: BackendName | undefined, threads: number
   return name;
 }
 
+function isPositiveInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
+/** `detectPrepared`'s input: a live float32 [1, 3, H, W] tensor whose H, W are the geometry's padded size. */
+function checkPreparedInput(input: { imData: tf.Tensor4D; geometry: InputGeometry }): void {
+  const { imData, geometry: g } = input ?? {};
+  if (!(imData instanceof tf.Tensor) || imData.isDisposed) {
+    throw new ArgumentError('input.imData', imData instanceof tf.Tensor ? 'tensor is disposed' : 'expected a Tensor4D');
+  }
+  const sizes = g === undefined || g === null ? [] : [g.originalHeight, g.originalWidth, g.height, g.width, g.paddedHeight, g.paddedWidth];
+  if (sizes.length === 0 || !sizes.every(isPositiveInteger) || !(g.scale > 0) || g.height > g.paddedHeight || g.width > g.paddedWidth) {
+    throw new ArgumentError('input.geometry', 'expected the InputGeometry of the preparation (positive integer sizes, scale > 0)');
+  }
+  const want = [1, 3, g.paddedHeight, g.paddedWidth];
+  if (imData.dtype !== 'float32' || imData.rank !== 4 || imData.shape.some((d, i) => d !== want[i])) {
+    throw new ShapeMismatchError('input.imData', `float32 ${shapeString(want)} (the geometry's padded size)`, `${imData.dtype} ${shapeString(imData.shape)}`);
+  }
+}
+
 /** A loaded model. Create with `load()`; release with `dispose()`. */
 export class Model {
   readonly config: ModelConfig;
@@ -228,20 +248,43 @@ export class Model {
     lap('preprocess');
     const { imData, imInfo, geometry } = prepared;
     imInfo.dispose(); // the network gets the size from the host geometry: no read-back
-    const threshold = options.scoreThreshold ?? this.config.detection.defaultScoreThreshold;
-    const max = options.maxDetections ?? this.config.detection.maxDetections;
-    let out: SelectedOutput;
     try {
-      // The mask head runs only on the rows this call returns (masks of a row do not depend on the others).
-      out = await this.runNetwork(imData, { height: geometry.height, width: geometry.width }, { onStage: report },
-        (classes, scores) => selectRows(classes, scores, threshold, max));
+      return await this.detectFrom(imData, geometry, input, options);
     } finally {
       imData.dispose();
     }
-    t0 = performance.now();
+  }
+
+  /**
+   * Detects instances in an input already prepared for the network: `imData` [1, 3, paddedHeight,
+   * paddedWidth] float32 as `preprocess` / `preparePixelsInto` make it, with the `geometry` of that
+   * preparation. `imData` is borrowed: never disposed, and no longer read once the returned promise
+   * settles, so a caller may then refill it with the next image (a video's frames, `overwriteTensor`
+   * of @mrcnn/engine). Instances are in the original image's pixels, as `detect`'s; `options.policy`
+   * and `exifOrientation` do not apply (the input is prepared); `onStage` reports the network
+   * stages and 'paste'.
+   */
+  detectPrepared(input: { imData: tf.Tensor4D; geometry: InputGeometry }, options: DetectOptions = {}): Promise<Instance[]> {
+    return this.tracked('detectPrepared', async () => {
+      checkDetectOptions(options);
+      checkPreparedInput(input);
+      return this.detectFrom(input.imData, input.geometry, inputWithSize(this.config, options), options);
+    });
+  }
+
+  /** The network on a prepared input (borrowed), then the selected rows' masks pasted by `input`'s transform. */
+  private async detectFrom(imData: tf.Tensor4D, geometry: InputGeometry, input: ModelConfig['input'],
+    options: DetectOptions): Promise<Instance[]> {
+    const report = options.onStage;
+    const threshold = options.scoreThreshold ?? this.config.detection.defaultScoreThreshold;
+    const max = options.maxDetections ?? this.config.detection.maxDetections;
+    // The mask head runs only on the rows this call returns (masks of a row do not depend on the others).
+    const out = await this.runNetwork(imData, { height: geometry.height, width: geometry.width }, { onStage: report },
+      (classes, scores) => selectRows(classes, scores, threshold, max));
+    const t0 = performance.now();
     try {
       const instances = await this.pasteRows(out, geometry, input, options);
-      lap('paste');
+      report?.('paste', performance.now() - t0);
       return instances;
     } finally {
       out.rawMasks.dispose();

@@ -26,8 +26,8 @@ export type {
 } from './network/mask_rcnn';
 export type { KernelPlan } from './network/kernel_plan';
 export { prepareRgbTensor } from './preprocess/prepare';
-export type { PreparedInput } from './preprocess/prepare';
-export { preprocess } from './transform/preprocess';
+export type { HostPreparedInput, PreparedInput } from './preprocess/prepare';
+export { preparePixelsInto, preprocess } from './transform/preprocess';
 export type { PreprocessOptions } from './transform/preprocess';
 export type { InputSizeOptions } from './transform/input_size';
 export { inputGeometry } from './transform/image_transform';

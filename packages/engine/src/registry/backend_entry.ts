@@ -1,8 +1,9 @@
 /**
  * The contract of a backend registry entry (in the spirit of onnxruntime-web's `registerBackend`):
  * everything the engine and the model need to know about one tfjs backend, so that no code spells
- * out backend names. The built-in entries are cpu_entry.ts, wasm_entry.ts and webgl_entry.ts.
+ * out backend names. The built-in entries are cpu_entry.ts, wasm_entry.ts, webgl_entry.ts and webgpu_entry.ts.
  */
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { EnabledBackend, InitBackendOptions } from './enabled_backend';
 
 /** Where a backend can run. */
@@ -53,4 +54,12 @@ export interface BackendEntry<N extends string = string> {
   init(opts: InitBackendOptions): Promise<EnabledBackend<N>>;
   /** Registers this package's kernels for the backend (idempotent; switches nothing). */
   registerKernels(): Promise<void>;
+  /**
+   * Optional: overwrites the values of a tensor this backend holds, in place (same dtype and
+   * length), where it keeps them in memory the host can write (cpu: a typed array; wasm: its heap).
+   * Returns false when it cannot (`backend` is not this kind, or does not hold `tensor`). Absent on
+   * backends whose tensors live on a device (webgl textures, webgpu buffers): callers make a new tensor instead.
+   * Called through `overwriteTensor`, which validates the arguments.
+   */
+  writeInPlace?(backend: KernelBackend, tensor: TensorInfo, values: Float32Array | Int32Array): boolean;
 }

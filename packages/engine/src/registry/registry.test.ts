@@ -50,6 +50,13 @@ describe('built-in entries', () => {
     expect(registeredBackends().filter((e) => runsIn(e)).map((e) => e.name)).toEqual(['cpu', 'wasm']);
   });
 
+  it('write tensors in place where they are in host memory (cpu, wasm), not on a GPU (webgl, webgpu)', () => {
+    expect(typeof backendEntry('cpu')?.writeInPlace).toBe('function');
+    expect(typeof backendEntry('wasm')?.writeInPlace).toBe('function');
+    expect(backendEntry('webgl')?.writeInPlace).toBeUndefined();
+    expect(backendEntry('webgpu')?.writeInPlace).toBeUndefined();
+  });
+
   it('kernelPlanFor: the entry\'s plan, tfjs\'s own ops for a backend that is not registered', () => {
     expect(kernelPlanFor('wasm').winograd).toBe(true);
     expect(kernelPlanFor('tensorflow')).toBe(STOCK_KERNEL_PLAN);

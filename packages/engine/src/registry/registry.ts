@@ -32,6 +32,9 @@ function validate(entry: BackendEntry): void {
   if (typeof entry.init !== 'function' || typeof entry.registerKernels !== 'function') {
     fail(`entry '${name}' needs init(opts) and registerKernels() functions`);
   }
+  if (entry.writeInPlace !== undefined && typeof entry.writeInPlace !== 'function') {
+    fail(`entry '${name}': writeInPlace must be a function when present`);
+  }
   if (typeof caps !== 'object' || caps === null || !Array.isArray(caps.environments) || caps.environments.length === 0
     || !caps.environments.every((e) => e === 'node' || e === 'browser')) {
     fail(`entry '${name}': capabilities.environments must list 'node' and/or 'browser'`);

@@ -11,6 +11,7 @@ import { EngineArgumentError, EngineBackendError } from '../errors';
 import { EngineWasmModule, isSharedMemory } from '../kernels/wasm/kernels_module';
 import { registerWasmKernels } from '../kernels/wasm/register_all_kernels';
 import { isWasmBackend, wasmBackendMemory } from '../kernels/wasm/wasm_backend_access';
+import { wasmWriteInPlace } from '../kernels/wasm/write_in_place';
 import type { BackendEntry } from './backend_entry';
 import { importBackendPackage } from './backend_package';
 import type { InitBackendOptions, WasmBinaryName } from './enabled_backend';
@@ -82,6 +83,7 @@ export const wasmBackend: BackendEntry<'wasm'> = {
   // both levers: they are what they were measured on (benchmarks/README.md, "Levers")
   kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8 }),
   registerKernels,
+  writeInPlace: wasmWriteInPlace,
   async init(opts) {
     checkThreads(opts.threads, opts.simd);
     const wasm = await loadTfjsWasm();

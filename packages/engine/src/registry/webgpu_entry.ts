@@ -24,6 +24,8 @@ export const webgpuBackend: BackendEntry<'webgpu'> = {
   // tfjs's own conv2d (implicit GEMM) and matMul in WGSL: no Winograd kernels, fc6 in one piece
   kernelPlan: STOCK_KERNEL_PLAN,
   registerKernels,
+  // no writeInPlace: tensors live in GPU storage buffers, so overwriteTensor returns false here and
+  // callers (e.g. @mrcnn/video's network input) make a new tensor per frame, as on webgl
   async init() {
     const adapter = await probeWebGPUAdapter();
     await importBackendPackage('webgpu', '@tensorflow/tfjs-backend-webgpu', () => import('@tensorflow/tfjs-backend-webgpu'));

@@ -9,7 +9,7 @@ import { DEFAULT_0049_CONFIG, InputConfig, ResizePolicy } from '@mrcnn/schema';
 import { ShapeMismatchError } from '../errors';
 import { readImageFile } from './decode';
 import { inputGeometry } from '../transform/image_transform';
-import { preprocess } from '../transform/preprocess';
+import { preparePixelsInto, preprocess } from '../transform/preprocess';
 import { preparePixels, prepareRgbTensor } from './prepare';
 
 /** Golden directory; MRCNN_ORACLE_K8 points elsewhere to check against freshly generated goldens. */
@@ -158,6 +158,28 @@ describe('preprocessing geometry and portrait inputs', () => {
     expect(b[wp - 1]).toBe(0);
     tf.dispose([t, bgr.imData, bgr.imInfo, rgbCfg.imData, rgbCfg.imInfo]);
   });
+
+  it.each<[number, number, ResizePolicy, 'BGR' | 'RGB']>([[64, 96, 'fit', 'BGR'], [480, 300, 'fit', 'BGR'], [97, 61, 'window', 'RGB'], [200, 150, 'window', 'BGR']])(
+    'preparePixelsInto %ix%i %s %s: preparePixels\'s im_data bit for bit, on the host, into a reused buffer', async (h0, w0, policy, order) => {
+      const input = { ...INPUT, channelOrder: order };
+      const pixels = { width: w0, height: h0, data: syntheticRgb(h0, w0) };
+      const before = tf.memory().numTensors;
+      const host = preparePixelsInto(pixels, policy, input);
+      expect(tf.memory().numTensors).toBe(before); // no tensor made
+      const ref = preparePixels(pixels, policy, input);
+      expect(host.geometry).toEqual(ref.geometry);
+      expect(host.data.length).toBe(ref.imData.size);
+      expect(closeStats(host.data, await ref.imData.data()).maxAbs).toBe(0);
+      // A dirty buffer of the right size is reused and fully rewritten (padding zeroed again).
+      const dirty = new Float32Array(host.data.length).fill(-7);
+      const again = preparePixelsInto(pixels, policy, input, dirty);
+      expect(again.data).toBe(dirty);
+      expect(closeStats(dirty, await ref.imData.data()).maxAbs).toBe(0);
+      // A buffer of another size is not used.
+      const small = new Float32Array(10);
+      expect(preparePixelsInto(pixels, policy, input, small).data).not.toBe(small);
+      tf.dispose([ref.imData, ref.imInfo]);
+    });
 
   it('rejects tensors of the wrong shape or dtype', () => {
     const bad = tf.zeros([4, 4, 4]);

@@ -11,7 +11,7 @@ import type { InputConfig, ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError } from '../errors';
 import { cardGeometry, InputGeometry } from './geometry';
 import { checkRgbTensor, PixelArray, pixelChannels } from './image_input';
-import { resizeBilinearHalfPixel, resizePixelsBilinear } from './resize';
+import { resizeBilinearHalfPixel, resizePixelsBilinear, resizePixelsToPlanes } from './resize';
 
 export interface PreparedInput {
   /** [1, 3, paddedHeight, paddedWidth] float32, channels in `input.channelOrder`. */
@@ -64,4 +64,40 @@ export function preparePixels(p: PixelArray, policy: ResizePolicy, input: InputC
   const g = cardGeometry(p.height, p.width, policy, input);
   const resized = resizePixelsBilinear(p.data, p.height, p.width, channels, g.height, g.width);
   return finish(tf.tensor3d(resized, [g.height, g.width, 3], 'float32'), g, input);
+}
+
+
+/** The network input of `preparePixelsInto`, on the host: im_data's values and the sizes. */
+export interface HostPreparedInput {
+  /** im_data [1, 3, paddedHeight, paddedWidth] row-major (NCHW), channels in `input.channelOrder`. */
+  data: Float32Array;
+  geometry: InputGeometry;
+}
+
+/** `out` when it holds `size` values (reused: the caller's buffer), else a new zeroed array. */
+export function hostBuffer(size: number, out?: Float32Array): Float32Array {
+  return out !== undefined && out.length === size ? out : new Float32Array(size);
+}
+
+/**
+ * The card transform's `preparePixels` computed on the host, written into `out` when it has im_data's size (a buffer
+ * reused from frame to frame: only the image and, where the padding moved, the padding are
+ * written), else into a new array. The values equal `preparePixels`'s imData bit for bit; no
+ * tensor is made. For callers that keep a network input tensor and refill it (video frames,
+ * `overwriteTensor` of @mrcnn/engine). Every transform's: `preparePixelsInto` (transform/preprocess.ts).
+ */
+export function preparePixelsIntoCard(p: PixelArray, policy: ResizePolicy, input: InputConfig, out?: Float32Array): HostPreparedInput {
+  const channels = pixelChannels(p);
+  const g = cardGeometry(p.height, p.width, policy, input);
+  const data = hostBuffer(3 * g.paddedHeight * g.paddedWidth, out);
+  const order: [number, number, number] = input.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  resizePixelsToPlanes(p.data, p.height, p.width, channels, g.height, g.width, data, g.paddedHeight, g.paddedWidth, order);
+  if (g.height < g.paddedHeight || g.width < g.paddedWidth) {
+    const plane = g.paddedHeight * g.paddedWidth;
+    for (let k = 0; k < 3; k++) {
+      for (let y = 0; y < g.height; y++) data.fill(0, k * plane + y * g.paddedWidth + g.width, k * plane + (y + 1) * g.paddedWidth);
+      data.fill(0, k * plane + g.height * g.paddedWidth, (k + 1) * plane);
+    }
+  }
+  return { data, geometry: g };
 }

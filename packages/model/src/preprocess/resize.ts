@@ -68,15 +68,13 @@ export function resizeBilinearHalfPixel(x: tf.Tensor3D, outH: number, outW: numb
 }
 
 /**
- * The same resize on interleaved 8-bit pixels in plain JS (RGB or RGBA, alpha skipped), giving
- * float32 RGB [outH, outW, 3] row-major — bit-identical to `resizeBilinearHalfPixel` (every
- * product and sum rounded to float32 in the same order), without any full-resolution tensor.
+ * The resize of `resizePixelsBilinear`, one output row at a time: `emit(y, row)` receives row y as
+ * float32 RGB [outW, 3] in a buffer reused for the next row (copy what you keep).
  */
-export function resizePixelsBilinear(data: Uint8Array | Uint8ClampedArray, inH: number, inW: number, channels: 3 | 4,
-  outH: number, outW: number): Float32Array {
+function resizePixelRows(data: Uint8Array | Uint8ClampedArray, inH: number, inW: number, channels: 3 | 4,
+  outH: number, outW: number, emit: (y: number, row: Float32Array) => void): void {
   const tw = linearTaps(inW, outW);
   const th = linearTaps(inH, outH);
-  const out = new Float32Array(outH * outW * 3);
   const rowCache = new Map<number, Float32Array>();
   const lerpRow = (y: number): Float32Array => {
     let row = rowCache.get(y);
@@ -95,13 +93,42 @@ export function resizePixelsBilinear(data: Uint8Array | Uint8ClampedArray, inH: 
     rowCache.set(y, row);
     return row;
   };
+  const out = new Float32Array(outW * 3);
   for (let y = 0; y < outH; y++) {
     const ra = lerpRow(th.i0[y]);
     const rb = lerpRow(th.i1[y]);
     const h0 = th.w0[y];
     const h1 = th.w1[y];
-    const o = y * outW * 3;
-    for (let k = 0; k < outW * 3; k++) out[o + k] = f32(f32(ra[k] * h0) + f32(rb[k] * h1));
+    for (let k = 0; k < outW * 3; k++) out[k] = f32(f32(ra[k] * h0) + f32(rb[k] * h1));
+    emit(y, out);
   }
+}
+
+/**
+ * The same resize on interleaved 8-bit pixels in plain JS (RGB or RGBA, alpha skipped), giving
+ * float32 RGB [outH, outW, 3] row-major — bit-identical to `resizeBilinearHalfPixel` (every
+ * product and sum rounded to float32 in the same order), without any full-resolution tensor.
+ */
+export function resizePixelsBilinear(data: Uint8Array | Uint8ClampedArray, inH: number, inW: number, channels: 3 | 4,
+  outH: number, outW: number): Float32Array {
+  const out = new Float32Array(outH * outW * 3);
+  resizePixelRows(data, inH, inW, channels, outH, outW, (y, row) => out.set(row, y * outW * 3));
   return out;
+}
+
+/**
+ * The same resize written as channel planes: `planes` is [3, planeH, planeW] (NCHW of batch 1)
+ * with planeH ≥ outH, planeW ≥ outW; plane k gets RGB channel `order[k]` (BGR: 2, 1, 0) of the
+ * resized image at its top-left; nothing outside the outH x outW corner is written.
+ */
+export function resizePixelsToPlanes(data: Uint8Array | Uint8ClampedArray, inH: number, inW: number, channels: 3 | 4,
+  outH: number, outW: number, planes: Float32Array, planeH: number, planeW: number, order: readonly [number, number, number]): void {
+  const planeSize = planeH * planeW;
+  resizePixelRows(data, inH, inW, channels, outH, outW, (y, row) => {
+    for (let k = 0; k < 3; k++) {
+      const c = order[k];
+      const base = k * planeSize + y * planeW;
+      for (let x = 0; x < outW; x++) planes[base + x] = row[x * 3 + c];
+    }
+  });
 }

@@ -17,7 +17,8 @@ import type { InputConfig } from '@mrcnn/schema';
 import { ArgumentError } from '../errors';
 import type { InputGeometry } from './geometry';
 import { checkRgbTensor, PixelArray, pixelChannels } from './image_input';
-import type { PreparedInput } from './prepare';
+import { hostBuffer } from './prepare';
+import type { HostPreparedInput, PreparedInput } from './prepare';
 import { PlaneReader, torchBilinearPlane, torchLinearTaps } from './torch_bilinear';
 
 const f32 = Math.fround;
@@ -54,9 +55,11 @@ function normalized(v: number, mean: number, std: number): number {
  * im_data [1, 3, paddedHeight, paddedWidth] (NCHW, zero padded) from a source of h0 x w0 pixels
  * whose channel `c` (RGB order) is read by `reader(c)`, already normalised for that channel.
  */
-function imDataOf(g: InputGeometry, input: InputConfig, reader: (rgbChannel: number, outChannel: number) => PlaneReader): Float32Array {
+function imDataOf(g: InputGeometry, input: InputConfig, reader: (rgbChannel: number, outChannel: number) => PlaneReader,
+  reuse?: Float32Array): Float32Array {
   const { height, width, paddedHeight: hp, paddedWidth: wp } = g;
-  const out = new Float32Array(3 * hp * wp);
+  const out = hostBuffer(3 * hp * wp, reuse);
+  if (out === reuse) out.fill(0); // the padding of a reused buffer
   const th = torchLinearTaps(g.originalHeight, height);
   const tw = torchLinearTaps(g.originalWidth, width);
   for (let c = 0; c < 3; c++) {
@@ -76,6 +79,12 @@ function prepared(imData: Float32Array, g: InputGeometry): PreparedInput {
 
 /** 8-bit RGB/RGBA pixels (decoded files, ImageData) → im_data and im_info (the caller owns both). */
 export function prepareTorchvisionPixels(p: PixelArray, input: InputConfig): PreparedInput {
+  const { data, geometry } = prepareTorchvisionPixelsInto(p, input);
+  return prepared(data, geometry);
+}
+
+/** The same im_data on the host, written into `out` when it has im_data's size (a reused buffer), else a new array. */
+export function prepareTorchvisionPixelsInto(p: PixelArray, input: InputConfig, out?: Float32Array): HostPreparedInput {
   const channels = pixelChannels(p);
   const g = torchvisionGeometry(p.height, p.width, input);
   const { data, width: w0 } = p;
@@ -83,8 +92,8 @@ export function prepareTorchvisionPixels(p: PixelArray, input: InputConfig): Pre
     const table = new Float32Array(256);
     for (let v = 0; v < 256; v++) table[v] = normalized(v, f32(input.mean[c]), f32(input.std[c]));
     return (y, x) => table[data[(y * w0 + x) * channels + src]];
-  });
-  return prepared(imData, g);
+  }, out);
+  return { data: imData, geometry: g };
 }
 
 /**

@@ -6,12 +6,13 @@
 import { pasteMask, pasteMaskCropped } from '../postprocess/paste';
 import { cardGeometry } from '../preprocess/geometry';
 import { assertFiniteTensor } from '../preprocess/image_input';
-import { preparePixels, prepareRgbTensor } from '../preprocess/prepare';
+import { preparePixels, preparePixelsIntoCard, prepareRgbTensor } from '../preprocess/prepare';
 import type { ImageTransform } from './image_transform';
 
 export const CARD_TRANSFORM: ImageTransform = {
   geometry: cardGeometry,
   preparePixels,
+  preparePixelsInto: preparePixelsIntoCard,
   async prepareTensor(rgb, policy, input) {
     await assertFiniteTensor(rgb, 'image');
     return prepareRgbTensor(rgb, policy, input);

@@ -11,7 +11,7 @@ import type { InputConfig, InputTransform, ResizePolicy } from '@mrcnn/schema';
 import type { PlacedMask } from '../postprocess/rle';
 import type { InputGeometry } from '../preprocess/geometry';
 import type { PixelArray } from '../preprocess/image_input';
-import type { PreparedInput } from '../preprocess/prepare';
+import type { HostPreparedInput, PreparedInput } from '../preprocess/prepare';
 import { CARD_TRANSFORM } from './card';
 import { TORCHVISION_TRANSFORM } from './torchvision';
 
@@ -20,6 +20,8 @@ export interface ImageTransform {
   geometry(h0: number, w0: number, policy: ResizePolicy, input: InputConfig): InputGeometry;
   /** 8-bit RGB/RGBA pixels → im_data, im_info (resized on the host, no full-resolution tensor). */
   preparePixels(pixels: PixelArray, policy: ResizePolicy, input: InputConfig): PreparedInput;
+  /** `preparePixels`'s im_data on the host, written into `out` when it has the size (a reused buffer); no tensor. */
+  preparePixelsInto(pixels: PixelArray, policy: ResizePolicy, input: InputConfig, out?: Float32Array): HostPreparedInput;
   /** An RGB tensor [H, W, 3] (borrowed) → im_data, im_info; NaN/±Inf refused (ArgumentError 'image'); one read-back. */
   prepareTensor(rgb: tf.Tensor3D, policy: ResizePolicy, input: InputConfig): Promise<PreparedInput>;
   /** Row `row` of the network's boxes [n·4] (processed-image pixels) in original-image pixels. */

@@ -2,7 +2,8 @@
 import type { InputConfig, ResizePolicy } from '@mrcnn/schema';
 import type { DecodeOptions } from '../preprocess/decode';
 import { ImageInput, toImageSource } from '../preprocess/image_input';
-import type { PreparedInput } from '../preprocess/prepare';
+import type { HostPreparedInput, PreparedInput } from '../preprocess/prepare';
+import type { PixelArray } from '../preprocess/image_input';
 import { imageTransform } from './image_transform';
 
 export interface PreprocessOptions extends DecodeOptions {
@@ -21,4 +22,14 @@ export async function preprocess(image: ImageInput, input: InputConfig, options:
   } finally {
     if (src.owned) src.rgb.dispose();
   }
+}
+
+/**
+ * 8-bit pixels through the model's transform to im_data on the host, written into `out` when it has
+ * im_data's size (a buffer reused from frame to frame), else into a new array: the values of
+ * `preprocess`'s imData bit for bit, no tensor made. For callers that keep a network input tensor and
+ * refill it (video frames, `overwriteTensor` of @mrcnn/engine), then run `Model.detectPrepared`.
+ */
+export function preparePixelsInto(p: PixelArray, policy: ResizePolicy, input: InputConfig, out?: Float32Array): HostPreparedInput {
+  return imageTransform(input).preparePixelsInto(p, policy, input, out);
 }

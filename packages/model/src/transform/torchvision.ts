@@ -7,7 +7,9 @@
 import type { ResizePolicy } from '@mrcnn/schema';
 import { ArgumentError } from '../errors';
 import { pasteMaskTorchvisionPlaced, torchvisionOriginalBox } from '../postprocess/torchvision_paste';
-import { prepareTorchvisionPixels, prepareTorchvisionTensor, torchvisionGeometry } from '../preprocess/torchvision_transform';
+import {
+  prepareTorchvisionPixels, prepareTorchvisionPixelsInto, prepareTorchvisionTensor, torchvisionGeometry,
+} from '../preprocess/torchvision_transform';
 import type { ImageTransform } from './image_transform';
 
 function onlyFit(policy: ResizePolicy): void {
@@ -24,6 +26,10 @@ export const TORCHVISION_TRANSFORM: ImageTransform = {
   preparePixels(pixels, policy, input) {
     onlyFit(policy);
     return prepareTorchvisionPixels(pixels, input);
+  },
+  preparePixelsInto(pixels, policy, input, out) {
+    onlyFit(policy);
+    return prepareTorchvisionPixelsInto(pixels, input, out);
   },
   prepareTensor(rgb, policy, input) {
     onlyFit(policy);
