@@ -5,10 +5,10 @@ import * as path from 'path';
 import { closeStats } from '../../../../test/helpers/compare';
 import { IMAGES, ORACLE_K8 } from '../../../../test/helpers/paths';
 import { readTensorDump } from '../../../../test/helpers/tensor_dump';
-import { DEFAULT_0049_CONFIG, InputConfig, ResizePolicy } from '@mrcnn/schema';
-import { ShapeMismatchError } from '../errors';
+import { DEFAULT_0049_CONFIG, DEFAULT_TORCHVISION_CONFIG, InputConfig, ResizePolicy } from '@mrcnn/schema';
+import { ArgumentError, ShapeMismatchError } from '../errors';
 import { readImageFile } from './decode';
-import { inputGeometry } from '../transform/image_transform';
+import { imageTransform, inputGeometry } from '../transform/image_transform';
 import { preparePixelsInto, preprocess } from '../transform/preprocess';
 import { preparePixels, prepareRgbTensor } from './prepare';
 
@@ -178,6 +178,22 @@ describe('preprocessing geometry and portrait inputs', () => {
       // A buffer of another size is not used.
       const small = new Float32Array(10);
       expect(preparePixelsInto(pixels, policy, input, small).data).not.toBe(small);
+      tf.dispose([ref.imData, ref.imInfo]);
+    });
+
+  it.each<[number, number, 'BGR' | 'RGB']>([[64, 96, 'RGB'], [97, 61, 'RGB'], [200, 150, 'BGR']])(
+    'preparePixelsInto through the torchvision transform %ix%i %s: its preparePixels\'s im_data bit for bit, into a reused buffer', async (h0, w0, order) => {
+      const input = { ...DEFAULT_TORCHVISION_CONFIG.input, minSize: 64, maxSize: 96, channelOrder: order };
+      const pixels = { width: w0, height: h0, data: syntheticRgb(h0, w0) };
+      const ref = imageTransform(input).preparePixels(pixels, 'fit', input);
+      const before = tf.memory().numTensors;
+      const dirty = new Float32Array(ref.imData.size).fill(-7);
+      const host = preparePixelsInto(pixels, 'fit', input, dirty);
+      expect(tf.memory().numTensors).toBe(before); // no tensor made
+      expect(host.data).toBe(dirty);
+      expect(host.geometry).toEqual(ref.geometry);
+      expect(closeStats(dirty, await ref.imData.data()).maxAbs).toBe(0); // padding zeroed again
+      expect(() => preparePixelsInto(pixels, 'window', input)).toThrow(ArgumentError);
       tf.dispose([ref.imData, ref.imInfo]);
     });
 
