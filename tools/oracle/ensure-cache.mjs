@@ -24,7 +24,9 @@ const PYTHON = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 const THREADS = process.env.ORACLE_THREADS ?? '2';
 
 /** Scripts here that make other fixtures (engine RoIAlign cases, converter inputs) affect no cache. */
-const NOT_CACHE_SOURCES = new Set(['roi_align_cases.py', 'make_converter_fixtures.py', 'export_ir.py', 'exporter_zoo.py', 'mb_layout.py']);
+const NOT_CACHE_SOURCES = new Set([
+  'roi_align_cases.py', 'make_converter_fixtures.py', 'export_ir.py', 'exporter_zoo.py', 'mb_layout.py', 'legacy_checkpoint.py',
+]);
 /** Scripts of the tvx-k1 part only (the k1 cache does not depend on them). */
 const TV_EXACT_SOURCES = new Set(['torchvision_exact.py', 'make_tv_exact.py']);
 
