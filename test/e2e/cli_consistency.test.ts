@@ -13,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { COMMANDS, main } from '@mrcnn/cli';
 import { FIXTURES, IMAGES, REPO_ROOT } from '../helpers/paths';
+import { captureIO as capture } from '../helpers/capture_io';
 
 const CLI = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'main.js');
 const DEMO = path.join(REPO_ROOT, 'packages', 'model', 'default-model', 'demo.png');
@@ -21,16 +22,6 @@ let tmp: string;
 
 function mrcnn(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 600000 });
-}
-
-function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
 }
 
 beforeAll(() => {

@@ -11,19 +11,10 @@ import { main } from '@mrcnn/cli';
 import { evaluateCoco, type CocoResult } from '@mrcnn/model';
 import { validateDataset } from '@mrcnn/model/internal';
 import { REPO_ROOT } from '../helpers/paths';
+import { captureIO } from '../helpers/capture_io';
 
 const DEFAULT_MODEL = path.join(REPO_ROOT, 'packages', 'model', 'default-model');
 const DEMO_ANNOTATIONS = path.join(DEFAULT_MODEL, 'demo_instances.json');
-
-function captureIO(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('mrcnn eval: arguments and failures', () => {
   it('--help prints the usage and exits 0', async () => {

@@ -5,16 +5,7 @@ import * as path from 'path';
 import { defaultModelPath } from '@mrcnn/model';
 import { MODEL_SCHEMA_VERSION } from '@mrcnn/schema';
 import { COMMANDS, main, mainUsage } from './main';
-
-function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO as capture } from '../../../test/helpers/capture_io';
 
 describe('mrcnn', () => {
   it('lists every command (bench too: @mrcnn/benchmarks resolves in the repository)', async () => {

@@ -11,16 +11,7 @@ import { globRegExp, listImages } from './image_inputs';
 import { main } from './main';
 import { freePort } from '../../../test/helpers/redis_server';
 import { inShard, parseShard, shardOf } from './shard';
-
-function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO as capture } from '../../../test/helpers/capture_io';
 
 let tmp: string;
 beforeAll(() => {

@@ -9,20 +9,11 @@ import * as path from 'path';
 import { defaultModelPath } from '@mrcnn/model';
 import { demoPanClip, probe, tempDir, testsrcClip, truncatedCopy } from '../../../test/helpers/video_clips';
 import { main } from './main';
+import { captureIO as capture } from '../../../test/helpers/capture_io';
 
 const DIR = tempDir(os.tmpdir(), `mrcnn-video-command-${process.pid}`);
 
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
-
-function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('mrcnn video', () => {
   it('writes JSONL, overlay and MOT for every frame of a clip and prints a summary', async () => {

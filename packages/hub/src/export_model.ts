@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MrcnnError } from '@mrcnn/schema';
 import type { ModelConfig, ModelEntry } from '@mrcnn/schema';
-import { buildArtifacts, Quantization, WeightMap } from '@mrcnn/weights-converter';
+import { buildArtifacts, OutputExistsError, Quantization, WeightMap, writeDirAtomically } from '@mrcnn/weights-converter';
+import type { OutputFile } from '@mrcnn/weights-converter';
 import { ensureModel, EnsureOptions } from './ensure_model';
 
 export interface ExportOptions extends EnsureOptions {
@@ -74,25 +75,12 @@ function readStoredModel(dir: string): StoredModel {
   };
 }
 
-/** Writes `files` into `outDir` through a sibling staging directory and one rename. */
-function writeDirWhole(outDir: string, files: Array<{ name: string; bytes: Uint8Array | string }>, overwrite: boolean): void {
-  const target = path.resolve(outDir);
-  const exists = fs.existsSync(target);
-  if (exists && !overwrite && (!fs.statSync(target).isDirectory() || fs.readdirSync(target).length > 0)) throw new ExportExistsError(outDir);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.tmp-`));
+/** Writes `files` into `outDir` all or nothing (the converter's staging directory and one rename). */
+function writeDirWhole(outDir: string, files: OutputFile[], overwrite: boolean): void {
   try {
-    for (const f of files) fs.writeFileSync(path.join(tmp, f.name), f.bytes);
-    if (exists) {
-      const old = `${tmp}.old`;
-      fs.renameSync(target, old);
-      fs.renameSync(tmp, target);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else {
-      fs.renameSync(tmp, target);
-    }
+    writeDirAtomically(outDir, files, overwrite);
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (e instanceof OutputExistsError) throw new ExportExistsError(outDir);
     throw e;
   }
 }

@@ -3,7 +3,8 @@ export type { NamedTensor, WeightMap, TensorDType } from './types';
 export {
   ConverterError, WeightsFormatError, ShapeMismatchError, MissingTensorError, UnsafePickleError,
 } from './errors';
-export { OutputExistsError } from './writer/atomic_dir';
+export { OutputExistsError, writeDirAtomically } from './writer/atomic_dir';
+export type { OutputFile } from './writer/atomic_dir';
 export * from './transform';
 export { readPth } from './readers/pth';
 export { readOnnx } from './onnx/read';
