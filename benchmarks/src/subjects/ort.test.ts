@@ -8,8 +8,11 @@ describe('assignInputs', () => {
   it('falls back to ranks for other names', () => {
     expect(assignInputs({ inputNames: ['b', 'a'] }, { a: [1, 3, 'h', 'w'], b: [1, 3] })).toEqual({ imData: 'a', imInfo: 'b' });
   });
-  it('refuses a one-input graph, naming its inputs', () => {
-    expect(() => assignInputs({ inputNames: ['x'] }, { x: [1, 3, 320, 480] })).toThrow(/x: expected im_data and im_info/);
+  it('a one-input graph (torchvision\'s own export: the image only) feeds im_data alone', () => {
+    expect(assignInputs({ inputNames: ['image'] }, { image: [3, 'height', 'width'] })).toEqual({ imData: 'image' });
+  });
+  it('refuses a two-input graph without a second input to take im_info, naming its inputs', () => {
+    expect(() => assignInputs({ inputNames: ['x', 'x'] }, { x: [1, 3, 320, 480] })).toThrow(/x, x: expected im_data and im_info/);
   });
 });
 
