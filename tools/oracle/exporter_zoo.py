@@ -7,6 +7,7 @@ path, the onnx 1.12 package's external-data writer), as a new user would produce
 | file | network, weights | export |
 |---|---|---|
 | tv_k8_op11 | torchvision MaskRCNN (torchvision_ref, K=8), the committed oracle-tv-k8 weights | torchvision's own `torch.onnx.export(model, ([image],))`, opset 11, defaults (constant folding) |
+| tvv2_k16_op11 | maskrcnn_resnet50_fpn_v2's modules at K=16 (torchvision_exact.build_v2: 2-conv RPN head, 4-conv + BN box head + fc6, BN in FPN and mask head), shaped seeded weights (shaped_init_v2_) | torchvision's own `torch.onnx.export(model, ([image],))`, opset 11, defaults: every BN fused into `onnx::Conv_N` initializers |
 | o49_k32_tied_op11 | 0049 oracle (model.py) K=32, shaped init, FPN lateral biases made equal | whole network (onnx_export.Export0049), opset 11, defaults: the equal biases are one initializer + Identity nodes |
 | o49_k32_bnfused_op14 | same weights, not tied | FrozenBN as BatchNormalization, eval export: BN fused into Conv, initializers renamed `onnx::Conv_N` |
 | mb_k32_op15_nofold | maskrcnn-benchmark layout (mb_layout.py) holding the same weights | Export0049, opset 15, `do_constant_folding=False`: maskrcnn-benchmark's FrozenBN as Rsqrt/Mul/Sub/Reshape nodes on the four initializers |
@@ -17,7 +18,9 @@ The K=32 0049 weights are init_0049_'s recipe with a calibration contrast of 130
 K > 1): with 70 the K=32 network gives 100 detections of one class at score 1.0 on both images; with 130,
 chelsea_fit gives 100 rows over 6+ classes, scores 0.30..0.98 (astronaut still saturates, so chelsea is
 the reference image).
-References the tests use: tv_k8 -> the committed oracle-tv-k8/astronaut_fit golden; o49/mb_k32 ->
+References the tests use: tv_k8 -> the committed oracle-tv-k8/astronaut_fit golden; tvv2_k16 -> the
+exported model's own model([image]) on the original chelsea.png at 320/480, in zoo.json (classes, scores,
+boxes of the 100 rows; pasted masks > 0.5 of the first 8 as row-major run lengths); o49/mb_k32 ->
 onnxruntime on the same file, with the PyTorch outputs of the exported module on chelsea_fit in zoo.json
 (classes, scores, boxes) to check that onnxruntime agrees; tv_k32_* -> the weights of tv_k32.pth.gz.
 Deterministic: fixed seeds, one thread, gzip without timestamps (torch.onnx's bytes are reproducible).
