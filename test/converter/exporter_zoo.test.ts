@@ -6,14 +6,20 @@
  * - 0049 oracle exports at K=32 (FPN lateral biases tied -> one initializer + Identity nodes; BN fused
  *   into onnx::Conv_N initializers; the maskrcnn-benchmark layout exported without constant folding)
  *   reproduce onnxruntime's outputs of the same file on chelsea_fit, and onnxruntime reproduces the
- *   PyTorch outputs the exporter recorded in zoo.json.
- * Detections are matched by class and box IoU; masks by the IoU of each matched row's 28x28 mask.
+ *   PyTorch outputs the exporter recorded in zoo.json;
+ * - torchvision's own export of maskrcnn_resnet50_fpn_v2 (K=16, opset 11: 2-conv RPN head, 4-conv box
+ *   head + fc6, every BN fused into `onnx::Conv_N` initializers) runs `detect` on chelsea.png like
+ *   torchvision's `model([image])` at 320/480, as recorded in zoo.json (detections, first pasted masks).
+ * Detections are matched by class and box IoU; masks by the IoU of each matched row's 28x28 mask
+ * (pasted masks in image pixels for the v2 file).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
-import { FIXTURES, ORACLE_K8 } from '../helpers/paths';
-import { detectionsFrom, matchDetections } from '../helpers/compare';
+import { load, readImageFile } from '@mrcnn/model';
+import { FIXTURES, IMAGES, ORACLE_K8 } from '../helpers/paths';
+import { Detection, detectionsFrom, maskIoU, matchDetections } from '../helpers/compare';
 import { readTensorDump } from '../helpers/tensor_dump';
 import { compareWithGolden, convertToTemp, ParityStats, removeTempDirs, runConverted } from './convert_run';
 import { onnxruntimeOutputs } from './onnxruntime_reference';
@@ -22,11 +28,27 @@ import { TORCHVISION_CARD_INPUT } from '../parity/torchvision_card_input';
 const ZOO = path.join(FIXTURES, 'converter', 'zoo');
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(ZOO, 'zoo.json'), 'utf8')) as Record<string, {
   opset: number; arch: string; widthDiv: number;
-  pytorch?: { image: string; rows: number; classes: number[]; scores: number[]; boxes: number[] };
+  pytorch?: {
+    image: string; rows: number; classes: number[]; scores: number[]; boxes: number[];
+    /** torchvision entries: the transform's sizes and the first rows' pasted masks (exporter_zoo.py mask_rle). */
+    minSize?: number; maxSize?: number; hw?: [number, number]; maskRle?: string[];
+  };
 }>;
 const log = (msg: string): void => { process.stdout.write(`${msg}\n`); };
 
 interface Tol { matched: number; box: number; score: number; maskIoU: number }
+
+/** A [h, w] 0/1 mask from row-major run lengths that start with a run of zeros. */
+function decodeRle(rle: string, h: number, w: number): Uint8Array {
+  const out = new Uint8Array(h * w);
+  let at = 0;
+  rle.split(' ').map(Number).forEach((n, i) => {
+    if (i % 2 === 1) out.fill(1, at, at + n);
+    at += n;
+  });
+  expect(at).toBe(h * w);
+  return out;
+}
 
 function expectWithin(s: ParityStats, tol: Tol): void {
   expect(s.expected).toBeGreaterThan(10);
@@ -80,5 +102,52 @@ describe('ONNX files written by real exporters reproduce their exporter\'s model
     log(`[zoo ${name}] ${JSON.stringify(s)}; onnxruntime vs PyTorch: ${pyMatch.matched.length}/${pyConfident.length} confident rows`);
     expectWithin(s, K32);
     expect(s.confidentMatched).toBe(s.confident);
+  }, 300000);
+
+  // Measured (tfjs cpu vs PyTorch, 100 rows over 6 classes, scores 0.41..0.74): 100/100 matched, box IoU
+  // >= 0.99990, boxes <= 0.0046 px, scores <= 1.6e-4; pasted masks of rows 0..7: IoU >= 0.99987.
+  const V2 = { matched: 1, iou: 0.999, box: 0.02, score: 1e-3, pastedIoU: 0.995 };
+  it('torchvision\'s own export of maskrcnn_resnet50_fpn_v2 (K=16, opset 11) detects like PyTorch on chelsea.png', async () => {
+    const name = 'tvv2_k16_op11';
+    const { dir, summary } = await convertToTemp(path.join(ZOO, `${name}.onnx.gz`));
+    expect(summary).toMatchObject({ arch: 'torchvision-v2', widthDiv: 16, numClasses: 91, mappedBy: 'structure' });
+    const py = MANIFEST[name].pytorch!;
+    expect(py.image).toBe('chelsea');
+    const pixels = await readImageFile(path.join(IMAGES, 'chelsea.png'));
+    expect([pixels.height, pixels.width]).toEqual(py.hw);
+    const before = tf.memory().numTensors;
+    const model = await load(dir, { backend: 'cpu' });
+    expect(model.config.input.transform).toBe('torchvision');
+    const instances = await model.detect(pixels, { minSize: py.minSize, maxSize: py.maxSize, scoreThreshold: 0, maxDetections: 100 });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+
+    const expected = detectionsFrom(py.classes, py.scores, py.boxes);
+    const actual: Detection[] = instances.map((x, i) => ({ classId: x.classId, score: x.score, box: x.box, index: i }));
+    const m = matchDetections(actual, expected, V2.iou);
+    let maxBoxDiff = 0;
+    for (const x of m.matched) {
+      for (let k = 0; k < 4; k++) maxBoxDiff = Math.max(maxBoxDiff, Math.abs(instances[x.actual].box[k] - py.boxes[x.expected * 4 + k]));
+    }
+    const rles = py.maskRle!;
+    const pasted = m.matched.filter((x) => x.expected < rles.length).map((x) => {
+      const { mask } = instances[x.actual];
+      expect([mask.height, mask.width]).toEqual(py.hw);
+      return maskIoU(mask.data, decodeRle(rles[x.expected], mask.height, mask.width));
+    });
+    const stats = {
+      expected: expected.length, actual: instances.length, matched: m.matched.length,
+      minIoU: Math.min(...m.matched.map((x) => x.iou)), maxScoreDiff: Math.max(...m.matched.map((x) => x.scoreDiff)), maxBoxDiff,
+      pastedCompared: pasted.length, minPastedIoU: Math.min(...pasted),
+    };
+    log(`[zoo ${name}] ${JSON.stringify(stats)}`);
+    expect(expected.length).toBe(py.rows);
+    expect(new Set(py.classes).size).toBeGreaterThan(3);
+    expect(m.matched.length / expected.length).toBeGreaterThanOrEqual(V2.matched);
+    expect(instances.length).toBe(expected.length);
+    expect(stats.maxScoreDiff).toBeLessThanOrEqual(V2.score);
+    expect(stats.maxBoxDiff).toBeLessThanOrEqual(V2.box);
+    expect(pasted.length).toBe(rles.length);
+    expect(stats.minPastedIoU).toBeGreaterThanOrEqual(V2.pastedIoU);
   }, 300000);
 });

@@ -28,7 +28,8 @@ export function pthSeeds(): Uint8Array[] {
 /** The converter's tiny hand-made graph, the learned K=8 0049 export, and real exporters' files (exporter_zoo.py). */
 export function onnxSeeds(): Uint8Array[] {
   return [tinyOnnx(), converterFixture('oracle_k8_learned.onnx.gz'), converterFixture('zoo/tv_k32_op17.onnx.gz'),
-    converterFixture('zoo/o49_k32_tied_op11.onnx.gz'), converterFixture('zoo/mb_k32_op15_nofold.onnx.gz')];
+    converterFixture('zoo/o49_k32_tied_op11.onnx.gz'), converterFixture('zoo/mb_k32_op15_nofold.onnx.gz'),
+    converterFixture('zoo/tvv2_k16_op11.onnx.gz')];
 }
 
 /** IRs in Model Optimizer / POT layouts (exporter_zoo.py), each with its own .bin. */

@@ -7,6 +7,7 @@ path, the onnx 1.12 package's external-data writer), as a new user would produce
 | file | network, weights | export |
 |---|---|---|
 | tv_k8_op11 | torchvision MaskRCNN (torchvision_ref, K=8), the committed oracle-tv-k8 weights | torchvision's own `torch.onnx.export(model, ([image],))`, opset 11, defaults (constant folding) |
+| tvv2_k16_op11 | maskrcnn_resnet50_fpn_v2's modules at K=16 (torchvision_exact.build_v2: 2-conv RPN head, 4-conv + BN box head + fc6, BN in FPN and mask head), shaped seeded weights (shaped_init_v2_) | torchvision's own `torch.onnx.export(model, ([image],))`, opset 11, defaults: every BN fused into `onnx::Conv_N` initializers |
 | o49_k32_tied_op11 | 0049 oracle (model.py) K=32, shaped init, FPN lateral biases made equal | whole network (onnx_export.Export0049), opset 11, defaults: the equal biases are one initializer + Identity nodes |
 | o49_k32_bnfused_op14 | same weights, not tied | FrozenBN as BatchNormalization, eval export: BN fused into Conv, initializers renamed `onnx::Conv_N` |
 | mb_k32_op15_nofold | maskrcnn-benchmark layout (mb_layout.py) holding the same weights | Export0049, opset 15, `do_constant_folding=False`: maskrcnn-benchmark's FrozenBN as Rsqrt/Mul/Sub/Reshape nodes on the four initializers |
@@ -17,7 +18,9 @@ The K=32 0049 weights are init_0049_'s recipe with a calibration contrast of 130
 K > 1): with 70 the K=32 network gives 100 detections of one class at score 1.0 on both images; with 130,
 chelsea_fit gives 100 rows over 6+ classes, scores 0.30..0.98 (astronaut still saturates, so chelsea is
 the reference image).
-References the tests use: tv_k8 -> the committed oracle-tv-k8/astronaut_fit golden; o49/mb_k32 ->
+References the tests use: tv_k8 -> the committed oracle-tv-k8/astronaut_fit golden; tvv2_k16 -> the
+exported model's own model([image]) on the original chelsea.png at 320/480, in zoo.json (classes, scores,
+boxes of the 100 rows; pasted masks > 0.5 of the first 8 as row-major run lengths); o49/mb_k32 ->
 onnxruntime on the same file, with the PyTorch outputs of the exported module on chelsea_fit in zoo.json
 (classes, scores, boxes) to check that onnxruntime agrees; tv_k32_* -> the weights of tv_k32.pth.gz.
 Deterministic: fixed seeds, one thread, gzip without timestamps (torch.onnx's bytes are reproducible).
@@ -48,6 +51,8 @@ from weights_init import init_0049_, quantize_all_  # noqa: E402
 FIXTURES = os.path.join(REPO, 'test', 'fixtures')
 REF_IMAGE = os.path.join(FIXTURES, 'images', 'chelsea.png')
 CONTRAST_K32 = 130.0
+TV_REF_SIZE = (320, 480)  # (min, max) size of the torchvision transform for the v2 entry's reference
+TV_REF_MASKS = 8
 
 
 def write_gz(path, data):
@@ -134,6 +139,41 @@ def tv_k32():
     return model.eval()
 
 
+def tv_v2_k16():
+    """maskrcnn_resnet50_fpn_v2's modules with widths / 16 (torchvision_exact.build_v2), its shaped seeded
+    weights (torchvision_exact.shaped_init_v2_, seed 92), transform at 320/480 (the reference's size).
+    K=16 keeps the file small (the committed K=8 v2 weights export to 1.6 MB gzip'd)."""
+    from torchvision_exact import build_v2, shaped_init_v2_
+    model = shaped_init_v2_(build_v2(16)).eval()
+    model.transform.min_size, model.transform.max_size = TV_REF_SIZE[:1], TV_REF_SIZE[1]
+    return model
+
+
+def mask_rle(mask):
+    """Row-major run lengths of a [H, W] bool mask, starting with a (possibly empty) run of zeros, as one
+    space-separated string (one JSON line per mask)."""
+    flat = mask.reshape(-1).to(torch.uint8)
+    edges = torch.nonzero(flat[1:] != flat[:-1]).reshape(-1) + 1
+    bounds = [0] + edges.tolist() + [flat.numel()]
+    runs = [b - a for a, b in zip(bounds, bounds[1:])]
+    return ' '.join(str(n) for n in ([0] if flat[0] else []) + runs)
+
+
+def tv_reference(model):
+    """The exported torchvision model's own outputs, model([image]), on the original chelsea.png (to_tensor
+    of the PIL-decoded RGB) in original pixels: classes, scores, boxes of every row; the pasted masks
+    (> 0.5) of the first TV_REF_MASKS rows as run lengths (mask_rle)."""
+    rgb = load_rgb(REF_IMAGE)
+    x = torch.from_numpy(rgb).permute(2, 0, 1).contiguous().to(torch.float32).div(255)
+    with torch.no_grad():
+        out = model([x])[0]
+    r = lambda t: [float(f'{v:.6g}') for v in t.reshape(-1).tolist()]  # noqa: E731
+    masks = out['masks'][:TV_REF_MASKS, 0] > 0.5
+    return {'image': 'chelsea', 'hw': list(rgb.shape[:2]), 'minSize': TV_REF_SIZE[0], 'maxSize': TV_REF_SIZE[1],
+            'rows': int(out['labels'].shape[0]), 'classes': out['labels'].tolist(), 'scores': r(out['scores']),
+            'boxes': r(out['boxes']), 'maskRle': [mask_rle(m) for m in masks]}
+
+
 def tv_export(model, opset, **kw):
     return onnx_bytes(model, ([torch.rand(3, 320, 480, generator=torch.Generator().manual_seed(0))],), opset,
                       input_names=['image'], output_names=['boxes', 'labels', 'scores', 'masks'], **kw)
@@ -172,7 +212,7 @@ O49 = ('o49_k32_tied_op11', 'o49_k32_bnfused_op14', 'mb_k32_op15_nofold')
 IRS = (('o49_k32_ir10_fp16', 10, 'FP16', None),
        ('o49_k32_ir10_int8', 10, 'INT8', 'FP16'), ('o49_k32_ir11_int8', 11, 'INT8', None))
 TV32 = ('tv_k32_dyn_op13', 'tv_k32_nofold_op16', 'tv_k32_op17', 'tv_k32_ext_op12')
-NAMES = ('tv_k8_op11',) + O49 + tuple(i[0] for i in IRS) + TV32
+NAMES = ('tv_k8_op11', 'tvv2_k16_op11') + O49 + tuple(i[0] for i in IRS) + TV32
 
 
 def build_all(out, only):
@@ -191,6 +231,12 @@ def build_all(out, only):
         put('tv_k8_op11', tv_export(tv_k8(), 11), opset=11, constantFolding=True, arch='torchvision', widthDiv=8,
             network="torchvision MaskRCNN (torchvision_ref.py), torch.onnx.export(model, ([image],)), image [3,320,480] "
                     'RGB 0..1', reference='golden oracle-tv-k8/astronaut_fit')
+    if want('tvv2_k16_op11'):
+        v2 = tv_v2_k16()
+        put('tvv2_k16_op11', tv_export(v2, 11), opset=11, constantFolding=True, arch='torchvision-v2', widthDiv=16,
+            network="torchvision's maskrcnn_resnet50_fpn_v2 modules at K=16 (torchvision_exact.build_v2), shaped seeded "
+                    'weights (shaped_init_v2_), transform 320/480; torch.onnx.export(model, ([image],)), image '
+                    '[3,320,480] RGB 0..1', reference='pytorch: model([image]) on chelsea.png', pytorch=tv_reference(v2))
     if any(want(n) for n in O49 + tuple(i[0] for i in IRS)):
         o49 = o49_k32()
         sd = {k: v.detach().numpy().astype('float32') for k, v in o49.state_dict().items() if not k.endswith('num_batches_tracked')}

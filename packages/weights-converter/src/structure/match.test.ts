@@ -1,6 +1,8 @@
 /**
- * The structural matcher on a real exporter's graph (the K=32 0049 export with tied biases,
- * test/fixtures/converter/zoo): independent of the layer order, and when a part cannot be placed the
+ * The structural matcher on real exporters' graphs (the K=32 0049 export with tied biases and
+ * torchvision's own export of maskrcnn_resnet50_fpn_v2 at K=16, test/fixtures/converter/zoo):
+ * independent of the layer order, v2's stacked RPN convs, conv box head and single FC placed by who
+ * feeds whom, and when a part cannot be placed the
  * error names the canonical tensor, the shape and feed expected and the nearest unplaced layers with
  * their shapes and what feeds them.
  */
@@ -54,5 +56,40 @@ describe('matchStructure', () => {
     const cut = layers.filter((l) => l !== fc7).map((l) => (l.upstream.includes(fc7.id) ? { ...l, upstream: [fc6.id] } : l));
     expect(() => matchStructure(cut, 'cut.onnx')).toThrow(new RegExp(
       `no layer in the graph matches the FC 32->32 after ${fc6.id} \\(expected fc \\[32,32\\] fed by ${fc6.id}\\); unplaced layers of that shape or feed: Gemm .* \\[81,32\\] fed by ${fc6.id} \\(other shape\\)`));
+  });
+
+  describe("torchvision v2's export (2-conv RPN head, 4 box-head convs + fc6, BN fused into every conv)", () => {
+    const v2 = layersOf('tvv2_k16_op11.onnx.gz');
+    const m = matchStructure(v2, 'v2.onnx').modules;
+    const id = (name: string): string => m.get(name)!.id;
+
+    it('places the RPN convs, box-head convs and fc6 by their feeds; no fc7', () => {
+      expect(m.size).toBe(78);
+      expect(m.has('roi_heads.box_head.fc7')).toBe(false);
+      expect(m.has('rpn.head.conv3')).toBe(false);
+      expect(m.get('rpn.head.conv2')!.upstream).toEqual([id('rpn.head.conv')]);
+      expect(m.get('rpn.head.cls_logits')!.upstream).toEqual([id('rpn.head.conv2')]);
+      expect(m.get('rpn.head.cls_logits')!.weight.shape).toEqual([3, 16, 1, 1]);
+      for (let i = 2; i <= 4; i++) expect(m.get(`roi_heads.box_head.conv${i}`)!.upstream).toEqual([id(`roi_heads.box_head.conv${i - 1}`)]);
+      expect(m.get('roi_heads.box_head.conv1')!.upstream.length).toBeGreaterThan(1); // RoIAlign on the pyramid + proposals
+      expect(m.get('roi_heads.box_head.fc6')!.upstream).toEqual([id('roi_heads.box_head.conv4')]);
+      expect(m.get('roi_heads.box_head.fc6')!.weight.shape).toEqual([64, 16 * 7 * 7]);
+      expect(m.get('roi_heads.box_predictor.cls_score')!.upstream).toEqual([id('roi_heads.box_head.fc6')]);
+      expect(m.get('roi_heads.mask_head.mask_fcn1')!.weight.shape).toEqual([16, 16, 3, 3]);
+      expect(m.has('roi_heads.mask_head.mask_fcn5')).toBe(false);
+      // BN fused by the exporter: every conv of the FPN and the heads has a bias.
+      for (const name of ['backbone.fpn.inner_blocks.0', 'roi_heads.box_head.conv4', 'roi_heads.mask_head.mask_fcn4']) expect(m.get(name)!.bias).toBeDefined();
+    });
+
+    it('whatever the order of the layer list', () => {
+      const r = matchStructure([...v2].reverse(), 'v2.onnx').modules;
+      expect([...r].map(([k, l]) => [k, l.id]).sort()).toEqual([...m].map(([k, l]) => [k, l.id]).sort());
+    });
+
+    it('a box-head conv of another width breaks the chain: the conv is reported as matching no part', () => {
+      const conv2 = m.get('roi_heads.box_head.conv2')!;
+      const wrong = v2.map((l) => (l === conv2 ? { ...l, weight: { ...l.weight, shape: [16, 8, 3, 3] } } : l));
+      expect(() => matchStructure(wrong, 'v2.onnx')).toThrow(/weight layer\(s\) match no part of the model: Conv .*\[16,(16|8),3,3\]/);
+    });
   });
 });

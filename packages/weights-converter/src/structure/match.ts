@@ -4,13 +4,16 @@
  * names. Walks from the stem (7x7 conv on the image) through the bottleneck blocks (a block's convs
  * are recognized by who feeds whom; a stage's first block also has the downsample conv that shares
  * conv1's input), then FPN laterals (fed by a stage output), FPN 3x3 outputs (fed by the top-down
- * sum of laterals i..3), the shared RPN head, fc6 -> fc7 -> cls/bbox, and the mask chain found
- * backwards from the only ConvTranspose. Every shape is checked against the width found at the stem.
+ * sum of laterals i..3), the shared RPN head (its 3x3 convs, one or more each fed by the previous:
+ * torchvision v2 has 2), the box head (3x3 convs found backwards from fc6 when fc6 is fed by one
+ * conv only, as in torchvision v2's FastRCNNConvFCHead; then fc6 -> fc7 -> cls/bbox, fc7 optional
+ * only after such convs), and the mask chain found backwards from the only ConvTranspose. Every shape is checked against the width found at the stem.
  * The order of the layer list and the layers' names play no part. A part that cannot be placed is
  * an error naming the canonical tensor, the shape and feed expected, and the unplaced layers closest
  * to it (their shapes and what feeds them).
  */
 import { MissingTensorError, ShapeMismatchError, WeightsFormatError } from '../errors';
+import { boxHeadConvName, boxHeadFcName, MASK_HEAD, rpnConvName } from '@mrcnn/schema';
 import { GraphLayer, ParamKind } from './graph';
 
 export interface MatchResult {
@@ -70,6 +73,21 @@ export function matchStructure(layers: GraphLayer[], file: string): MatchResult 
       ? `; unplaced layers of that shape or feed: ${near.slice(0, 3).map(why).join('; ')}${near.length > 3 ? `; and ${near.length - 3} more` : ''}`
       : `; no unplaced ${s.kind} layer has that shape or feed`;
     return new MissingTensorError(`no layer in the graph matches ${s.what} (expected ${want})${list}`, { file, tensor: `${name}.weight` });
+  };
+  /**
+   * The free 3x3 convs feeding `end` one by one (each the only weight layer upstream of the next),
+   * nearest last; the walk stops at a layer with several feeds (RoIAlign on the pyramid) or one that
+   * fails `ok`. Marks none of them taken.
+   */
+  const chainBefore = (end: GraphLayer, ok: (l: GraphLayer) => boolean): GraphLayer[] => {
+    const out: GraphLayer[] = [];
+    for (let cur = end; cur.upstream.length === 1;) {
+      const prev = layers.find((l) => l.id === cur.upstream[0]);
+      if (prev === undefined || !free.has(prev.id) || prev.kind !== 'conv' || !ok(prev) || out.includes(prev)) break;
+      out.unshift(prev);
+      cur = prev;
+    }
+    return out;
   };
   const must = (name: string, s: Spec): GraphLayer => {
     const l = find(s);
@@ -137,10 +155,17 @@ export function matchStructure(layers: GraphLayer[], file: string): MatchResult 
     }));
   }
   const outIds = outs.map((l) => l.id);
-  const rpnConv = must('rpn.head.conv', {
+  let rpnConv = must(rpnConvName(0), {
     what: 'the RPN 3x3 conv on the pyramid levels', kind: 'conv', shape: [f, f, 3, 3],
     extra: (l) => l.upstream.length > 0 && l.upstream.every((u) => outIds.includes(u)),
   });
+  // torchvision v2's RPN head stacks more 3x3 convs (conv_depth=2), each fed by the previous one only.
+  for (let i = 1; ; i++) {
+    const prev = rpnConv.id;
+    const next = find({ what: `the RPN 3x3 conv after ${prev}`, kind: 'conv', shape: [f, f, 3, 3], feed: [prev] });
+    if (next === undefined) break;
+    rpnConv = take(rpnConvName(i), next);
+  }
   const rpnOuts = layers.filter((l) => free.has(l.id) && l.kind === 'conv' && shapeIs(l, [-1, f, 1, 1]) && sameSet(l.upstream, [rpnConv.id]))
     .sort((a, b) => a.weight.shape[0] - b.weight.shape[0]);
   if (rpnOuts.length !== 2 || rpnOuts[1].weight.shape[0] !== 4 * rpnOuts[0].weight.shape[0]) {
@@ -150,16 +175,23 @@ export function matchStructure(layers: GraphLayer[], file: string): MatchResult 
   take('rpn.head.bbox_pred', rpnOuts[1]);
 
   const fcIds = new Set(layers.filter((l) => l.kind === 'fc').map((l) => l.id));
-  const fc6 = must('roi_heads.box_head.fc6', {
+  const fc6 = must(boxHeadFcName(0), {
     what: `the first box-head FC (input ${f} x R x R, fed by no FC)`, kind: 'fc', shape: [-1, -1],
     extra: (l) => l.weight.shape[1] % f === 0 && !l.upstream.some((u) => fcIds.has(u)),
   });
+  // torchvision v2's box head (FastRCNNConvFCHead): 3x3 f->f convs on the pooled RoIs feed fc6 one by one.
+  const boxConvs = chainBefore(fc6, (l) => shapeIs(l, [f, f, 3, 3]));
+  boxConvs.forEach((l, i) => take(boxHeadConvName(i), l));
   const rep = fc6.weight.shape[0];
-  const fc7 = must('roi_heads.box_head.fc7', { what: `the FC ${rep}->${rep} after ${fc6.id}`, kind: 'fc', shape: [rep, rep], feed: [fc6.id] });
-  const preds = layers.filter((l) => free.has(l.id) && l.kind === 'fc' && shapeIs(l, [-1, rep]) && sameSet(l.upstream, [fc7.id]))
-    .sort((a, b) => a.weight.shape[0] - b.weight.shape[0]);
+  // fc6 -> fc7 -> predictors (TwoMLPHead: fc7 required), or after box-head convs fc6 -> predictors (v2's single FC).
+  const after = (l: GraphLayer): GraphLayer[] => layers.filter((x) => free.has(x.id) && x.kind === 'fc' && sameSet(x.upstream, [l.id]));
+  const fc7 = boxConvs.length === 0 || after(fc6).length === 1
+    ? must(boxHeadFcName(1), { what: `the FC ${rep}->${rep} after ${fc6.id}`, kind: 'fc', shape: [rep, rep], feed: [fc6.id] })
+    : undefined;
+  const last = fc7 ?? fc6;
+  const preds = after(last).filter((l) => shapeIs(l, [-1, rep])).sort((a, b) => a.weight.shape[0] - b.weight.shape[0]);
   if (preds.length !== 2 || preds[1].weight.shape[0] !== 4 * preds[0].weight.shape[0]) {
-    throw new MissingTensorError(`expected cls_score (C) and bbox_pred (4C) FCs after ${fc7.id}, found ${preds.length > 0 ? preds.map(describeLayer).join('; ') : 'none'}`, { file, tensor: 'roi_heads.box_predictor.cls_score.weight' });
+    throw new MissingTensorError(`expected cls_score (C) and bbox_pred (4C) FCs after ${last.id}, found ${preds.length > 0 ? preds.map(describeLayer).join('; ') : 'none'}`, { file, tensor: 'roi_heads.box_predictor.cls_score.weight' });
   }
   take('roi_heads.box_predictor.cls_score', preds[0]);
   take('roi_heads.box_predictor.bbox_pred', preds[1]);
@@ -167,20 +199,12 @@ export function matchStructure(layers: GraphLayer[], file: string): MatchResult 
 
   const deconv = must('roi_heads.mask_predictor.conv5_mask', { what: 'the mask ConvTranspose', kind: 'deconv', shape: [-1, -1, -1, -1] });
   const mc = deconv.weight.shape[0];
-  const chain: GraphLayer[] = [];
-  for (let cur = deconv; ;) {
-    if (cur.upstream.length !== 1) break;
-    const prev = layers.find((l) => l.id === cur.upstream[0]);
-    if (prev === undefined || !free.has(prev.id) || prev.kind !== 'conv' || !shapeIs(prev, [mc, -1, 3, 3])) break;
-    chain.unshift(prev);
-    free.delete(prev.id);
-    cur = prev;
-  }
+  const chain = chainBefore(deconv, (l) => shapeIs(l, [mc, -1, 3, 3]));
   if (chain.length === 0 || chain[0].weight.shape[1] !== f) {
     const got = chain.length === 0 ? `${describeLayer(deconv)}, and no 3x3 ${mc}-channel conv feeds it` : `the chain starts at ${describeLayer(chain[0])}`;
     throw new MissingTensorError(`no chain of 3x3 mask convs (${f}->${mc}) feeds the mask ConvTranspose: ${got}`, { file, tensor: 'roi_heads.mask_head.mask_fcn1.weight' });
   }
-  chain.forEach((l, i) => take(`roi_heads.mask_head.mask_fcn${i + 1}`, l));
+  chain.forEach((l, i) => take(`${MASK_HEAD}.mask_fcn${i + 1}`, l));
   must('roi_heads.mask_predictor.mask_fcn_logits', {
     what: `the 1x1 ${mc}->${numClasses} conv after ${deconv.id}`, kind: 'conv', shape: [numClasses, mc, 1, 1], feed: [deconv.id],
   });
