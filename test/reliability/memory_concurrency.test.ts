@@ -59,19 +59,24 @@ describe('memory', () => {
     expect(Math.max(...heaps)).toBeLessThanOrEqual(base.heap * 1.25);
   });
 
-  it('load + dispose cycles return tensors and bytes to the baseline and do not grow the heap', async () => {
+  it('load + dispose cycles return tensors and bytes to the baseline and the heap stops growing', async () => {
     const base = tf.memory();
-    let heapAfterFirst = 0;
-    for (let cycle = 0; cycle < 3; cycle++) {
+    const heaps: number[] = [];
+    for (let cycle = 0; cycle < 6; cycle++) {
       const m = await load(dir, { backend: 'wasm' });
       expect(tf.memory().numTensors).toBeGreaterThan(base.numTensors);
       await m.detect(chelsea, { maxDetections: 3 });
       m.dispose();
       expect(tf.memory().numTensors).toBe(base.numTensors);
       expect(tf.memory().numBytes).toBe(base.numBytes);
-      if (cycle === 0) heapAfterFirst = heapBytes();
+      heaps.push(heapBytes());
     }
-    expect(heapBytes()).toBe(heapAfterFirst);
+    // The wasm heap never shrinks, and its allocator may grow it once more in the second cycle (a
+    // model's weights land where the first one's freed blocks do not fit; measured after the 30
+    // detects above: 48 → 57.6 MB, then constant; alone, 33 → 40 MB over 8 cycles). A leak would
+    // keep growing: the last four cycles must not grow it at all.
+    const last = heaps.slice(2);
+    expect(last.every((h) => h === last[0])).toBe(true);
   });
 });
 
