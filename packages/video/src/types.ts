@@ -18,7 +18,10 @@ export interface Frame {
   type: 'frame';
   /** 0-based position in the source's frame sequence (after `fps` thinning); gaps = frames dropped by a live source. */
   index: number;
-  /** Presentation time in seconds from the start of the source (live sources: continued across reconnects). */
+  /**
+   * Presentation time in seconds from the start of the source: increasing for files; for live sources
+   * non-decreasing (a stream may repeat a timestamp) and continued across reconnects.
+   */
   time: number;
   /** Presentation timestamp in the stream's time base, when the source has one. */
   pts?: number;

@@ -70,7 +70,8 @@ describe('live sources that drop', () => {
     // Every frame index accounted for: the gap to the previous delivered frame = 1 + the frames dropped between.
     for (let k = 1; k < all.length; k++) {
       expect(all[k].index - all[k - 1].index).toBe(1 + (all[k].dropped ?? 0));
-      expect(all[k].time).toBeGreaterThan(all[k - 1].time);
+      // Non-decreasing: an RTSP stream may repeat a timestamp (seen once here under load: two frames at 9.446 s).
+      expect(all[k].time).toBeGreaterThanOrEqual(all[k - 1].time);
     }
     expect(summary).toMatchObject({ live: true, reconnects: 1, frames: all.length });
     // JSONL: the same events, in the same order, flushed; the overlay: playable, at least one frame per frame detected.
