@@ -13,7 +13,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { load } from '@mrcnn/model';
-import { THREADED_SIMD_SOURCE } from '../../packages/engine/src/backend_setup/tfjs_wasm_threaded_source';
+import { THREADED_SIMD_SOURCE } from '@mrcnn/engine/internal';
 import { ChromiumSession, IsolatedServer, launchChromium, serveIsolated, staticFolder, tfjsWasmBinaries } from './chromium';
 import { REPO_ROOT } from '../helpers/paths';
 
