@@ -48,23 +48,7 @@ function checkMask(mask: BinaryMask, argument: string): void {
 /** Run lengths of a row-major binary mask (any non-zero byte counts as 1), column-major. */
 export function encodeRleCounts(mask: BinaryMask): RleCounts {
   checkMask(mask, 'mask');
-  const { width, height, data } = mask;
-  const counts: number[] = [];
-  let current = 0;
-  let run = 0;
-  for (let x = 0; x < width; x++) {
-    for (let i = x, y = 0; y < height; y++, i += width) {
-      const v = data[i] !== 0 ? 1 : 0;
-      if (v !== current) {
-        counts.push(run);
-        run = 0;
-        current = v;
-      }
-      run++;
-    }
-  }
-  counts.push(run);
-  return { size: [height, width], counts };
+  return encodePlacedRleCounts({ ...mask, x: 0, y: 0 }, mask.width, mask.height);
 }
 
 /**
