@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import type { AddressInfo } from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import type { FastifyInstance } from 'fastify';
 import type { BackendName } from '@mrcnn/model';
@@ -35,6 +36,11 @@ export interface ServerOptions {
   backend?: BackendName;
   /** Worker threads, each with its own copy of the model, each running one request at a time (default 1). */
   workers?: number;
+  /**
+   * wasm threads of each worker (1–8; default: the cores shared among the workers, floor(cores /
+   * workers), at least 1 — as `mrcnn detect` shares them). Only for the wasm backend.
+   */
+  threads?: number;
   /** Requests that may wait for a worker; one more is answered 503 at once (default 8). */
   queue?: number;
   /** Longest time a request may take, queue wait included (default 60000 ms; a request's `timeout` parameter may shorten it). */
@@ -94,6 +100,18 @@ function integer(options: ServerOptions, key: keyof typeof SERVER_DEFAULTS, min:
   return v;
 }
 
+/** wasm threads per worker: the option, or the cores shared among the workers; undefined off wasm. */
+function workerThreads(options: ServerOptions, workers: number): number | undefined {
+  const backend = options.backend ?? SERVER_DEFAULTS.backend;
+  const v = options.threads;
+  if (v === undefined) return backend === 'wasm' ? Math.max(1, Math.min(8, Math.floor(os.availableParallelism() / workers))) : undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 8) {
+    throw new ServerOptionError('threads', `expected an integer from 1 to 8, got ${JSON.stringify(v)}`);
+  }
+  if (backend !== 'wasm') throw new ServerOptionError('threads', `applies to the wasm backend, not ${backend}`);
+  return v;
+}
+
 function packageVersion(): string {
   try {
     return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -121,6 +139,7 @@ function defaultWorkerScript(): string {
 /** Starts listening and loading the model; resolves once listening (see `ready` for the model). */
 export async function startServer(options: ServerOptions = {}): Promise<InferenceServer> {
   const workers = integer(options, 'workers', 1, 256);
+  const threads = workerThreads(options, workers);
   const queue = integer(options, 'queue', 0, 100_000);
   const timeoutMs = integer(options, 'timeoutMs', 1, 24 * 3600 * 1000);
   const port = integer(options, 'port', 0, 65535);
@@ -129,7 +148,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Inferenc
   const maxInputSide = integer(options, 'maxInputSide', 32, 16384);
   const host = options.host ?? SERVER_DEFAULTS.host;
   const log = options.log ?? ((): void => undefined);
-  const workerConfig: WorkerConfig = { model: options.model ?? defaultModel(), backend: options.backend ?? SERVER_DEFAULTS.backend };
+  const workerConfig: WorkerConfig = { model: options.model ?? defaultModel(), backend: options.backend ?? SERVER_DEFAULTS.backend, threads };
 
   let model: ServedModel | undefined;
   let draining = false;
@@ -178,7 +197,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Inferenc
   log(`listening on ${url} (model ${workerConfig.model} loading in ${workers} worker thread(s))`);
   const ready = pool.ready.then((info) => {
     const m = model!;
-    log(`model ${m.name} ready: ${info.numClasses} classes, ${info.backend} backend, ${workers} worker(s), queue ${queue}`);
+    log(`model ${m.name} ready: ${info.numClasses} classes, ${info.backend} backend, ${workers} worker(s)${threads === undefined ? '' : ` of ${threads} wasm thread(s)`}, queue ${queue}`);
     return m;
   });
   ready.catch(() => undefined); // reported through onFatal; callers that await it see the error

@@ -81,4 +81,6 @@ export interface ModelInfo {
 export interface WorkerConfig {
   model: string;
   backend?: string;
+  /** wasm threads of the worker's backend (undefined: @mrcnn/model's default). */
+  threads?: number;
 }

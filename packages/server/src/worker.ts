@@ -68,7 +68,7 @@ function buffersOf(r: InferResult): ArrayBuffer[] {
 }
 
 serveTasks<WorkerConfig, InferTask, InferResult, ModelInfo>(async (cfg) => {
-  const model = await load(cfg.model, { backend: cfg.backend as BackendName | undefined });
+  const model = await load(cfg.model, { backend: cfg.backend as BackendName | undefined, threads: cfg.threads });
   const { config } = model;
   return {
     info: {
