@@ -11,6 +11,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Reads exactly `bytes` bytes of the file at `file` into `into` from `offset`. */
+async function readInto(fs: typeof import('fs'), file: string, into: Uint8Array, offset: number, bytes: number): Promise<void> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    let done = 0;
+    while (done < bytes) {
+      const { bytesRead } = await handle.read(into, offset + done, bytes - done, done);
+      if (bytesRead === 0) throw new ModelLoadError(file, `weight shard ended after ${done} of its ${bytes} bytes (changed while read)`);
+      done += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads `modelPath` (a directory holding model.json, or the model.json file itself). */
 export function fileSystemHandler(modelPath: string): tf.io.IOHandler {
   return {
@@ -43,8 +58,7 @@ export function fileSystemHandler(modelPath: string): tf.io.IOHandler {
       const realDir = await fs.promises.realpath(dir);
       const buffers: ArrayBuffer[] = [];
       for (const [gi, group] of manifest.groups.entries()) {
-        let groupBytes = 0;
-        const reads: Array<Promise<Buffer>> = [];
+        const shards: Array<{ path: string; bytes: number }> = [];
         for (const rel of group.paths) {
           const shardPath = path.resolve(dir, rel);
           let real: string;
@@ -56,18 +70,20 @@ export function fileSystemHandler(modelPath: string): tf.io.IOHandler {
           if (!real.startsWith(realDir + path.sep)) {
             throw new ModelLoadError(shardPath, `weight shard resolves outside the model directory ${realDir}`);
           }
-          reads.push(fs.promises.readFile(real));
+          shards.push({ path: real, bytes: (await fs.promises.stat(real)).size });
         }
-        for (const bytes of await Promise.all(reads)) { // read in parallel
-          groupBytes += bytes.byteLength;
-          // A large read owns its ArrayBuffer: use it as is (no copy); small ones may share a pool.
-          const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-          buffers.push(own ? bytes.buffer as ArrayBuffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-        }
+        const groupBytes = shards.reduce((a, s) => a + s.bytes, 0);
         if (groupBytes !== group.byteLength) {
           throw new ModelLoadError(jsonPath, `weightsManifest[${gi}]: shards ${group.paths.join(', ')} hold ` +
             `${groupBytes} bytes, the weights listed need ${group.byteLength}`);
         }
+        // The group's shards read straight into one buffer (in parallel, each at its offset): every
+        // float32 weight is then a view on it, none gathered across shard boundaries (decode_weights.ts).
+        // allocUnsafeSlow: not zero-filled (every byte is read over) and not from Buffer's pool.
+        const data = Buffer.allocUnsafeSlow(groupBytes);
+        let at = 0;
+        await Promise.all(shards.map((s) => { const p = readInto(fs, s.path, data, at, s.bytes); at += s.bytes; return p; }));
+        buffers.push(data.buffer as ArrayBuffer);
       }
       const artifacts: tf.io.ModelArtifacts = {
         weightSpecs: manifest.specs,

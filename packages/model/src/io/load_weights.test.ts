@@ -6,6 +6,7 @@ import * as path from 'path';
 import { DEFAULT_0049_CONFIG, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
 import { ModelLoadError } from '../errors';
 import { checkRelativePath, validateManifest } from './manifest';
+import { fileSystemHandler } from './fs_handler';
 import { loadWeights } from './load_weights';
 
 const K8 = resolveConfig(widthDivOverrides(8));
@@ -61,6 +62,16 @@ describe('loadWeights from the file system', () => {
       tf.dispose(Object.values(weights));
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reads a group\'s shards into one buffer, in order (weights spanning shards are views, not gathered copies)', async () => {
+    const { dir } = await writeModel();
+    const artifacts = await fileSystemHandler(dir).load();
+    const data = artifacts.weightData as ArrayBuffer[];
+    expect(data).toHaveLength(1);
+    const want = Buffer.concat([fs.readFileSync(path.join(dir, 'group1-shard1of2.bin')), fs.readFileSync(path.join(dir, 'group1-shard2of2.bin'))]);
+    expect(data[0].byteLength).toBe(want.length);
+    expect(Buffer.from(data[0]).equals(want)).toBe(true);
   });
 
   it('applies config overrides on top of the stored config', async () => {
