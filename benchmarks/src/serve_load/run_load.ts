@@ -29,6 +29,12 @@ import { LevelFigures, levelFigures, levelsMarkdown, ResponseSample, RssSample, 
 const CLI = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'main.js');
 const DEMO_PNG = path.join(REPO_ROOT, 'packages', 'model', 'default-model', 'demo.png');
 
+/** How mrcnn serve spends the cores: `workers` workers of `threads` wasm threads each. */
+interface ServeConfig {
+  workers: number;
+  threads: number;
+}
+
 interface LoadOptions {
   model?: string;
   oracleDir?: string;
@@ -36,6 +42,11 @@ interface LoadOptions {
   connections: number[];
   duration: number;
   workers: number;
+  /** mrcnn serve's --threads (undefined: its default, the cores shared among the workers). */
+  threads?: number;
+  /** Worker x thread configurations compared in one interleaved run (--configs); rounds of them. */
+  configs?: ServeConfig[];
+  rounds: number;
   queue: number;
   timeoutMs: number;
   rssRequests: number;
@@ -49,6 +60,10 @@ const USAGE = `usage: npm run bench:serve -- [options]
   --connections 1,2,8,64   concurrency levels of the full-size run
   --duration 60            seconds per level
   --workers 2 --queue 8    mrcnn serve's --workers / --queue (both runs)
+  --threads T              mrcnn serve's --threads (default: its own, cores / workers)
+  --configs 1x2,2x1        instead of --workers/--threads: compare these workers x threads
+                           configurations at each level, interleaved (order rotated each round)
+  --rounds 2               rounds of --configs
   --timeout-ms 120000      mrcnn serve's --timeout-ms (the clients wait 10 s longer)
   --rss-requests 10000     requests of the default-model run
   --rss-connections 8      its connections
@@ -56,12 +71,12 @@ const USAGE = `usage: npm run bench:serve -- [options]
   --model <model.json>     the full-size model (default: .cache/bench/k1/tfjs_model, converted when missing)
   --oracle-dir <dir>       oracle folder (default .cache/oracle/k1)
   --out <dir>              where the JSON goes (default .cache/bench/serve)
-  --no-levels | --no-rss   skip one of the runs
+  --no-levels | --no-rss   skip one of the runs (--configs runs no RSS run)
 `;
 
 function parseOptions(argv: string[]): LoadOptions {
   const o: LoadOptions = {
-    image: 'astronaut_fit', connections: [1, 2, 8, 64], duration: 60, workers: 2, queue: 8, timeoutMs: 120_000,
+    image: 'astronaut_fit', connections: [1, 2, 8, 64], duration: 60, workers: 2, rounds: 2, queue: 8, timeoutMs: 120_000,
     rssRequests: 10_000, rssConnections: 8, out: path.join(SCRATCH_DIR, 'serve'), skipLevels: false, skipRss: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -79,6 +94,15 @@ function parseOptions(argv: string[]): LoadOptions {
     if (a === '--connections') o.connections = value().split(',').map(Number);
     else if (a === '--duration') o.duration = int();
     else if (a === '--workers') o.workers = int();
+    else if (a === '--threads') o.threads = int();
+    else if (a === '--rounds') o.rounds = int();
+    else if (a === '--configs') {
+      o.configs = value().split(',').map((c) => {
+        const m = /^(\d+)x(\d+)$/.exec(c);
+        if (m === null || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`--configs needs WORKERSxTHREADS items, got ${c}\n${USAGE}`);
+        return { workers: Number(m[1]), threads: Number(m[2]) };
+      });
+    }
     else if (a === '--queue') o.queue = int();
     else if (a === '--timeout-ms') o.timeoutMs = int();
     else if (a === '--rss-requests') o.rssRequests = int();
@@ -186,19 +210,24 @@ function cardRequest(stem: string, oracleDir?: string): { body: Buffer; headers:
   return { body: Buffer.from(body as Uint8Array), headers, widthDiv: inputs.widthDiv };
 }
 
-async function levels(o: LoadOptions): Promise<{ model: string; levels: LevelFigures[]; rssMiB: number[] }> {
+/** `--workers W --threads T` of a configuration (no --threads: mrcnn serve's default). */
+function configArgs(workers: number, threads: number | undefined): string[] {
+  return ['--workers', String(workers), ...(threads === undefined ? [] : ['--threads', String(threads)])];
+}
+
+async function levels(o: LoadOptions, workers = o.workers, threads = o.threads): Promise<{ model: string; levels: LevelFigures[]; rssMiB: number[] }> {
   const inputs = resolveInputs({ oracleDir: o.oracleDir, images: [o.image] });
   if (inputs.widthDiv !== 1) log(`WARNING: ${inputs.oracleDir} is the width/${inputs.widthDiv} network, not the full-size 0049 (run npm run oracle)`);
   const model = o.model ?? await ensureTfjsModel(inputs, log);
   if (model === undefined) throw new Error(`no ONNX export in ${inputs.oracleDir} to convert; pass --model`);
   const request = cardRequest(o.image, o.oracleDir);
-  const server = await startServe(['--model', model, '--name', 'm', '--workers', String(o.workers), '--queue', String(o.queue),
+  const server = await startServe(['--model', model, '--name', 'm', ...configArgs(workers, threads), '--queue', String(o.queue),
     '--timeout-ms', String(o.timeoutMs), '--quiet']);
   const out: LevelFigures[] = [];
   const rssMiB: number[] = [];
   try {
-    log(`serving ${model} at ${server.url}; warm-up: ${o.workers} request(s)`);
-    const warm = await runCannon(server.url, [request], o.workers, { amount: o.workers }, o.timeoutMs / 1000 + 10);
+    log(`serving ${model} at ${server.url} (${workers} worker(s)${threads === undefined ? '' : ` x ${threads} thread(s)`}); warm-up: ${workers} request(s)`);
+    const warm = await runCannon(server.url, [request], workers, { amount: workers }, o.timeoutMs / 1000 + 10);
     const statuses = warm.samples.map((r) => r.status);
     if (warm.errors > 0 || statuses.some((st) => st !== 200)) {
       throw new Error(`warm-up requests answered ${statuses.join(', ') || 'nothing'} (${warm.errors} errors): not measuring`);
@@ -225,7 +254,7 @@ async function levels(o: LoadOptions): Promise<{ model: string; levels: LevelFig
 async function rssRun(o: LoadOptions): Promise<{ samples: RssSample[]; tensors: number[]; responses: CannonRun }> {
   const card = cardRequest(o.image, o.oracleDir);
   const image = encodeInferRequest({ binary: true, inputs: [{ name: 'im_data', datatype: 'BYTES', shape: [1], data: [fs.readFileSync(DEMO_PNG)] }] });
-  const server = await startServe(['--name', 'm', '--workers', String(o.workers), '--queue', String(o.queue), '--timeout-ms', String(o.timeoutMs), '--quiet']);
+  const server = await startServe(['--name', 'm', ...configArgs(o.workers, o.threads), '--queue', String(o.queue), '--timeout-ms', String(o.timeoutMs), '--quiet']);
   const samples: RssSample[] = [];
   const tensors: number[] = [];
   let done = 0;
@@ -252,6 +281,33 @@ async function rssRun(o: LoadOptions): Promise<{ samples: RssSample[]; tensors: 
   }
 }
 
+interface ConfigRun extends ServeConfig {
+  round: number;
+  levels: LevelFigures[];
+  rssMiB: number[];
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** One row per configuration and level: medians over the rounds of 200s/s, p50, p99, 503 share; RSS after the levels. */
+function configsMarkdown(runs: readonly ConfigRun[]): string {
+  const rows = ['| workers x threads | connections | 200s/s (per round) | p50 ms | p99 ms | 503s | other 5xx | RSS MiB |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const keys = [...new Set(runs.map((r) => `${r.workers}x${r.threads}`))];
+  for (const key of keys) {
+    const mine = runs.filter((r) => `${r.workers}x${r.threads}` === key);
+    for (let l = 0; l < mine[0].levels.length; l++) {
+      const at = mine.map((r) => r.levels[l]);
+      rows.push(`| ${key} | ${at[0].connections} | ${median(at.map((f) => f.okPerSecond)).toFixed(2)} (${at.map((f) => f.okPerSecond.toFixed(2)).join(', ')}) | ` +
+        `${median(at.map((f) => f.p50)).toFixed(0)} | ${median(at.map((f) => f.p99)).toFixed(0)} | ${(100 * median(at.map((f) => f.share503))).toFixed(1)} % | ` +
+        `${at.reduce((n, f) => n + f.other5xx, 0)} | ${median(mine.map((r) => r.rssMiB[l])).toFixed(0)} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const started = new Date();
@@ -260,14 +316,26 @@ async function main(): Promise<void> {
     command: `npm run bench:serve -- ${process.argv.slice(2).join(' ')}`.trim(), options: o,
   };
   const md: string[] = [];
-  if (!o.skipLevels) {
+  if (o.configs !== undefined) {
+    const runs: ConfigRun[] = [];
+    for (let round = 0; round < o.rounds; round++) {
+      for (let i = 0; i < o.configs.length; i++) {
+        const c = o.configs[(i + round) % o.configs.length];
+        const r = await levels(o, c.workers, c.threads);
+        runs.push({ ...c, round, levels: r.levels, rssMiB: r.rssMiB });
+      }
+    }
+    report.configs = runs;
+    md.push(`Full-size 0049, queue ${o.queue}, ${o.duration} s per level, ${o.rounds} round(s) of ${o.configs.length} configurations ` +
+      '(order rotated each round), binary tensor data, all four outputs; medians over the rounds:', '', configsMarkdown(runs));
+  } else if (!o.skipLevels) {
     const r = await levels(o);
     report.levels = r;
     md.push(`Full-size 0049 (${path.relative(REPO_ROOT, r.model)}), ${o.workers} worker(s), queue ${o.queue}, ${o.duration} s per level, ` +
       `binary tensor data, all four outputs; server RSS after each level: ${r.rssMiB.map((v) => v.toFixed(0)).join(', ')} MiB`, '',
     levelsMarkdown(r.levels));
   }
-  if (!o.skipRss) {
+  if (!o.skipRss && o.configs === undefined) {
     const r = await rssRun(o);
     const figures = rssFigures(r.samples, r.responses.samples.length);
     const bad = r.responses.samples.filter((s) => s.status !== 200).length;
