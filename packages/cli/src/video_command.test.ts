@@ -54,10 +54,18 @@ describe('mrcnn video', () => {
     [['video', 'a.mp4', '--jsonl', 'x', '--max-age', '3'], /--max-age, --min-hits and --iou need --track/],
     [['video', 'a.mp4', '--jsonl', 'x', '--listen'], /--listen needs an rtsp:\/\/ URL/],
     [['video', 'a.mp4', '--jsonl', 'x', '--backend', 'gpu'], /--backend must be one of cpu, wasm/],
+    [['video', 'a.mp4', '--jsonl', 'x', '--backend', 'cpu', '--threads', '2'], /--threads applies to the wasm backend/],
   ])('usage error %j → exit 2', async (argv, message) => {
     const c = capture();
     expect(await main(argv, c.io)).toBe(2);
     expect(c.err()).toMatch(message);
+  });
+
+  it('cpu without --threads is no usage error (the threads default is for wasm only)', async () => {
+    const c = capture();
+    const missing = path.join(DIR, 'missing-cpu.mp4');
+    expect(await main(['video', missing, '--backend', 'cpu', '--jsonl', path.join(DIR, 'c.jsonl'), '--quiet'], c.io)).toBe(1);
+    expect(c.err()).toMatch(/VideoSourceError/);
   });
 
   it('a missing file exits 1 (VideoSourceError naming it)', async () => {

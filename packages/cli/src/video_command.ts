@@ -5,6 +5,7 @@
  * new/update/end events. Live sources drop stale frames and reconnect with backoff. Ctrl-C stops
  * cleanly: every output is finished with the frames done so far.
  */
+import * as os from 'os';
 import { initBackend } from '@mrcnn/engine';
 import { load } from '@mrcnn/model';
 import type { BackendName } from '@mrcnn/model';
@@ -39,7 +40,7 @@ written up to there stays (complete JSONL lines, a playable overlay). Outputs: a
       ['--fps <n>', 'thin the video to n frames per second'],
       ['--model <dir|name>', 'a model directory or model.json, or a model name (mrcnn models);\ndefault: the embedded default model'],
       [`--backend ${nodeBackends().join('|')}`, 'tfjs backend (default wasm)'],
-      ['--threads <n>', 'wasm threads (default 1)'],
+      ['--threads <n>', 'wasm threads (default: the CPU cores, at most 8)'],
       ['--score <0..1>', "minimum score (default: the model's own; 0.3 for the embedded one)"],
       ['--max-detections <n>', 'at most n instances per frame (default 100)'],
       ['--policy fit|window', "resize policy (default: the model's)"],
@@ -92,7 +93,10 @@ async function runVideoCommand(args: ParsedArgs, io: CommandIO): Promise<number>
   if (args.positionals.length !== 1) throw new UsageError('video needs exactly one source: a file, rtsp:// URL, /dev/videoN or stream URL');
   const source = args.positionals[0];
   const backend = choiceOption<BackendName>(args, 'backend', nodeBackends(), 'wasm');
-  const threads = numberOption(args, 'threads', 1, 1, 8, true);
+  // One stream, one model: all cores by default (benchmarks/README.md, "Video": 2 threads 1.75x the
+  // frames per second of 1 on 2 cores, ffmpeg's decode and encode included).
+  const defaultThreads = Math.max(1, Math.min(8, os.availableParallelism()));
+  const threads = numberOption(args, 'threads', defaultThreads, 1, 8, true);
   const scoreOpt = optionalNumber(args, 'score', 0, 1);
   const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
   const fps = optionalNumber(args, 'fps', 0.001, 1000);
@@ -111,7 +115,7 @@ async function runVideoCommand(args: ParsedArgs, io: CommandIO): Promise<number>
     throw new UsageError('nothing to write: give --jsonl, --overlay and/or --mot');
   }
   if (args.flags.listen && !/^rtsp:\/\//i.test(source)) throw new UsageError('--listen needs an rtsp:// URL to listen on');
-  if (threads > 1 && backend !== 'wasm') throw new UsageError('--threads applies to the wasm backend');
+  if (args.values.threads !== undefined && threads > 1 && backend !== 'wasm') throw new UsageError('--threads applies to the wasm backend');
   const modelFile = readModelFile(await resolveModelOption(args.values.model, io, args.flags.quiet === true));
   const score = scoreOpt ?? modelFile.config.detection.defaultScoreThreshold;
   const policy = choiceOption(args, 'policy', ['fit', 'window'] as const, modelFile.config.input.resizePolicy);
