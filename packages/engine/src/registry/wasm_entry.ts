@@ -67,8 +67,8 @@ async function registerNodeThreadedWasm(threads: number, paths: InitBackendOptio
 export const wasmBackend: BackendEntry<'wasm'> = {
   name: 'wasm',
   capabilities: { threads: true, simd: true, floatTextures: false, gpu: false, environments: ['node', 'browser'] },
-  // both levers: they are what they were measured on (benchmarks/README.md, "Levers")
-  kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8 }),
+  // the levers are what they were measured on (benchmarks/README.md, "Levers"; benchmarks/levers/README.md)
+  kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 4 }),
   registerKernels,
   async init(opts) {
     checkThreads(opts.threads, opts.simd);
