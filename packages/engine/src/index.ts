@@ -31,10 +31,21 @@ export { STOCK_KERNEL_PLAN } from './registry/backend_entry';
 export type { BackendCapabilities, BackendEntry, BackendEnvironment, BackendKernelPlan } from './registry/backend_entry';
 export { currentEnvironment, runsIn } from './registry/environment';
 export {
-  WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS,
+  WinogradInputTransform, WinogradOutputTransform, WINOGRAD_POSITIONS, PackedGemm, PACKED_GEMM_PANEL,
+  WinogradStackedInput, WinogradStackedOutput, winogradPositions,
 } from './kernel_names';
-export type { WinogradOutputTransformAttrs } from './kernel_names';
+export type { WinogradOutputTile, WinogradOutputTransformAttrs } from './kernel_names';
 export { overwriteTensor } from './ops/overwrite_tensor';
-export { winogradConv2d, winogradFilter, winogradFilterValues, winogradSupported } from './ops/winograd_conv2d';
-export type { WinogradConvOptions } from './ops/winograd_conv2d';
+export {
+  isPackedWinogradFilters, winogradConv2d, winogradFilter, winogradFilterValues, winogradPackedFilter, winogradPackedSupported,
+  winogradSupported,
+} from './ops/winograd_conv2d';
+export type { WinogradConvOptions, WinogradFilters } from './ops/winograd_conv2d';
+export { winograd4FilterValues, winograd4InputTransformImpl, winograd4OutputTransformImpl, winograd4Tiles } from './kernels/cpu/winograd4_impl';
+export { winogradStackedInputImpl, winogradStackedOutputImpl, winogradStackedTiles } from './kernels/cpu/winograd_stacked_impl';
 export { winogradInputTransformImpl, winogradOutputTransformImpl, winogradTiles } from './kernels/cpu/winograd_impl';
+export { packedGemm, packedGemmSupported, packedGemmWeights, packedGemmWeightsBatch } from './ops/packed_gemm';
+export type { PackedGemmOptions, PackedGemmWeights } from './ops/packed_gemm';
+export { packGemmWeights, packedGemmImpl } from './kernels/cpu/packed_gemm_impl';
+export { packedGemmGeometry, packedGemmLength } from './packed_gemm_attrs';
+export type { PackedGemmGeometry } from './packed_gemm_attrs';

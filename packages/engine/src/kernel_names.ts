@@ -4,7 +4,7 @@
  * (`XInputs`, NamedTensorInfoMap-compatible) but with required inputs required: generic over the
  * tensor type, `TensorInfo` inside kernels and `tf.Tensor` in the ops that call `runKernel`.
  */
-import type { NamedAttrMap, Tensor2D, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, Tensor, Tensor2D, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
 import { EngineArgumentError } from './errors';
 
 /** A kernel's inputs by name (= tfjs's NamedTensorInfoMap for T = TensorInfo). */
@@ -128,6 +128,75 @@ export interface WinogradOutputTransformAttrs {
 }
 
 /**
+ * Winograd with the tile positions stacked in one tensor, for F(2x2, 3x3) (outputTile 2: 4x4 input
+ * tiles, 16 positions) and F(4x4, 3x3) (outputTile 4: 6x6 input tiles, 36 positions): the input
+ * transform turns x [N, H, W, C] into [P, T, C] (T = N·ceil(H/r)·ceil(W/r) tiles, r = outputTile,
+ * row-major over (n, tileY, tileX)); one batched PackedGemm [P, T, Cin] x [P][Cin, Cout] gives
+ * the products [P, T, Cout] that the output transform gathers into [N, H, W, Cout] (+ bias, relu).
+ */
+export const WinogradStackedInput = 'MrcnnWinogradStackedInput';
+export const WinogradStackedOutput = 'MrcnnWinogradStackedOutput';
+
+/** Output tile sizes: 2 = F(2x2, 3x3), 4 = F(4x4, 3x3). */
+export type WinogradOutputTile = 2 | 4;
+
+/** Tile positions (matrices) of F(r x r, 3x3): (r + 2)². */
+export function winogradPositions(outputTile: WinogradOutputTile): number {
+  return (outputTile + 2) ** 2;
+}
+
+export interface WinogradStackedInputInputs<T extends TensorInfo = TensorInfo> extends KernelInputMap<T> {
+  /** [N, H, W, C] float32. */
+  x: T;
+}
+
+export interface WinogradStackedInputAttrs {
+  outputTile: WinogradOutputTile;
+}
+
+export interface WinogradStackedOutputInputs<T extends TensorInfo = TensorInfo> extends KernelInputMap<T> {
+  /** [P, T, Cout] float32: the products, tile positions stacked. */
+  m: T;
+  /** [Cout] float32 (optional). */
+  bias?: T;
+}
+
+export interface WinogradStackedOutputAttrs extends WinogradOutputTransformAttrs {
+  outputTile: WinogradOutputTile;
+}
+
+/**
+ * GEMM on weights packed once (ops/packed_gemm.ts, `packGemmWeights`): C = act(A · B + bias (+ residual)).
+ * `a` is [M, K] (a dense layer), [N, H, W, K] (a 1x1 convolution, stride `stride`, no padding:
+ * output [N, ceil(H/s), ceil(W/s), n]) or [G, M, K] with `packed` [G, P] (G GEMMs at once, e.g.
+ * Winograd's tile positions). `packed` holds B [K, n] in panels of PACKED_GEMM_PANEL columns
+ * ([ceil(n/8)][K][8], zero past n): P = packedGemmLength(K, n).
+ */
+export const PackedGemm = 'MrcnnPackedGemm';
+
+/** Columns per packed panel (the wasm micro-kernel's width). */
+export const PACKED_GEMM_PANEL = 8;
+
+export interface PackedGemmInputs<T extends TensorInfo = TensorInfo> extends KernelInputMap<T> {
+  /** [M, K], [N, H, W, K] or [G, M, K] float32. */
+  a: T;
+  /** [P] or [G, P] float32: B packed by packGemmWeights. */
+  packed: T;
+  /** [n] float32, added first (optional). */
+  bias?: T;
+  /** The output's shape, float32: added after the bias, before the activation (optional). */
+  residual?: T;
+}
+
+export interface PackedGemmAttrs {
+  /** Output columns (B's second dimension). */
+  n: number;
+  /** 1x1 convolution stride (rank-4 `a` only); 1 otherwise. */
+  stride: number;
+  activation: 'linear' | 'relu';
+}
+
+/**
  * Every kernel's inputs by kernel name: what the typed kernel bridge (kernels/typed_kernel.ts)
  * hands the kernels and what the ops pass to runKernel (ops/run_kernel.ts).
  */
@@ -135,6 +204,9 @@ export interface EngineKernelInputs<T extends TensorInfo = TensorInfo> {
   [MultiLevelRoIAlign]: MultiLevelRoIAlignInputs<T>;
   [WinogradInputTransform]: WinogradInputTransformInputs<T>;
   [WinogradOutputTransform]: WinogradOutputTransformInputs<T>;
+  [PackedGemm]: PackedGemmInputs<T>;
+  [WinogradStackedInput]: WinogradStackedInputInputs<T>;
+  [WinogradStackedOutput]: WinogradStackedOutputInputs<T>;
 }
 export type EngineKernelName = keyof EngineKernelInputs;
 
@@ -146,6 +218,12 @@ export interface EngineKernelOutputs {
   [WinogradInputTransform]: Tensor2D[];
   /** [N, height, width, Cout] */
   [WinogradOutputTransform]: Tensor4D;
+  /** [M, n], [N, Ho, Wo, n] or [G, M, n] */
+  [PackedGemm]: Tensor;
+  /** [P, T, C] */
+  [WinogradStackedInput]: Tensor;
+  /** [N, height, width, Cout] */
+  [WinogradStackedOutput]: Tensor4D;
 }
 
 /** The inputs each kernel cannot run without (the bridge checks them before the kernel runs). */
@@ -153,4 +231,7 @@ export const REQUIRED_INPUTS: { readonly [K in EngineKernelName]: readonly strin
   [MultiLevelRoIAlign]: [ROI_INPUT_NAME, ROI_LEVEL_NAMES[0]],
   [WinogradInputTransform]: ['x'],
   [WinogradOutputTransform]: WINOGRAD_PRODUCT_NAMES,
+  [PackedGemm]: ['a', 'packed'],
+  [WinogradStackedInput]: ['x'],
+  [WinogradStackedOutput]: ['m'],
 };

@@ -1,19 +1,34 @@
 /**
- * 3x3 stride-1 pad-1 convolution by Winograd F(2x2, 3x3) (Lavin & Gray 2015): the input transform
- * kernel, one tfjs matMul per tile position (16), the output transform kernel with bias and relu.
- * 2.25x fewer multiplies than the direct convolution; on tfjs-wasm the 16 GEMMs run on XNNPACK's
- * thread pool (benchmarks/levers/wino_probe.mjs, benchmarks/README.md). Transforms use only ±1 and
- * the filter transform ±1/2 and ±1/4, so float32 results stay within a few ulps of direct convolution.
- * Kernels: cpu and wasm (`winogradSupported()`); webgl keeps tfjs's own conv2d.
+ * 3x3 stride-1 pad-1 convolution by Winograd (Lavin & Gray 2015), two ways by the filters given:
+ * - 16 tensors [Cin, Cout] (`winogradFilter`): F(2x2, 3x3) as the input transform kernel, one tfjs
+ *   matMul per tile position (16), the output transform kernel with bias and relu; on tfjs-wasm the
+ *   16 GEMMs run on XNNPACK's thread pool;
+ * - packed filters (`winogradPackedFilter`, F(2x2) or F(4x4, 3x3)): the stacked input transform
+ *   [P, T, Cin], ONE batched PackedGemm with the P filters packed at load, the stacked output
+ *   transform. F(4x4) does 4x fewer multiplies than the direct convolution (F(2x2): 2.25x) with
+ *   larger transform constants, hence larger float32 rounding (benchmarks/levers/README.md).
+ * F(2x2)'s transforms use only ±1 and its filter transform ±1/2 and ±1/4, so its float32 results
+ * stay within a few ulps of direct convolution. Kernels: cpu and wasm (`winogradSupported()`,
+ * `winogradPackedSupported()`); webgl keeps tfjs's own conv2d.
  * Inputs are borrowed; returned tensors belong to the caller.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineArgumentError } from '../errors';
 import {
-  WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTransform, WinogradOutputTransformAttrs,
-  winogradOutputTransformInputs,
+  PackedGemm, WINOGRAD_POSITIONS, WinogradInputTransform, WinogradOutputTile, WinogradOutputTransform,
+  WinogradOutputTransformAttrs, winogradOutputTransformInputs, winogradPositions, WinogradStackedInput, WinogradStackedOutput,
 } from '../kernel_names';
+import { winograd4FilterValues } from '../kernels/cpu/winograd4_impl';
+import { packedGemm, PackedGemmWeights, packedGemmWeightsBatch } from './packed_gemm';
 import { runEngineKernel } from './run_kernel';
+
+/** A 3x3 conv's Winograd filters: 16 tensors [Cin, Cout] (F(2x2), tfjs matMuls) or packed for PackedGemm. */
+export type WinogradFilters = readonly tf.Tensor2D[] | PackedGemmWeights;
+
+/** Whether the filters are packed (winogradPackedFilter) rather than 16 tensors (winogradFilter). */
+export function isPackedWinogradFilters(u: WinogradFilters): u is PackedGemmWeights {
+  return 'packed' in u;
+}
 
 function fail(op: string, message: string): never {
   throw new EngineArgumentError(`${op}: ${message}`);
@@ -23,6 +38,21 @@ function fail(op: string, message: string): never {
 export function winogradSupported(backendName: string = tf.getBackend()): boolean {
   return tf.getKernel(WinogradInputTransform, backendName) !== undefined
     && tf.getKernel(WinogradOutputTransform, backendName) !== undefined;
+}
+
+/** True when the backend (default: the current one) has the stacked transforms and PackedGemm (packed filters). */
+export function winogradPackedSupported(backendName: string = tf.getBackend()): boolean {
+  return [WinogradStackedInput, WinogradStackedOutput, PackedGemm].every((k) => tf.getKernel(k, backendName) !== undefined);
+}
+
+/**
+ * The transformed filters of a 3x3 filter g [3, 3, cin, cout] (HWIO host values) for F(r x r, 3x3),
+ * packed for one batched PackedGemm: [(r+2)², P]. Transform in float64, rounded once.
+ */
+export function winogradPackedFilter(g: Float32Array, cin: number, cout: number, outputTile: WinogradOutputTile): PackedGemmWeights {
+  if (g.length !== 9 * cin * cout) fail('winogradPackedFilter', `${g.length} values for a [3, 3, ${cin}, ${cout}] filter`);
+  const u = outputTile === 2 ? winogradFilterValues(g, cin, cout) : winograd4FilterValues(g, cin, cout);
+  return packedGemmWeightsBatch(u, cin, cout);
 }
 
 /**
@@ -86,6 +116,49 @@ export interface WinogradConvOptions {
 }
 
 const DEFAULT_MAX_TRANSIENT_BYTES = 80 * 2 ** 20;
+/**
+ * The packed path's default: its products and stacked inputs cannot be split by position, and its
+ * filters live once on the heap (XNNPACK keeps a second copy of every matMul weight), so 100
+ * mask-head RoIs of 14x14, 256 → 128 channels (F(2x2): 78 + 39 MB) run unchunked.
+ */
+const DEFAULT_MAX_TRANSIENT_BYTES_PACKED = 128 * 2 ** 20;
+
+/** In chunks of whole images when the transients of all of x would pass `budget` (slices + concat). */
+function byImages(x: tf.Tensor4D, bytesPerImage: number, budget: number, run: (xs: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
+  const n = x.shape[0];
+  let chunk = n;
+  while (chunk > 1 && chunk * bytesPerImage > budget) chunk = Math.ceil(chunk / 2);
+  if (chunk === n) return run(x);
+  return tf.tidy(() => {
+    const parts: tf.Tensor4D[] = [];
+    for (let b = 0; b < n; b += chunk) {
+      const xs = tf.slice(x, [b, 0, 0, 0], [Math.min(chunk, n - b), x.shape[1], x.shape[2], x.shape[3]]);
+      parts.push(run(xs));
+      xs.dispose();
+    }
+    return tf.concat(parts, 0);
+  });
+}
+
+function runPacked(x: tf.Tensor4D, w: PackedGemmWeights, opts: WinogradConvOptions): tf.Tensor4D {
+  const op = 'winogradConv2d';
+  const positions = w.packed.shape[0];
+  const outputTile: WinogradOutputTile | undefined = w.packed.rank !== 2 ? undefined
+    : positions === winogradPositions(2) ? 2 : positions === winogradPositions(4) ? 4 : undefined;
+  if (outputTile === undefined) fail(op, `packed filters must be [16 or 36, P] (winogradPackedFilter), got [${w.packed.shape}]`);
+  const [, h, wd, cin] = x.shape;
+  if (w.k !== cin) fail(op, `the filters take ${w.k} input channels, x has ${cin} channels`);
+  if (opts.bias && (opts.bias.rank !== 1 || opts.bias.shape[0] !== w.n)) fail(op, `bias must be [${w.n}]`);
+  if (!winogradPackedSupported()) fail(op, `no stacked Winograd / PackedGemm kernels on backend '${tf.getBackend()}' (cpu and wasm have them)`);
+  const tiles = Math.ceil(h / outputTile) * Math.ceil(wd / outputTile);
+  const attrs = { height: h, width: wd, activation: opts.activation ?? 'linear', outputTile };
+  return byImages(x, tiles * 4 * positions * (cin + w.n), opts.maxTransientBytes ?? DEFAULT_MAX_TRANSIENT_BYTES_PACKED, (xs) => tf.tidy(() => {
+    const v = runEngineKernel(WinogradStackedInput, { x: xs }, { outputTile });
+    const m = packedGemm(v, w);
+    v.dispose(); // the peak: the stacked inputs and products, once
+    return runEngineKernel(WinogradStackedOutput, { m, bias: opts.bias }, { ...attrs });
+  }));
+}
 
 function runChunk(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvOptions, groups: number): tf.Tensor4D {
   return tf.tidy(() => {
@@ -103,10 +176,14 @@ function runChunk(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvO
   });
 }
 
-/** conv2d(x, filter, 1, 'same') + bias (+ relu) with u = winogradFilter(filter); x [N, H, W, Cin] float32. */
-export function winogradConv2d(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: WinogradConvOptions = {}): tf.Tensor4D {
+/**
+ * conv2d(x, filter, 1, 'same') + bias (+ relu) with u = winogradFilter(filter) (F(2x2) on tfjs
+ * matMuls) or winogradPackedFilter(values, cin, cout, 2 | 4); x [N, H, W, Cin] float32.
+ */
+export function winogradConv2d(x: tf.Tensor4D, u: WinogradFilters, opts: WinogradConvOptions = {}): tf.Tensor4D {
   const op = 'winogradConv2d';
   if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.dtype !== 'float32') fail(op, 'x must be a float32 [N, H, W, C] tensor');
+  if (isPackedWinogradFilters(u)) return runPacked(x, u, opts);
   if (u.length !== WINOGRAD_POSITIONS) fail(op, `u must hold ${WINOGRAD_POSITIONS} matrices (winogradFilter), got ${u.length}`);
   const [n, h, w, cin] = x.shape;
   const [uin, cout] = u[0].shape;
@@ -121,14 +198,5 @@ export function winogradConv2d(x: tf.Tensor4D, u: readonly tf.Tensor2D[], opts: 
   while (chunk > 1 && bytes(chunk, WINOGRAD_POSITIONS) > budget) chunk = Math.ceil(chunk / 2);
   let groups = 1;
   while (groups < WINOGRAD_POSITIONS && bytes(chunk, groups) > budget) groups *= 2;
-  if (chunk === n) return runChunk(x, u, opts, groups);
-  return tf.tidy(() => {
-    const parts: tf.Tensor4D[] = [];
-    for (let b = 0; b < n; b += chunk) {
-      const xs = tf.slice(x, [b, 0, 0, 0], [Math.min(chunk, n - b), h, w, cin]);
-      parts.push(runChunk(xs, u, opts, groups));
-      xs.dispose();
-    }
-    return tf.concat(parts, 0);
-  });
+  return byImages(x, bytes(1, groups), budget, (xs) => runChunk(xs, u, opts, groups));
 }

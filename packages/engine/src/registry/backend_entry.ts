@@ -27,18 +27,23 @@ export interface BackendCapabilities {
  * How the model's heaviest layers run on this backend (@mrcnn/model's kernel plan):
  * - `winograd`: 3x3 stride-1 convs with at most `winogradMaxWeights` filter entries per tap
  *   (in·out) run as Winograd F(2x2, 3x3) on this package's transform kernels;
- * - `denseColumnBlocks`: the large fully connected layer (fc6) as that many column blocks.
+ * - `denseColumnBlocks`: the large fully connected layer (fc6) as that many column blocks;
+ * - `packedGemm` (absent: false): dense layers, 1x1 convs (bias, residual add and relu fused) and
+ *   Winograd's products run on this package's PackedGemm kernel, on weights packed at load;
+ * - `winogradOutputTile` (absent: 2; with `packedGemm` only): Winograd F(2x2, 3x3) or F(4x4, 3x3).
  * Measured per backend in benchmarks/README.md ("Levers").
  */
 export interface BackendKernelPlan {
   readonly winograd: boolean;
   readonly winogradMaxWeights: number;
   readonly denseColumnBlocks: number;
+  readonly packedGemm?: boolean;
+  readonly winogradOutputTile?: 2 | 4;
 }
 
 /** tfjs's own ops for every layer: the plan of a backend no lever was measured on. */
 export const STOCK_KERNEL_PLAN: BackendKernelPlan = Object.freeze({
-  winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1,
+  winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false,
 });
 
 export interface BackendEntry<N extends string = string> {

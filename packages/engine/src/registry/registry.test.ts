@@ -34,11 +34,11 @@ describe('built-in entries', () => {
     expect(registeredBackends().map((e) => e.name)).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
   });
 
-  it('hold the kernel plans the model was measured with (wasm: Winograd and 8 fc6 blocks)', () => {
-    expect(backendEntry('wasm')?.kernelPlan).toEqual({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8 });
-    expect(backendEntry('cpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1 });
-    expect(backendEntry('webgl')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1 });
-    expect(backendEntry('webgpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1 });
+  it('hold the kernel plans the model was measured with (wasm: Winograd F(2x2) and 1x1 convs / dense layers on the packed GEMM)', () => {
+    expect(backendEntry('wasm')?.kernelPlan).toEqual({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 2 });
+    expect(backendEntry('cpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false });
+    expect(backendEntry('webgl')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false });
+    expect(backendEntry('webgpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false });
   });
 
   it('state their capabilities: webgl and webgpu are browser GPU backends, wasm threads and SIMD, cpu neither', () => {

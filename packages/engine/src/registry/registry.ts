@@ -43,8 +43,10 @@ function validate(entry: BackendEntry): void {
     if (typeof caps[k] !== 'boolean') fail(`entry '${name}': capabilities.${k} must be a boolean`);
   }
   if (typeof plan !== 'object' || plan === null || typeof plan.winograd !== 'boolean'
-    || !isPositiveInteger(plan.winogradMaxWeights) || !isPositiveInteger(plan.denseColumnBlocks)) {
-    fail(`entry '${name}': kernelPlan must be {winograd: boolean, winogradMaxWeights: integer >= 1, denseColumnBlocks: integer >= 1}`);
+    || !isPositiveInteger(plan.winogradMaxWeights) || !isPositiveInteger(plan.denseColumnBlocks)
+    || (plan.packedGemm !== undefined && typeof plan.packedGemm !== 'boolean')
+    || (plan.winogradOutputTile !== undefined && plan.winogradOutputTile !== 2 && plan.winogradOutputTile !== 4)) {
+    fail(`entry '${name}': kernelPlan must be {winograd: boolean, winogradMaxWeights: integer >= 1, denseColumnBlocks: integer >= 1, packedGemm?: boolean, winogradOutputTile?: 2 | 4}`);
   }
 }
 

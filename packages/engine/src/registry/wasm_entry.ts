@@ -80,8 +80,8 @@ async function runsThreadedBuild(): Promise<boolean> {
 export const wasmBackend: BackendEntry<'wasm'> = {
   name: 'wasm',
   capabilities: { threads: true, simd: true, floatTextures: false, gpu: false, environments: ['node', 'browser'] },
-  // both levers: they are what they were measured on (benchmarks/README.md, "Levers")
-  kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8 }),
+  // the levers are what they were measured on (benchmarks/README.md, "Levers"; benchmarks/levers/README.md)
+  kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 2 }),
   registerKernels,
   writeInPlace: wasmWriteInPlace,
   async init(opts) {

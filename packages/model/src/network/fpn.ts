@@ -21,8 +21,8 @@ export function fpn(c: BackboneFeatures, w: NetworkWeights): PyramidFeatures {
   let inner = conv(c[3], w, `${FPN}.inner_blocks.3`);
   p[3] = conv(inner, w, `${FPN}.layer_blocks.3`, { pad: 1 });
   for (let i = 2; i >= 0; i--) {
-    const lateral = conv(c[i], w, `${FPN}.inner_blocks.${i}`);
-    inner = tf.add(lateral, upsampleTo(inner, [lateral.shape[1], lateral.shape[2]]));
+    // lateral 1x1 conv + the upsampled coarser level, the add fused into the conv (layers.ts `residual`)
+    inner = conv(c[i], w, `${FPN}.inner_blocks.${i}`, { residual: upsampleTo(inner, [c[i].shape[1], c[i].shape[2]]) });
     p[i] = conv(inner, w, `${FPN}.layer_blocks.${i}`, { pad: 1 });
   }
   const p6 = tf.maxPool(p[3], 1, 2, 'valid');

@@ -2,21 +2,27 @@
  * How the network's heaviest layers run on the current backend, and the prepared layers built for
  * that at construction (once, not per call) as explicit data (prepared_layers.ts):
  * - `winograd`: every 3x3 stride-1 convolution with at most `winogradMaxWeights` filter entries per
- *   tap (in·out) runs as Winograd F(2x2, 3x3) through @mrcnn/engine's kernels, from 16 transformed
- *   filters [in, out]. res5's 512x512 convs are left direct: their maps are tiny (10x15) and the
+ *   tap (in·out) runs as Winograd through @mrcnn/engine's kernels: F(2x2, 3x3) from 16 transformed
+ *   filters [in, out] on tfjs matMuls, or, with `packedGemm`, F(`winogradOutputTile` x
+ *   `winogradOutputTile`, 3x3) from 16 / 36 filters packed for one batched PackedGemm. res5's 512x512 convs are left direct: their maps are tiny (10x15) and the
  *   transformed filters would cost 50 MB for ~15 ms. Which convs are 3x3 stride 1 follows from the
  *   weight schema (`expectedWeightShapes`) and the backbone's strides (`stridedConvs`), nothing else.
  * - `denseColumnBlocks`: the box head's fc6 (12544 → 1024, the one dense layer large enough for it)
  *   as that many column blocks, concatenated: each block (6.4 MB at 8) stays in cache while XNNPACK
  *   streams the 1000 RoIs past it, instead of the whole 51 MB matrix streaming from memory for
- *   every row tile (1.7x faster on tfjs-wasm). 1 = one matMul.
+ *   every row tile (1.7x faster on tfjs-wasm). 1 = one matMul. Not used where `packedGemm` packs fc6.
+ * - `packedGemm`: every dense layer and every 1x1 conv but the mask predictor's (a fused sigmoid)
+ *   runs on @mrcnn/engine's PackedGemm kernel, its weight packed here once (`packedLayers`).
  * Measured in benchmarks/README.md ("Levers"). Both change only the float32 summation order
  * (parity tolerances unchanged: test/parity).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelPlanFor, winogradFilterValues, winogradSupported } from '@mrcnn/engine';
-import type { BackendKernelPlan } from '@mrcnn/engine';
-import { BOX_HEAD, expectedWeightShapes, type ModelConfig } from '@mrcnn/schema';
+import {
+  kernelPlanFor, packedGemmSupported, packedGemmWeights, winogradFilterValues, winogradPackedFilter, winogradPackedSupported,
+  winogradSupported,
+} from '@mrcnn/engine';
+import type { BackendKernelPlan, PackedGemmWeights, WinogradFilters } from '@mrcnn/engine';
+import { BOX_HEAD, expectedWeightShapes, MASK_PREDICTOR, type ModelConfig } from '@mrcnn/schema';
 import { stridedConvs } from './backbone/resnet';
 import type { DenseBlock, PreparedLayers } from './prepared_layers';
 
@@ -48,6 +54,26 @@ export function winogradConvs(config: ModelConfig): Conv3x3[] {
   return out;
 }
 
+interface GemmLayer { readonly layer: string; readonly k: number; readonly n: number }
+
+/** The 1x1 conv whose sigmoid stays fused in tfjs's conv2d (benchmarks/levers/README.md, "logits"). */
+const SIGMOID_CONVS = new Set([`${MASK_PREDICTOR}.mask_fcn_logits`]);
+
+/**
+ * The layers `packedGemm` runs, from the weight schema: every dense [in, out] weight and every 1x1
+ * conv [1, 1, in, out] but SIGMOID_CONVS.
+ */
+export function packedLayers(config: ModelConfig): GemmLayer[] {
+  const out: GemmLayer[] = [];
+  for (const [name, shape] of expectedWeightShapes(config)) {
+    if (!name.endsWith('.weight')) continue;
+    const layer = name.slice(0, -'.weight'.length);
+    if (shape.length === 2) out.push({ layer, k: shape[0], n: shape[1] });
+    else if (shape.length === 4 && shape[0] === 1 && shape[1] === 1 && !SIGMOID_CONVS.has(layer)) out.push({ layer, k: shape[2], n: shape[3] });
+  }
+  return out;
+}
+
 export interface Prepared {
   /** The prepared layers (new tensors, owned by the model). */
   readonly prepared: PreparedLayers;
@@ -63,8 +89,9 @@ export interface Prepared {
  */
 export function prepareLayers(weights: tf.NamedTensorMap, config: ModelConfig, plan: KernelPlan,
   releaseReplaced = false): Prepared {
-  const winograd = new Map<string, tf.Tensor2D[]>();
+  const winograd = new Map<string, WinogradFilters>();
   const denseBlocks = new Map<string, DenseBlock[]>();
+  const packed = new Map<string, PackedGemmWeights>();
   const replaced: string[] = [];
   /** The weight's values (only read here, so the cpu backend's own array serves as is). */
   const take = (name: string): Float32Array => {
@@ -74,15 +101,21 @@ export function prepareLayers(weights: tf.NamedTensorMap, config: ModelConfig, p
     replaced.push(name);
     return values;
   };
-  if (plan.winograd && winogradSupported()) {
+  const packedWinograd = plan.packedGemm === true && winogradPackedSupported();
+  if (plan.winograd && (packedWinograd || winogradSupported())) {
     for (const { conv, cin, cout } of winogradConvs(config)) {
       if (cin * cout > plan.winogradMaxWeights) continue;
-      winograd.set(conv, winogradFilterValues(take(`${conv}.weight`), cin, cout).map((u) => tf.tensor2d(u, [cin, cout])));
+      const g = take(`${conv}.weight`);
+      winograd.set(conv, packedWinograd ? winogradPackedFilter(g, cin, cout, plan.winogradOutputTile ?? 2)
+        : winogradFilterValues(g, cin, cout).map((u) => tf.tensor2d(u, [cin, cout])));
     }
+  }
+  if (plan.packedGemm === true && packedGemmSupported()) {
+    for (const { layer, k, n } of packedLayers(config)) packed.set(layer, packedGemmWeights(take(`${layer}.weight`), k, n));
   }
   const [rows, cols] = weights[`${FC6}.weight`].shape as [number, number];
   const n = plan.denseColumnBlocks;
-  if (n > 1 && cols % n === 0) {
+  if (n > 1 && cols % n === 0 && !packed.has(FC6)) {
     const width = cols / n;
     const bias = weights[`${FC6}.bias`].dataSync();
     const all = take(`${FC6}.weight`);
@@ -94,5 +127,5 @@ export function prepareLayers(weights: tf.NamedTensorMap, config: ModelConfig, p
     }
     denseBlocks.set(FC6, blocks);
   }
-  return { prepared: { winograd, denseBlocks }, replaced };
+  return { prepared: { winograd, denseBlocks, packed }, replaced };
 }

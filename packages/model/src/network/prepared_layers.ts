@@ -5,6 +5,8 @@
  * probing the weight map for derived names.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { isPackedWinogradFilters } from '@mrcnn/engine';
+import type { PackedGemmWeights, WinogradFilters } from '@mrcnn/engine';
 
 /** One column block of a dense layer: weight [in, width], bias [width]. */
 export interface DenseBlock {
@@ -14,25 +16,32 @@ export interface DenseBlock {
 
 export interface PreparedLayers {
   /**
-   * conv name (e.g. `rpn.head.conv`) → its 16 Winograd-transformed filters [in, out]: that 3x3
-   * stride-1 conv runs by Winograd F(2x2, 3x3) (its `.weight` is then not read).
+   * conv name (e.g. `rpn.head.conv`) → its Winograd-transformed filters: that 3x3 stride-1 conv runs
+   * by Winograd (its `.weight` is then not read): 16 tensors [in, out] for F(2x2, 3x3) on tfjs
+   * matMuls, or 16 / 36 packed for F(2x2) / F(4x4, 3x3) on one batched PackedGemm.
    */
-  readonly winograd: ReadonlyMap<string, readonly tf.Tensor2D[]>;
+  readonly winograd: ReadonlyMap<string, WinogradFilters>;
   /**
    * dense layer name (e.g. `roi_heads.box_head.fc6`) → its column blocks in order: the layer runs
    * as one matMul per block, concatenated (its `.weight` and `.bias` are then not read).
    */
   readonly denseBlocks: ReadonlyMap<string, readonly DenseBlock[]>;
+  /**
+   * dense layer or 1x1 conv name → its weight [in, out] packed for @mrcnn/engine's PackedGemm: the
+   * layer runs as `packedGemm` (bias, residual and relu fused; its `.weight` is then not read).
+   */
+  readonly packed: ReadonlyMap<string, PackedGemmWeights>;
 }
 
 /** No layer prepared: every layer runs as tfjs's own conv2d / matMul on the weight map. */
-export const NO_PREPARED_LAYERS: PreparedLayers = Object.freeze({ winograd: new Map(), denseBlocks: new Map() });
+export const NO_PREPARED_LAYERS: PreparedLayers = Object.freeze({ winograd: new Map(), denseBlocks: new Map(), packed: new Map() });
 
 /** Every tensor of the prepared layers (to dispose them). */
 export function preparedTensors(p: PreparedLayers): tf.Tensor[] {
   const out: tf.Tensor[] = [];
-  for (const filters of p.winograd.values()) out.push(...filters);
+  for (const filters of p.winograd.values()) out.push(...(isPackedWinogradFilters(filters) ? [filters.packed] : filters));
   for (const blocks of p.denseBlocks.values()) for (const b of blocks) out.push(b.weight, b.bias);
+  for (const w of p.packed.values()) out.push(w.packed);
   return out;
 }
 

@@ -1,23 +1,41 @@
 /**
- * Winograd F(2x2, 3x3) input and output transforms on the wasm backend: csrc/winograd.c reads and
- * writes the tensors where tfjs keeps them in the backend's memory (the GEMMs between them are
- * tfjs matMuls, i.e. XNNPACK on tfjs-wasm's thread pool).
+ * Winograd input and output transforms on the wasm backend: csrc/winograd.c reads and writes the
+ * tensors where tfjs keeps them in the backend's memory. Per position (F(2x2): the GEMMs between
+ * are tfjs matMuls, XNNPACK on tfjs-wasm's pool) and stacked (F(2x2) and F(4x4): one [P, T, C]
+ * tensor each way, the GEMM between is one batched PackedGemm).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { WINOGRAD_PRODUCT_NAMES, WinogradInputTransform, WinogradOutputTransform } from '../../kernel_names';
-import { resolveWinogradInputAttrs, resolveWinogradOutputAttrs } from '../../winograd_attrs';
+import {
+  WINOGRAD_PRODUCT_NAMES, WinogradInputTransform, WinogradOutputTransform, winogradPositions, WinogradStackedInput,
+  WinogradStackedOutput,
+} from '../../kernel_names';
+import {
+  resolveWinogradInputAttrs, resolveWinogradOutputAttrs, resolveWinogradStackedInputAttrs, resolveWinogradStackedOutputAttrs,
+} from '../../winograd_attrs';
 import { winogradTiles } from '../cpu/winograd_impl';
+import { winogradStackedTiles } from '../cpu/winograd_stacked_impl';
 import { TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
 import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
 
-/** Writes the 16 byte offsets into a fresh int32 table on the heap; the caller frees it. */
-function offsetTable(backend: BackendWasm, ts: readonly TensorInfo[]): number {
-  const table = backend.wasm._malloc(4 * ts.length);
+/** Writes the byte offsets into a fresh int32 table on the heap; the caller frees it. */
+function offsetTableOf(backend: BackendWasm, offsets: readonly number[]): number {
+  const table = backend.wasm._malloc(4 * offsets.length);
   const view = new DataView(wasmBackendMemory(backend).buffer); // afresh: _malloc may have grown it
-  ts.forEach((t, k) => view.setInt32(table + 4 * k, memoryOffset(backend, t), true));
+  offsets.forEach((o, k) => view.setInt32(table + 4 * k, o, true));
   return table;
+}
+
+function offsetTable(backend: BackendWasm, ts: readonly TensorInfo[]): number {
+  return offsetTableOf(backend, ts.map((t) => memoryOffset(backend, t)));
+}
+
+/** The offsets of the P matrices [T, C] of a stacked [P, T, C] tensor. */
+function stackedOffsets(backend: BackendWasm, t: TensorInfo): number[] {
+  const [p, tiles, c] = t.shape;
+  const base = memoryOffset(backend, t);
+  return Array.from({ length: p }, (_, k) => base + 4 * k * tiles * c);
 }
 
 export function winogradInputTransformWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof WinogradInputTransform> {
@@ -60,6 +78,55 @@ export function winogradOutputTransformWasm(module: EngineWasmModule): TypedKern
       const table = offsetTable(backend, m);
       try {
         module.entryFor(wasmBackendMemory(backend)).winogradOutputTransform(table, bias ? memoryOffset(backend, bias) : 0,
+          memoryOffset(backend, out), n, a.height, a.width, c, a.activation === 'relu' ? 1 : 0);
+      } finally {
+        backend.wasm._free(table);
+      }
+      return out;
+    },
+  };
+}
+
+export function winogradStackedInputWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof WinogradStackedInput> {
+  return {
+    kernelName: WinogradStackedInput,
+    backendName: 'wasm',
+    isBackend: isWasmBackend,
+    kernelFunc({ inputs, backend, attrs }) {
+      const { outputTile } = resolveWinogradStackedInputAttrs(attrs);
+      const { x } = inputs;
+      const [n, h, w, c] = x.shape;
+      const p = winogradPositions(outputTile);
+      const out = backend.makeOutput([p, winogradStackedTiles(outputTile, n, h, w), c], 'float32');
+      if (out.shape[1] * c === 0) return out;
+      const table = offsetTableOf(backend, stackedOffsets(backend, out));
+      try {
+        const k = module.entryFor(wasmBackendMemory(backend));
+        (outputTile === 2 ? k.winogradInputTransform : k.winograd4InputTransform)(memoryOffset(backend, x), n, h, w, c, table, 0, p);
+      } finally {
+        backend.wasm._free(table);
+      }
+      return out;
+    },
+  };
+}
+
+export function winogradStackedOutputWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof WinogradStackedOutput> {
+  return {
+    kernelName: WinogradStackedOutput,
+    backendName: 'wasm',
+    isBackend: isWasmBackend,
+    kernelFunc({ inputs, backend, attrs }) {
+      const { m, bias } = inputs;
+      const a = resolveWinogradStackedOutputAttrs(attrs, m.shape);
+      const [, t, c] = m.shape;
+      const n = t / winogradStackedTiles(a.outputTile, 1, a.height, a.width);
+      const out = backend.makeOutput([n, a.height, a.width, c], 'float32');
+      if (t * c === 0) return out;
+      const table = offsetTableOf(backend, stackedOffsets(backend, m));
+      try {
+        const k = module.entryFor(wasmBackendMemory(backend));
+        (a.outputTile === 2 ? k.winogradOutputTransform : k.winograd4OutputTransform)(table, bias ? memoryOffset(backend, bias) : 0,
           memoryOffset(backend, out), n, a.height, a.width, c, a.activation === 'relu' ? 1 : 0);
       } finally {
         backend.wasm._free(table);

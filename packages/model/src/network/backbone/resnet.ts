@@ -38,12 +38,12 @@ export function stridedConvs(cfg: BackboneConfig): Set<string> {
   return out;
 }
 
+/** relu(conv3(conv2(conv1(x))) + identity): the add and relu fused into conv3 (layers.ts `residual`). */
 function bottleneck(x: tf.Tensor4D, w: NetworkWeights, name: string, s: BlockStrides, hasDownsample: boolean): tf.Tensor4D {
   const a = conv(x, w, `${name}.conv1`, { stride: s.conv1, relu: true });
   const b = step(a, () => conv(a, w, `${name}.conv2`, { stride: s.conv2, pad: 1, relu: true }));
-  const c = step(b, () => conv(b, w, `${name}.conv3`));
   const identity = hasDownsample ? conv(x, w, `${name}.downsample.0`, { stride: s.downsample }) : x;
-  return step(c, () => tf.relu(tf.add<tf.Tensor4D>(c, identity)));
+  return step(b, () => conv(b, w, `${name}.conv3`, { residual: identity, relu: true }));
 }
 
 /** Stem: conv1 7x7/2 pad 3 + relu, max pool 3x3/2 pad 1 (PyTorch's symmetric paddings). */
