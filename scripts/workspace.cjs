@@ -6,7 +6,20 @@
  */
 const path = require('path');
 
-const ROOT = path.resolve(__dirname, '..');
+const fs = require('fs');
+
+/**
+ * The repository root: the first folder up from here holding packages/schema. Not simply `..`:
+ * bundled into benchmarks/dist (the harness), __dirname is that folder, not scripts/.
+ */
+function findRoot(start) {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'packages', 'schema', 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..');
+  }
+}
+
+const ROOT = findRoot(__dirname);
 
 /** Import name → source file, relative to the repository root. */
 const WORKSPACE_ENTRIES = {
