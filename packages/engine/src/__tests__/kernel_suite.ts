@@ -18,6 +18,7 @@ import { multiLevelRoIAlignImpl } from '../kernels/cpu/multi_level_roi_align_imp
 import { winogradInputTransformImpl, winogradOutputTransformImpl } from '../kernels/cpu/winograd_impl';
 import type { RoIAlignCase, RoIAlignCaseResult, WinogradCase, WinogradCaseResult } from './kernel_cases';
 import { loadRoIAlignGoldens, RoIAlignGolden } from './roi_align_goldens';
+import { values } from './values';
 
 export interface KernelTolerance {
   /** multiLevelRoIAlign: max abs error against torchvision 0.14's roi_align. */
@@ -82,17 +83,6 @@ function reference(g: RoIAlignGolden): Float32Array {
     references.set(g.name, ref);
   }
   return ref;
-}
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 interface WinogradGolden { run: WinogradCase; transformed: Float32Array[]; output: Float32Array }

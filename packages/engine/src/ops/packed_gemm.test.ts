@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backends';
 import { EngineArgumentError } from '../errors';
-import { GEMM_CASES, maxRelErr, runGemmCase } from './packed_gemm_cases';
+import { GEMM_CASES, maxRelErr, runGemmCase } from '../__tests__/packed_gemm_cases';
 import { packedGemm, packedGemmSupported, packedGemmWeights } from './packed_gemm';
 
 describe.each(['cpu', 'wasm'])('packedGemm on %s', (backend) => {

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backends';
 import { packGemmWeights, packedGemmImpl } from '../kernels/cpu/packed_gemm_impl';
 import { packedGemmGeometry } from '../packed_gemm_attrs';
-import { GEMM_CASES, maxRelErr, runGemmCase, values } from './packed_gemm_cases';
+import { GEMM_CASES, maxRelErr, runGemmCase } from '../__tests__/packed_gemm_cases';
+import { values } from '../__tests__/values';
 import { packedGemm, packedGemmWeights } from './packed_gemm';
 
 beforeAll(async () => {

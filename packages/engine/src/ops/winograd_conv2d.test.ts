@@ -10,17 +10,7 @@ import { EngineArgumentError } from '../errors';
 import { runsIn } from '../registry/environment';
 import { registeredBackends } from '../registry/registry';
 import { winogradConv2d, winogradFilter, winogradFilterValues, winogradPackedFilter, winogradPackedSupported, winogradSupported } from './winograd_conv2d';
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { values } from '../__tests__/values';
 
 /** 3x3, stride 1, zero pad 1, NHWC x HWIO, in float64, + bias, relu. */
 function directConv(x: Float32Array, [n, h, w, ci]: number[], f: Float32Array, co: number, bias: Float32Array, relu: boolean): Float64Array {

@@ -5,18 +5,8 @@
  * the K block. The reference is a float64 loop over the same float32 inputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { packedGemm, packedGemmWeights, packedGemmWeightsBatch } from './packed_gemm';
-
-/** Deterministic values in [-1, 1). */
-export function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { packedGemm, packedGemmWeights, packedGemmWeightsBatch } from '../ops/packed_gemm';
+import { values } from './values';
 
 export interface GemmCase {
   name: string;
