@@ -91,7 +91,13 @@ interface MemoryInstances {
 export class EngineWasmModule {
   private readonly instances = new WeakMap<WebAssembly.Memory, MemoryInstances>();
   private readonly runners = new WeakMap<WebAssembly.Memory, GemmRunner>();
-  private useFma = true;
+  /**
+   * Off by default: relaxed_madd may or may not fuse (the spec leaves it to the runtime and CPU), so
+   * the FMA GEMM's results would differ between Chromium (relaxed SIMD on) and Node 20 (off) and
+   * across machines, while it gains 4 % on this AMD CPU (benchmarks/levers/README.md, "FMA").
+   * The mul + add GEMM gives the same bits everywhere, and the same as XNNPACK's.
+   */
+  private useFma = false;
 
   private constructor(private readonly base: Variant, private readonly fma: Variant | undefined) {}
 
@@ -116,7 +122,7 @@ export class EngineWasmModule {
   }
 
   /**
-   * Whether memories instantiated from now on run the FMA GEMM where available (default true).
+   * Whether memories instantiated from now on run the FMA GEMM where available (default false).
    * Memories already instantiated keep theirs.
    */
   preferFma(on: boolean): void {
