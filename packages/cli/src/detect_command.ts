@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CocoResult } from '@mrcnn/model';
-import { MrcnnError } from '@mrcnn/schema';
+import { MrcnnError, wasmThreadsFor } from '@mrcnn/schema';
 import { optionalNumber, ParsedArgs } from './args';
 import { Command, CommandIO, EXIT_OK, EXIT_RUNTIME, UsageError } from './command';
 import { cocoResults, imageIdOf } from './coco_results';
@@ -196,7 +196,7 @@ async function runDetect(args: ParsedArgs, io: CommandIO): Promise<number> {
   const cores = os.availableParallelism();
   const workers = workersOpt ?? Math.max(1, Math.min(jobs.length, cores));
   // The workers share the cores: each runs wasm on cores / workers threads (at most 8).
-  const threads = backend === 'wasm' ? Math.max(1, Math.min(8, Math.floor(cores / workers))) : undefined;
+  const threads = backend === 'wasm' ? wasmThreadsFor(cores, workers) : undefined;
   try {
     await runPool(path.join(__dirname, 'worker.js'), { model: modelFile.jsonPath, backend, threads, settings }, workers, jobs, onDone);
   } catch (e) {

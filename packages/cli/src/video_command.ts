@@ -7,6 +7,7 @@
  */
 import * as os from 'os';
 import { initBackend } from '@mrcnn/engine';
+import { MAX_WASM_THREADS, wasmThreadsFor } from '@mrcnn/schema';
 import { load } from '@mrcnn/model';
 import type { BackendName } from '@mrcnn/model';
 import type { TrackerOptions, VideoEvent } from '@mrcnn/video';
@@ -95,8 +96,7 @@ async function runVideoCommand(args: ParsedArgs, io: CommandIO): Promise<number>
   const backend = choiceOption<BackendName>(args, 'backend', nodeBackends(), 'wasm');
   // One stream, one model: all cores by default (benchmarks/README.md, "Video": 2 threads 1.75x the
   // frames per second of 1 on 2 cores, ffmpeg's decode and encode included).
-  const defaultThreads = Math.max(1, Math.min(8, os.availableParallelism()));
-  const threads = numberOption(args, 'threads', defaultThreads, 1, 8, true);
+  const threads = numberOption(args, 'threads', wasmThreadsFor(os.availableParallelism()), 1, MAX_WASM_THREADS, true);
   const scoreOpt = optionalNumber(args, 'score', 0, 1);
   const maxDetections = numberOption(args, 'max-detections', 100, 0, 100000, true);
   const fps = optionalNumber(args, 'fps', 0.001, 1000);

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendEntry, initBackend, MultiLevelRoIAlign, registeredBackendNames } from '@mrcnn/engine';
-import type { ModelConfig } from '@mrcnn/schema';
+import { wasmThreadsFor, type ModelConfig } from '@mrcnn/schema';
 import { ArgumentError, DisposedError, MrcnnError, ShapeMismatchError, shapeString } from './errors';
 import { loadWeights } from './io/load_weights';
 import { resolveNamedModel } from './io/named_model';
@@ -87,7 +87,7 @@ export function defaultModelPath(): string {
 async function nodeDefaultThreads(): Promise<number> {
   const os = await import('os');
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(8, cores));
+  return wasmThreadsFor(cores);
 }
 
 async function selectBackend(requested: BackendName | undefined, threads: number | undefined): Promise<string> {

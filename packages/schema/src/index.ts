@@ -33,3 +33,4 @@ export {
 export type { ModelEntry, PublishedMetrics } from './models/catalogue';
 export { TORCHVISION_COCO_CATEGORIES } from './models/coco_categories';
 export type { FetchPhase, FetchProgress } from './models/fetch_progress';
+export { MAX_WASM_THREADS, wasmThreadsFor } from './wasm_threads';

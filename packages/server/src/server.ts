@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { FastifyInstance } from 'fastify';
 import type { BackendName } from '@mrcnn/model';
-import { MrcnnError } from '@mrcnn/schema';
+import { MrcnnError, wasmThreadsFor } from '@mrcnn/schema';
 import { FatalWorkerError, WorkerPool } from '@mrcnn/worker-pool';
 import { buildApp } from './app';
 import type { AppContext } from './context';
@@ -104,7 +104,7 @@ function integer(options: ServerOptions, key: keyof typeof SERVER_DEFAULTS, min:
 function workerThreads(options: ServerOptions, workers: number): number | undefined {
   const backend = options.backend ?? SERVER_DEFAULTS.backend;
   const v = options.threads;
-  if (v === undefined) return backend === 'wasm' ? Math.max(1, Math.min(8, Math.floor(os.availableParallelism() / workers))) : undefined;
+  if (v === undefined) return backend === 'wasm' ? wasmThreadsFor(os.availableParallelism(), workers) : undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 8) {
     throw new ServerOptionError('threads', `expected an integer from 1 to 8, got ${JSON.stringify(v)}`);
   }

@@ -6,6 +6,7 @@
  * compiled once per process, on first use.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { MAX_WASM_THREADS } from '@mrcnn/schema';
 import { withBrowserLogicalCores } from '../backend_setup/browser_logical_cores';
 import { EngineArgumentError, EngineBackendError } from '../errors';
 import { EngineWasmModule, isSharedMemory } from '../kernels/wasm/kernels_module';
@@ -43,8 +44,8 @@ function nodeWasmDistPrefix(): string | undefined {
 
 function checkThreads(threads: number | undefined, simd: boolean | undefined): void {
   if (threads === undefined) return;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
-    throw new EngineArgumentError(`initBackend: options.threads must be an integer in [1, 8], got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    throw new EngineArgumentError(`initBackend: options.threads must be an integer in [1, ${MAX_WASM_THREADS}], got ${threads}`);
   }
   if (threads > 1 && simd === false) {
     throw new EngineArgumentError('initBackend: options.threads > 1 needs the threaded SIMD build; drop simd: false');
