@@ -23,6 +23,7 @@ import * as path from 'path';
 import autocannon from 'autocannon';
 import { encodeInferRequest } from '@mrcnn/server/client';
 import { readImageInput, REPO_ROOT, resolveInputs, SCRATCH_DIR } from '../inputs';
+import { summarize } from '../stats';
 import { ensureTfjsModel } from '../subjects/tfjs_model';
 import { LevelFigures, levelFigures, levelsMarkdown, ResponseSample, RssSample, rssFigures, rssMarkdown } from './figures';
 
@@ -287,10 +288,7 @@ interface ConfigRun extends ServeConfig {
   rssMiB: number[];
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const median = (values: readonly number[]): number => summarize(values).median;
 
 /** One row per configuration and level: medians over the rounds of 200s/s, p50, p99, 503 share; RSS after the levels. */
 function configsMarkdown(runs: readonly ConfigRun[]): string {
