@@ -40,7 +40,8 @@
 #define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
 #endif
 
-/* The job every thread reads (32 int32 fields, written by the TypeScript kernel). */
+/* The job every thread reads (32 int32 fields, written by the TypeScript kernel): a GEMM, or a
+ * Winograd transform (kind) on the same threads. */
 typedef struct {
   int32_t wake;      /* 0: helpers wait on this word; the caller stores the generation and notifies */
   int32_t next;      /* 1: (generation << 16) | next item */
@@ -57,8 +58,23 @@ typedef struct {
   int32_t c, ldc;    /* 21, 22 */
   int32_t batch;     /* 23 */
   int32_t a_bs, b_bs, c_bs, bias_bs; /* 24..27: strides between batch entries (floats) */
-  int32_t pad[4];
+  int32_t kind;      /* 28: JOB_GEMM, or a Winograd transform (below) */
+  int32_t per;       /* 29: tiles per work item of a transform */
+  int32_t pad[2];
 } Job;
+
+/*
+ * Transform jobs (csrc/winograd.c's tile loops, split into work items of `per` tiles) reuse the
+ * fields: batch = n, m = h, n = w, k = c, kc = output tile (2 or 4);
+ *   JOB_WINOGRAD_INPUT:  a = x [n,h,w,c], b = offset table, mc = first position, nc = count;
+ *   JOB_WINOGRAD_OUTPUT: a = offset table, bias, c = out [n,h,w,c], relu.
+ */
+enum { JOB_GEMM = 0, JOB_WINOGRAD_INPUT = 1, JOB_WINOGRAD_OUTPUT = 2 };
+
+void winograd_input_tiles(const float* x, int h, int w, int c, const int32_t* out, int first, int count, int64_t t0, int64_t t1);
+void winograd4_input_tiles(const float* x, int h, int w, int c, const int32_t* out, int first, int count, int64_t t0, int64_t t1);
+void winograd_output_tiles(const int32_t* m, const float* bias, float* out, int h, int w, int c, int relu, int64_t t0, int64_t t1);
+void winograd4_output_tiles(const int32_t* m, const float* bias, float* out, int h, int w, int c, int relu, int64_t t0, int64_t t1);
 
 static inline const float* a_row(const Job* j, const float* a, int i) {
   const int hw = j->a_ho * j->a_wo;
@@ -183,6 +199,26 @@ static void run_item(const Job* j, int item) {
   }
 }
 
+/* Transform work item `item`: tiles item * per .. of the job's n * ceil(h/tile) * ceil(w/tile). */
+static void run_transform_item(const Job* j, int item) {
+  const int tile = j->kc;
+  const int64_t total = (int64_t)j->batch * ((j->m + tile - 1) / tile) * ((j->n + tile - 1) / tile);
+  const int64_t t0 = (int64_t)item * j->per, t1 = t0 + j->per < total ? t0 + j->per : total;
+  if (t0 >= t1) return;
+  if (j->kind == JOB_WINOGRAD_INPUT) {
+    const float* x = (const float*)(uintptr_t)j->a;
+    const int32_t* table = (const int32_t*)(uintptr_t)j->b;
+    if (tile == 2) winograd_input_tiles(x, j->m, j->n, j->k, table, j->mc, j->nc, t0, t1);
+    else winograd4_input_tiles(x, j->m, j->n, j->k, table, j->mc, j->nc, t0, t1);
+  } else {
+    const int32_t* table = (const int32_t*)(uintptr_t)j->a;
+    const float* bias = (const float*)(uintptr_t)j->bias;
+    float* out = (float*)(uintptr_t)j->c;
+    if (tile == 2) winograd_output_tiles(table, bias, out, j->m, j->n, j->k, j->relu, t0, t1);
+    else winograd4_output_tiles(table, bias, out, j->m, j->n, j->k, j->relu, t0, t1);
+  }
+}
+
 /*
  * Claims and runs work items of `job` for generation `gen` until none are left; returns how many
  * it ran. Every thread of the pool calls this (the caller first).
@@ -196,7 +232,8 @@ int gemm_run(Job* job, int gen) {
     const int item = w & 0xffff;
     if (item >= job->items) break;
     if (!__atomic_compare_exchange_n(&job->next, &w, w + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) continue;
-    run_item(job, item);
+    if (job->kind == JOB_GEMM) run_item(job, item);
+    else run_transform_item(job, item);
     done++;
     __atomic_fetch_add(&job->finished, 1, __ATOMIC_ACQ_REL);
 #ifdef __wasm_atomics__

@@ -13,6 +13,8 @@
  *
  * Same build rules as roi_align.c: no libc, no data segment, no shadow stack; pointers are byte
  * offsets into the tfjs-wasm backend's memory. The 16 matrix offsets arrive in an int32 table.
+ * Each transform is a loop over tiles t0 .. t1 - 1 (`*_tiles`, of all n images' tiles), so that
+ * csrc/gemm.c's job runner can split it between threads; the exports run every tile.
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
@@ -59,42 +61,44 @@ static inline void input_tile_1(const float* d, float* v) {
  * x: [n, h, w, c]; out: table of `count` offsets of [T, c] matrices, T = n * ceil(h/2) * ceil(w/2),
  * for the tile positions first .. first + count - 1 (a caller short of memory takes them in groups).
  */
-EXPORT("winograd_input_transform")
-void winograd_input_transform(const float* x, int n, int h, int w, int c, const int32_t* out, int first, int count) {
+void winograd_input_tiles(const float* x, int h, int w, int c, const int32_t* out, int first, int count, int64_t t0, int64_t t1) {
   float* v_out[16];
   for (int k = 0; k < 16; k++) v_out[k] = (k >= first && k < first + count) ? (float*)(uintptr_t)out[k - first] : 0;
   const int th = (h + 1) / 2, tw = (w + 1) / 2;
   const int c4 = c & ~3;
-  int64_t t = 0;
-  for (int b = 0; b < n; b++) {
+  const int64_t per_image = (int64_t)th * tw;
+  for (int64_t t = t0; t < t1; t++) {
+    const int b = (int)(t / per_image), rest = (int)(t - b * per_image);
+    const int ty = rest / tw, tx = rest - ty * tw;
     const float* img = x + (int64_t)b * h * w * c;
-    for (int ty = 0; ty < th; ty++) {
-      for (int tx = 0; tx < tw; tx++, t++) {
-        const float* px[16]; /* NULL where the tile position is padding */
-        for (int i = 0; i < 4; i++) {
-          const int y = 2 * ty - 1 + i;
-          for (int j = 0; j < 4; j++) {
-            const int xx = 2 * tx - 1 + j;
-            px[4 * i + j] = (y >= 0 && y < h && xx >= 0 && xx < w) ? img + ((int64_t)y * w + xx) * c : 0;
-          }
-        }
-        const int64_t row = t * c;
-        int ch = 0;
-        for (; ch < c4; ch += 4) {
-          v128_t d[16], v[16];
-          for (int k = 0; k < 16; k++) d[k] = px[k] ? wasm_v128_load(px[k] + ch) : wasm_f32x4_splat(0.0f);
-          input_tile(d, v);
-          for (int k = 0; k < 16; k++) if (v_out[k]) wasm_v128_store(v_out[k] + row + ch, v[k]);
-        }
-        for (; ch < c; ch++) {
-          float d[16], v[16];
-          for (int k = 0; k < 16; k++) d[k] = px[k] ? px[k][ch] : 0.0f;
-          input_tile_1(d, v);
-          for (int k = 0; k < 16; k++) if (v_out[k]) v_out[k][row + ch] = v[k];
-        }
+    const float* px[16]; /* NULL where the tile position is padding */
+    for (int i = 0; i < 4; i++) {
+      const int y = 2 * ty - 1 + i;
+      for (int j = 0; j < 4; j++) {
+        const int xx = 2 * tx - 1 + j;
+        px[4 * i + j] = (y >= 0 && y < h && xx >= 0 && xx < w) ? img + ((int64_t)y * w + xx) * c : 0;
       }
     }
+    const int64_t row = t * c;
+    int ch = 0;
+    for (; ch < c4; ch += 4) {
+      v128_t d[16], v[16];
+      for (int k = 0; k < 16; k++) d[k] = px[k] ? wasm_v128_load(px[k] + ch) : wasm_f32x4_splat(0.0f);
+      input_tile(d, v);
+      for (int k = 0; k < 16; k++) if (v_out[k]) wasm_v128_store(v_out[k] + row + ch, v[k]);
+    }
+    for (; ch < c; ch++) {
+      float d[16], v[16];
+      for (int k = 0; k < 16; k++) d[k] = px[k] ? px[k][ch] : 0.0f;
+      input_tile_1(d, v);
+      for (int k = 0; k < 16; k++) if (v_out[k]) v_out[k][row + ch] = v[k];
+    }
   }
+}
+
+EXPORT("winograd_input_transform")
+void winograd_input_transform(const float* x, int n, int h, int w, int c, const int32_t* out, int first, int count) {
+  winograd_input_tiles(x, h, w, c, out, first, count, 0, (int64_t)n * ((h + 1) / 2) * ((w + 1) / 2));
 }
 
 /* m[0..16) → y[0..4) = At m A (2x2, row-major). */
@@ -126,54 +130,56 @@ static inline void output_tile_1(const float* m, float* y) {
  * m: table of 16 offsets of [T, c] GEMM results; bias: [c] or 0; out: [n, h, w, c];
  * relu: 1 to clamp at 0 after the bias.
  */
-EXPORT("winograd_output_transform")
-void winograd_output_transform(const int32_t* m, const float* bias, float* out, int n, int h, int w, int c, int relu) {
+void winograd_output_tiles(const int32_t* m, const float* bias, float* out, int h, int w, int c, int relu, int64_t t0, int64_t t1) {
   const float* m_in[16];
   for (int k = 0; k < 16; k++) m_in[k] = (const float*)(uintptr_t)m[k];
   const int th = (h + 1) / 2, tw = (w + 1) / 2;
   const int c4 = c & ~3;
   const v128_t zero = wasm_f32x4_splat(0.0f);
-  int64_t t = 0;
-  for (int b = 0; b < n; b++) {
+  const int64_t per_image = (int64_t)th * tw;
+  for (int64_t t = t0; t < t1; t++) {
+    const int b = (int)(t / per_image), rest = (int)(t - b * per_image);
+    const int ty = rest / tw, tx = rest - ty * tw;
     float* img = out + (int64_t)b * h * w * c;
-    for (int ty = 0; ty < th; ty++) {
-      for (int tx = 0; tx < tw; tx++, t++) {
-        float* py[4]; /* NULL where the 2x2 tile overhangs an odd-sized map */
-        for (int i = 0; i < 2; i++) {
-          for (int j = 0; j < 2; j++) {
-            const int y = 2 * ty + i, xx = 2 * tx + j;
-            py[2 * i + j] = (y < h && xx < w) ? img + ((int64_t)y * w + xx) * c : 0;
-          }
-        }
-        const int64_t row = t * c;
-        int ch = 0;
-        for (; ch < c4; ch += 4) {
-          v128_t mm[16], y[4];
-          for (int k = 0; k < 16; k++) mm[k] = wasm_v128_load(m_in[k] + row + ch);
-          output_tile(mm, y);
-          const v128_t bv = bias ? wasm_v128_load(bias + ch) : zero;
-          for (int q = 0; q < 4; q++) {
-            if (!py[q]) continue;
-            v128_t r = wasm_f32x4_add(y[q], bv);
-            if (relu) r = wasm_f32x4_pmax(r, zero);
-            wasm_v128_store(py[q] + ch, r);
-          }
-        }
-        for (; ch < c; ch++) {
-          float mm[16], y[4];
-          for (int k = 0; k < 16; k++) mm[k] = m_in[k][row + ch];
-          output_tile_1(mm, y);
-          const float bv = bias ? bias[ch] : 0.0f;
-          for (int q = 0; q < 4; q++) {
-            if (!py[q]) continue;
-            float r = y[q] + bv;
-            if (relu && r < 0.0f) r = 0.0f; /* as wasm_f32x4_pmax(r, 0) and tf.relu: NaN stays */
-            py[q][ch] = r;
-          }
-        }
+    float* py[4]; /* NULL where the 2x2 tile overhangs an odd-sized map */
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        const int y = 2 * ty + i, xx = 2 * tx + j;
+        py[2 * i + j] = (y < h && xx < w) ? img + ((int64_t)y * w + xx) * c : 0;
+      }
+    }
+    const int64_t row = t * c;
+    int ch = 0;
+    for (; ch < c4; ch += 4) {
+      v128_t mm[16], y[4];
+      for (int k = 0; k < 16; k++) mm[k] = wasm_v128_load(m_in[k] + row + ch);
+      output_tile(mm, y);
+      const v128_t bv = bias ? wasm_v128_load(bias + ch) : zero;
+      for (int q = 0; q < 4; q++) {
+        if (!py[q]) continue;
+        v128_t r = wasm_f32x4_add(y[q], bv);
+        if (relu) r = wasm_f32x4_pmax(r, zero);
+        wasm_v128_store(py[q] + ch, r);
+      }
+    }
+    for (; ch < c; ch++) {
+      float mm[16], y[4];
+      for (int k = 0; k < 16; k++) mm[k] = m_in[k][row + ch];
+      output_tile_1(mm, y);
+      const float bv = bias ? bias[ch] : 0.0f;
+      for (int q = 0; q < 4; q++) {
+        if (!py[q]) continue;
+        float r = y[q] + bv;
+        if (relu && r < 0.0f) r = 0.0f; /* as wasm_f32x4_pmax(r, 0) and tf.relu: NaN stays */
+        py[q][ch] = r;
       }
     }
   }
+}
+
+EXPORT("winograd_output_transform")
+void winograd_output_transform(const int32_t* m, const float* bias, float* out, int n, int h, int w, int c, int relu) {
+  winograd_output_tiles(m, bias, out, h, w, c, relu, 0, (int64_t)n * ((h + 1) / 2) * ((w + 1) / 2));
 }
 
 /*
@@ -280,31 +286,28 @@ static inline float* pos(const int32_t* table, int k, int first, int count) {
  * x: [n, h, w, c]; out: table of `count` offsets of [T, c] matrices, T = n * ceil(h/4) * ceil(w/4),
  * for tile positions first .. first + count - 1 (of 36).
  */
-EXPORT("winograd4_input_transform")
-void winograd4_input_transform(const float* x, int n, int h, int w, int c, const int32_t* out, int first, int count) {
+void winograd4_input_tiles(const float* x, int h, int w, int c, const int32_t* out, int first, int count, int64_t t0, int64_t t1) {
   const int th = (h + 3) / 4, tw = (w + 3) / 4;
   const int c4 = c & ~3;
   const v128_t zero = wasm_f32x4_splat(0.0f);
-  int64_t t = 0;
-  for (int b = 0; b < n; b++) {
+  const int64_t per_image = (int64_t)th * tw;
+  for (int64_t t = t0; t < t1; t++) {
+    const int b = (int)(t / per_image), rest = (int)(t - b * per_image);
+    const int ty = rest / tw, tx = rest - ty * tw;
     const float* img = x + (int64_t)b * h * w * c;
-    for (int ty = 0; ty < th; ty++) {
-      const int y0 = 4 * ty - 1;
-      for (int tx = 0; tx < tw; tx++, t++) {
-        const int x0 = 4 * tx - 1;
-        ROW_PTRS(y0 + 0, pa) ROW_PTRS(y0 + 1, pb) ROW_PTRS(y0 + 2, pc)
-        ROW_PTRS(y0 + 3, pd) ROW_PTRS(y0 + 4, pe) ROW_PTRS(y0 + 5, pf)
-        const int64_t row = t * c;
-        int ch = 0;
-        for (; ch < c4; ch += 4) {
-          ROWT(0, pa, ch); ROWT(1, pb, ch); ROWT(2, pc, ch); ROWT(3, pd, ch); ROWT(4, pe, ch); ROWT(5, pf, ch);
-          COLT(0); COLT(1); COLT(2); COLT(3); COLT(4); COLT(5);
-        }
-        for (; ch < c; ch++) {
-          ROWT1(0, pa, ch); ROWT1(1, pb, ch); ROWT1(2, pc, ch); ROWT1(3, pd, ch); ROWT1(4, pe, ch); ROWT1(5, pf, ch);
-          COLT1(0); COLT1(1); COLT1(2); COLT1(3); COLT1(4); COLT1(5);
-        }
-      }
+    const int y0 = 4 * ty - 1;
+    const int x0 = 4 * tx - 1;
+    ROW_PTRS(y0 + 0, pa) ROW_PTRS(y0 + 1, pb) ROW_PTRS(y0 + 2, pc)
+    ROW_PTRS(y0 + 3, pd) ROW_PTRS(y0 + 4, pe) ROW_PTRS(y0 + 5, pf)
+    const int64_t row = t * c;
+    int ch = 0;
+    for (; ch < c4; ch += 4) {
+      ROWT(0, pa, ch); ROWT(1, pb, ch); ROWT(2, pc, ch); ROWT(3, pd, ch); ROWT(4, pe, ch); ROWT(5, pf, ch);
+      COLT(0); COLT(1); COLT(2); COLT(3); COLT(4); COLT(5);
+    }
+    for (; ch < c; ch++) {
+      ROWT1(0, pa, ch); ROWT1(1, pb, ch); ROWT1(2, pc, ch); ROWT1(3, pd, ch); ROWT1(4, pe, ch); ROWT1(5, pf, ch);
+      COLT1(0); COLT1(1); COLT1(2); COLT1(3); COLT1(4); COLT1(5);
     }
   }
 }
@@ -320,8 +323,7 @@ static inline float act1(float r, int relu) { return relu && r < 0.0f ? 0.0f : r
  * m: table of 36 offsets of [T, c] GEMM results; bias: [c] or 0; out: [n, h, w, c]; relu: 1 to
  * clamp at 0 after the bias.
  */
-EXPORT("winograd4_output_transform")
-void winograd4_output_transform(const int32_t* m, const float* bias, float* out, int n, int h, int w, int c, int relu) {
+void winograd4_output_tiles(const int32_t* m, const float* bias, float* out, int h, int w, int c, int relu, int64_t t0, int64_t t1) {
 #define MP(k) const float* m_in##k = (const float*)(uintptr_t)m[k];
   MP(0) MP(1) MP(2) MP(3) MP(4) MP(5) MP(6) MP(7) MP(8) MP(9) MP(10) MP(11) MP(12) MP(13) MP(14) MP(15) MP(16) MP(17)
   MP(18) MP(19) MP(20) MP(21) MP(22) MP(23) MP(24) MP(25) MP(26) MP(27) MP(28) MP(29) MP(30) MP(31) MP(32) MP(33) MP(34) MP(35)
@@ -329,67 +331,65 @@ void winograd4_output_transform(const int32_t* m, const float* bias, float* out,
   const int th = (h + 3) / 4, tw = (w + 3) / 4;
   const int c4 = c & ~3;
   const v128_t zero = wasm_f32x4_splat(0.0f);
-  int64_t t = 0;
-  for (int b = 0; b < n; b++) {
+  const int64_t per_image = (int64_t)th * tw;
+  for (int64_t t = t0; t < t1; t++) {
+    const int b = (int)(t / per_image), rest = (int)(t - b * per_image);
+    const int ty = rest / tw, tx = rest - ty * tw;
     float* img = out + (int64_t)b * h * w * c;
-    for (int ty = 0; ty < th; ty++) {
-      for (int tx = 0; tx < tw; tx++, t++) {
-        const int rows = h - 4 * ty < 4 ? h - 4 * ty : 4, cols = w - 4 * tx < 4 ? w - 4 * tx : 4;
-        float* base = img + ((int64_t)(4 * ty) * w + 4 * tx) * c;
-        const int64_t row = t * c;
-        int ch = 0;
-        for (; ch < c4; ch += 4) {
-          /* columns first: s[i][j] = At (m[0..5][j]) */
-          v128_t s00, s10, s20, s30, s01, s11, s21, s31, s02, s12, s22, s32;
-          v128_t s03, s13, s23, s33, s04, s14, s24, s34, s05, s15, s25, s35;
-          AT6(MLD(0), MLD(6), MLD(12), MLD(18), MLD(24), MLD(30), s00, s10, s20, s30);
-          AT6(MLD(1), MLD(7), MLD(13), MLD(19), MLD(25), MLD(31), s01, s11, s21, s31);
-          AT6(MLD(2), MLD(8), MLD(14), MLD(20), MLD(26), MLD(32), s02, s12, s22, s32);
-          AT6(MLD(3), MLD(9), MLD(15), MLD(21), MLD(27), MLD(33), s03, s13, s23, s33);
-          AT6(MLD(4), MLD(10), MLD(16), MLD(22), MLD(28), MLD(34), s04, s14, s24, s34);
-          AT6(MLD(5), MLD(11), MLD(17), MLD(23), MLD(29), MLD(35), s05, s15, s25, s35);
-          const v128_t bv = bias ? wasm_v128_load(bias + ch) : zero;
+    const int rows = h - 4 * ty < 4 ? h - 4 * ty : 4, cols = w - 4 * tx < 4 ? w - 4 * tx : 4;
+    float* base = img + ((int64_t)(4 * ty) * w + 4 * tx) * c;
+    const int64_t row = t * c;
+    int ch = 0;
+    for (; ch < c4; ch += 4) {
+      /* columns first: s[i][j] = At (m[0..5][j]) */
+      v128_t s00, s10, s20, s30, s01, s11, s21, s31, s02, s12, s22, s32;
+      v128_t s03, s13, s23, s33, s04, s14, s24, s34, s05, s15, s25, s35;
+      AT6(MLD(0), MLD(6), MLD(12), MLD(18), MLD(24), MLD(30), s00, s10, s20, s30);
+      AT6(MLD(1), MLD(7), MLD(13), MLD(19), MLD(25), MLD(31), s01, s11, s21, s31);
+      AT6(MLD(2), MLD(8), MLD(14), MLD(20), MLD(26), MLD(32), s02, s12, s22, s32);
+      AT6(MLD(3), MLD(9), MLD(15), MLD(21), MLD(27), MLD(33), s03, s13, s23, s33);
+      AT6(MLD(4), MLD(10), MLD(16), MLD(22), MLD(28), MLD(34), s04, s14, s24, s34);
+      AT6(MLD(5), MLD(11), MLD(17), MLD(23), MLD(29), MLD(35), s05, s15, s25, s35);
+      const v128_t bv = bias ? wasm_v128_load(bias + ch) : zero;
 #define OUT_ROW(i) do { \
-            if (i < rows) { \
-              v128_t y0, y1, y2, y3; \
-              AT6(s##i##0, s##i##1, s##i##2, s##i##3, s##i##4, s##i##5, y0, y1, y2, y3); \
-              float* q = base + (int64_t)(i) * w * c + ch; \
-              y0 = wasm_f32x4_add(y0, bv); y1 = wasm_f32x4_add(y1, bv); y2 = wasm_f32x4_add(y2, bv); y3 = wasm_f32x4_add(y3, bv); \
-              if (relu) { y0 = wasm_f32x4_pmax(y0, zero); y1 = wasm_f32x4_pmax(y1, zero); y2 = wasm_f32x4_pmax(y2, zero); y3 = wasm_f32x4_pmax(y3, zero); } \
-              wasm_v128_store(q, y0); \
-              if (cols > 1) wasm_v128_store(q + c, y1); \
-              if (cols > 2) wasm_v128_store(q + 2 * c, y2); \
-              if (cols > 3) wasm_v128_store(q + 3 * c, y3); \
-            } \
-          } while (0)
-          OUT_ROW(0); OUT_ROW(1); OUT_ROW(2); OUT_ROW(3);
+        if (i < rows) { \
+          v128_t y0, y1, y2, y3; \
+          AT6(s##i##0, s##i##1, s##i##2, s##i##3, s##i##4, s##i##5, y0, y1, y2, y3); \
+          float* q = base + (int64_t)(i) * w * c + ch; \
+          y0 = wasm_f32x4_add(y0, bv); y1 = wasm_f32x4_add(y1, bv); y2 = wasm_f32x4_add(y2, bv); y3 = wasm_f32x4_add(y3, bv); \
+          if (relu) { y0 = wasm_f32x4_pmax(y0, zero); y1 = wasm_f32x4_pmax(y1, zero); y2 = wasm_f32x4_pmax(y2, zero); y3 = wasm_f32x4_pmax(y3, zero); } \
+          wasm_v128_store(q, y0); \
+          if (cols > 1) wasm_v128_store(q + c, y1); \
+          if (cols > 2) wasm_v128_store(q + 2 * c, y2); \
+          if (cols > 3) wasm_v128_store(q + 3 * c, y3); \
+        } \
+      } while (0)
+      OUT_ROW(0); OUT_ROW(1); OUT_ROW(2); OUT_ROW(3);
 #undef OUT_ROW
-        }
-        for (; ch < c; ch++) {
-          float s00, s10, s20, s30, s01, s11, s21, s31, s02, s12, s22, s32;
-          float s03, s13, s23, s33, s04, s14, s24, s34, s05, s15, s25, s35;
-          AT6_1(MLD1(0), MLD1(6), MLD1(12), MLD1(18), MLD1(24), MLD1(30), s00, s10, s20, s30);
-          AT6_1(MLD1(1), MLD1(7), MLD1(13), MLD1(19), MLD1(25), MLD1(31), s01, s11, s21, s31);
-          AT6_1(MLD1(2), MLD1(8), MLD1(14), MLD1(20), MLD1(26), MLD1(32), s02, s12, s22, s32);
-          AT6_1(MLD1(3), MLD1(9), MLD1(15), MLD1(21), MLD1(27), MLD1(33), s03, s13, s23, s33);
-          AT6_1(MLD1(4), MLD1(10), MLD1(16), MLD1(22), MLD1(28), MLD1(34), s04, s14, s24, s34);
-          AT6_1(MLD1(5), MLD1(11), MLD1(17), MLD1(23), MLD1(29), MLD1(35), s05, s15, s25, s35);
-          const float bv = bias ? bias[ch] : 0.0f;
+    }
+    for (; ch < c; ch++) {
+      float s00, s10, s20, s30, s01, s11, s21, s31, s02, s12, s22, s32;
+      float s03, s13, s23, s33, s04, s14, s24, s34, s05, s15, s25, s35;
+      AT6_1(MLD1(0), MLD1(6), MLD1(12), MLD1(18), MLD1(24), MLD1(30), s00, s10, s20, s30);
+      AT6_1(MLD1(1), MLD1(7), MLD1(13), MLD1(19), MLD1(25), MLD1(31), s01, s11, s21, s31);
+      AT6_1(MLD1(2), MLD1(8), MLD1(14), MLD1(20), MLD1(26), MLD1(32), s02, s12, s22, s32);
+      AT6_1(MLD1(3), MLD1(9), MLD1(15), MLD1(21), MLD1(27), MLD1(33), s03, s13, s23, s33);
+      AT6_1(MLD1(4), MLD1(10), MLD1(16), MLD1(22), MLD1(28), MLD1(34), s04, s14, s24, s34);
+      AT6_1(MLD1(5), MLD1(11), MLD1(17), MLD1(23), MLD1(29), MLD1(35), s05, s15, s25, s35);
+      const float bv = bias ? bias[ch] : 0.0f;
 #define OUT_ROW1(i) do { \
-            if (i < rows) { \
-              float y0, y1, y2, y3; \
-              AT6_1(s##i##0, s##i##1, s##i##2, s##i##3, s##i##4, s##i##5, y0, y1, y2, y3); \
-              float* q = base + (int64_t)(i) * w * c + ch; \
-              q[0] = act1(y0 + bv, relu); \
-              if (cols > 1) q[c] = act1(y1 + bv, relu); \
-              if (cols > 2) q[2 * c] = act1(y2 + bv, relu); \
-              if (cols > 3) q[3 * c] = act1(y3 + bv, relu); \
-            } \
-          } while (0)
-          OUT_ROW1(0); OUT_ROW1(1); OUT_ROW1(2); OUT_ROW1(3);
+        if (i < rows) { \
+          float y0, y1, y2, y3; \
+          AT6_1(s##i##0, s##i##1, s##i##2, s##i##3, s##i##4, s##i##5, y0, y1, y2, y3); \
+          float* q = base + (int64_t)(i) * w * c + ch; \
+          q[0] = act1(y0 + bv, relu); \
+          if (cols > 1) q[c] = act1(y1 + bv, relu); \
+          if (cols > 2) q[2 * c] = act1(y2 + bv, relu); \
+          if (cols > 3) q[3 * c] = act1(y3 + bv, relu); \
+        } \
+      } while (0)
+      OUT_ROW1(0); OUT_ROW1(1); OUT_ROW1(2); OUT_ROW1(3);
 #undef OUT_ROW1
-        }
-      }
     }
   }
 }

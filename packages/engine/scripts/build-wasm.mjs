@@ -4,7 +4,7 @@
  * Debian clang/wasm-ld (no Emscripten, no libc):
  *   wasm/kernels.wasm         imports a non-shared memory (tfjs-wasm without threads: Node, most pages)
  *   wasm/kernels-shared.wasm  imports a shared memory (tfjs-wasm's threaded SIMD build)
- *   wasm/gemm-fma.wasm, gemm-fma-shared.wasm   gemm.c alone, its micro-kernel on relaxed-simd's
+ *   wasm/gemm-fma.wasm, gemm-fma-shared.wasm   gemm.c (+ winograd.c for its transform jobs), its micro-kernel on relaxed-simd's
  *                             f32x4.relaxed_madd (FMA where the CPU has it; used where the runtime
  *                             validates relaxed SIMD: Chromium >= 114, Node >= 22 or 20 with
  *                             --experimental-wasm-relaxed-simd)
@@ -25,11 +25,11 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = ['roi_align.c', 'winograd.c', 'gemm.c'].map((f) => join(pkg, 'csrc', f));
-/** The fma variants: gemm.c alone, with relaxed SIMD and -DGEMM_FMA. */
-const FMA_SOURCES = [join(pkg, 'csrc', 'gemm.c')];
+/** The fma variants: gemm.c (with the Winograd transforms its job runner calls), relaxed SIMD, -DGEMM_FMA. */
+const FMA_SOURCES = ['winograd.c', 'gemm.c'].map((f) => join(pkg, 'csrc', f));
 /** Every entry point the TypeScript side calls (src/kernels/wasm/kernels_module.ts). */
 const EXPORTS = ['multi_level_roi_align', 'winograd_input_transform', 'winograd_output_transform',
-  'winograd4_input_transform', 'winograd4_output_transform', 'gemm_run'];
+  'gemm_run'];
 const FMA_EXPORTS = ['gemm_run'];
 const outDir = join(pkg, 'wasm');
 const tsOut = join(pkg, 'src', 'kernels', 'wasm', 'kernels_binary.ts');

@@ -3,7 +3,9 @@
  * thread of the engine's own (kernels/wasm/gemm_threads.ts, a worker_thread on the shared heap)
  * split the items; every case against the float64 loop, as packed_gemm.test.ts does on 1 thread,
  * and a large GEMM (many items for the helper to claim) equal to the cpu reference kernel's result
- * bit for bit. The helper is unref'd: this file's process exits without closing anything.
+ * bit for bit; the packed Winograd convolutions, whose input and output transforms the same threads
+ * split by tiles, equal to the cpu backend's (the TypeScript reference kernels) bit for bit.
+ * The helper is unref'd: this file's process exits without closing anything.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backends';
@@ -12,6 +14,7 @@ import { packedGemmGeometry } from '../packed_gemm_attrs';
 import { GEMM_CASES, maxRelErr, runGemmCase } from '../__tests__/packed_gemm_cases';
 import { values } from '../__tests__/values';
 import { packedGemm, packedGemmWeights } from './packed_gemm';
+import { winogradConv2d, winogradPackedFilter } from './winograd_conv2d';
 
 beforeAll(async () => {
   const info = await initBackend('wasm', { threads: 2 });
@@ -37,6 +40,30 @@ it('2 threads: a [512, 640] x [640, 256] GEMM + bias, relu equals the 1-thread r
   let diff = 0;
   for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(got[i] - ref[i]));
   expect(diff).toBe(0);
+});
+
+it.each([[2, 2], [4, 4]])('2 threads: packed F(%ix%i) with its transforms split by tiles equals the cpu backend bit for bit', async (tile) => {
+  const [n, h, w, ci, co] = [3, 29, 37, 20, 24]; // 3 x 15 x 19 / 3 x 8 x 10 tiles: many items per thread
+  const xs = values(n * h * w * ci, 7); const fs = values(9 * ci * co, 8); const bs = values(co, 9);
+  const conv = (): Float32Array => {
+    const before = tf.memory().numTensors;
+    const u = winogradPackedFilter(fs, ci, co, tile as 2 | 4);
+    const y = tf.tidy(() => winogradConv2d(tf.tensor4d(xs, [n, h, w, ci]), u, { bias: tf.tensor1d(bs), activation: 'relu' }).dataSync() as Float32Array);
+    u.packed.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    return y;
+  };
+  const got = conv();
+  await initBackend('cpu');
+  try {
+    const want = conv();
+    expect(got.length).toBe(want.length);
+    let diff = 0;
+    for (let i = 0; i < want.length; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    expect(diff).toBe(0);
+  } finally {
+    await tf.setBackend('wasm');
+  }
 });
 
 /** The TypeScript reference kernel (the cpu backend's PackedGemm) on the same inputs. */

@@ -8,7 +8,7 @@ import { PACKED_GEMM_PANEL, PackedGemm } from '../../kernel_names';
 import { packedGemmGeometry, resolvePackedGemmAttrs } from '../../packed_gemm_attrs';
 import { TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
-import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
+import { isWasmBackend, memoryOffset, wasmBackendMemory, wasmThreadsOf } from './wasm_backend_access';
 
 /** Deepest K step: a 4x8 micro-kernel's B panel (kc x 8 floats, 16 KB) and A rows (8 KB) stay in L1. */
 const KC_MAX = 512;
@@ -39,11 +39,6 @@ export function gemmBlocking(m: number, n: number, k: number, batch: number, thr
   return { mc, nc, kc, items: items() };
 }
 
-function threadsOf(backend: BackendWasm): number {
-  const t = backend.wasm.tfjs.getThreadsCount();
-  return Number.isInteger(t) && t > 0 ? t : 1;
-}
-
 export function packedGemmWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof PackedGemm> {
   return {
     kernelName: PackedGemm,
@@ -56,7 +51,7 @@ export function packedGemmWasm(module: EngineWasmModule): TypedKernel<BackendWas
       const out = backend.makeOutput(g.outShape, 'float32');
       if (g.batch * g.m * g.n === 0) return out;
       const memory = wasmBackendMemory(backend);
-      const runner = module.gemmRunner(memory, { malloc: (bytes) => backend.wasm._malloc(bytes), threads: threadsOf(backend) });
+      const runner = module.gemmRunner(memory, { malloc: (bytes) => backend.wasm._malloc(bytes), threads: wasmThreadsOf(backend) });
       const { mc, nc, kc, items } = gemmBlocking(g.m, g.n, g.k, g.batch, runner.threads);
       runner.run({
         items, m: g.m, n: g.n, k: g.k, mc, nc, kc, relu: at.activation === 'relu' ? 1 : 0,

@@ -2,7 +2,8 @@
  * Winograd input and output transforms on the wasm backend: csrc/winograd.c reads and writes the
  * tensors where tfjs keeps them in the backend's memory. Per position (F(2x2): the GEMMs between
  * are tfjs matMuls, XNNPACK on tfjs-wasm's pool) and stacked (F(2x2) and F(4x4): one [P, T, C]
- * tensor each way, the GEMM between is one batched PackedGemm).
+ * tensor each way, the GEMM between is one batched PackedGemm; the transforms run on the GEMM's
+ * threads, split by tiles).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -17,7 +18,21 @@ import { winogradTiles } from '../cpu/winograd_impl';
 import { winogradStackedTiles } from '../cpu/winograd_stacked_impl';
 import { TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
-import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
+import { JOB_KIND, type GemmJob } from './gemm_threads';
+import { isWasmBackend, memoryOffset, wasmBackendMemory, wasmThreadsOf } from './wasm_backend_access';
+
+/** Work items per thread of a stacked transform (small enough that a delayed thread costs little). */
+const TRANSFORM_ITEMS_PER_THREAD = 8;
+
+/**
+ * Runs a stacked transform over its `tiles` tiles on the GEMM's threads (the caller and its
+ * helpers), as work items of consecutive tiles.
+ */
+function runTransform(module: EngineWasmModule, backend: BackendWasm, tiles: number, job: Omit<GemmJob, 'items' | 'per'>): void {
+  const runner = module.gemmRunner(wasmBackendMemory(backend), { malloc: (bytes) => backend.wasm._malloc(bytes), threads: wasmThreadsOf(backend) });
+  const per = Math.ceil(tiles / Math.min(tiles, TRANSFORM_ITEMS_PER_THREAD * runner.threads));
+  runner.run({ ...job, items: Math.ceil(tiles / per), per });
+}
 
 /** Writes the byte offsets into a fresh int32 table on the heap; the caller frees it. */
 function offsetTableOf(backend: BackendWasm, offsets: readonly number[]): number {
@@ -101,8 +116,9 @@ export function winogradStackedInputWasm(module: EngineWasmModule): TypedKernel<
       if (out.shape[1] * c === 0) return out;
       const table = offsetTableOf(backend, stackedOffsets(backend, out));
       try {
-        const k = module.entryFor(wasmBackendMemory(backend));
-        (outputTile === 2 ? k.winogradInputTransform : k.winograd4InputTransform)(memoryOffset(backend, x), n, h, w, c, table, 0, p);
+        runTransform(module, backend, out.shape[1], {
+          kind: JOB_KIND.winogradInput, a: memoryOffset(backend, x), batch: n, m: h, n: w, k: c, b: table, mc: 0, nc: p, kc: outputTile,
+        });
       } finally {
         backend.wasm._free(table);
       }
@@ -125,9 +141,10 @@ export function winogradStackedOutputWasm(module: EngineWasmModule): TypedKernel
       if (t * c === 0) return out;
       const table = offsetTableOf(backend, stackedOffsets(backend, m));
       try {
-        const k = module.entryFor(wasmBackendMemory(backend));
-        (a.outputTile === 2 ? k.winogradOutputTransform : k.winograd4OutputTransform)(table, bias ? memoryOffset(backend, bias) : 0,
-          memoryOffset(backend, out), n, a.height, a.width, c, a.activation === 'relu' ? 1 : 0);
+        runTransform(module, backend, t, {
+          kind: JOB_KIND.winogradOutput, a: table, bias: bias ? memoryOffset(backend, bias) : 0, c: memoryOffset(backend, out),
+          batch: n, m: a.height, n: a.width, k: c, relu: a.activation === 'relu' ? 1 : 0, kc: a.outputTile,
+        });
       } finally {
         backend.wasm._free(table);
       }

@@ -1,5 +1,6 @@
 /**
- * Runs csrc/gemm.c's jobs on the caller's thread plus helper threads of our own. tfjs-wasm's
+ * Runs csrc/gemm.c's jobs (packed GEMMs, and the Winograd transforms around them) on the caller's
+ * thread plus helper threads of our own. tfjs-wasm's
  * XNNPACK pool cannot run code of another wasm module, so on a shared heap (tfjs's threaded
  * build) this package starts threads - 1 workers (worker_threads in Node, Web Workers in a
  * cross-origin-isolated page), each instantiating the kernels module on the same memory and
@@ -20,11 +21,21 @@ import type { KernelEntries } from './kernels_module';
 export const JOB = {
   wake: 0, next: 1, finished: 2, items: 3, m: 4, n: 5, k: 6, mc: 7, nc: 8, kc: 9, relu: 10, a: 11,
   aWo: 12, aHo: 13, aSx: 14, aSy: 15, aSb: 16, b: 17, bias: 18, r: 19, ldr: 20, c: 21, ldc: 22,
-  batch: 23, aBs: 24, bBs: 25, cBs: 26, biasBs: 27,
+  batch: 23, aBs: 24, bBs: 25, cBs: 26, biasBs: 27, kind: 28, per: 29,
 } as const;
 
-/** The fields a job sets (everything but the synchronisation words). */
-export type GemmJob = { readonly [K in Exclude<keyof typeof JOB, 'wake' | 'next' | 'finished'>]: number };
+/** `kind` of a job (= the enum in csrc/gemm.c): a GEMM, or a Winograd transform split into tiles. */
+export const JOB_KIND = { gemm: 0, winogradInput: 1, winogradOutput: 2 } as const;
+
+/**
+ * The fields a job sets (everything but the synchronisation words); a field left out is 0 (so
+ * `kind` defaults to a GEMM). A transform job's use of the fields: csrc/gemm.c, above JOB_GEMM.
+ */
+export type GemmJob = { readonly [K in Exclude<keyof typeof JOB, 'wake' | 'next' | 'finished' | 'items'>]?: number }
+  & { readonly items: number };
+
+const JOB_FIELDS = (Object.keys(JOB) as Array<keyof typeof JOB>)
+  .filter((k): k is keyof GemmJob => k !== 'wake' && k !== 'next' && k !== 'finished');
 
 /** A helper thread, as the runner sees it. */
 export interface GemmHelper {
@@ -130,7 +141,7 @@ export class GemmRunner {
     this.gen = (this.gen % 0xffff) + 1;
     const gen = this.gen;
     Atomics.store(v, JOB.next, 0); // no claims while the fields change
-    for (const [name, value] of Object.entries(job) as Array<[keyof GemmJob, number]>) v[JOB[name]] = value;
+    for (const name of JOB_FIELDS) v[JOB[name]] = job[name] ?? 0;
     Atomics.store(v, JOB.finished, 0);
     Atomics.store(v, JOB.next, gen << 16);
     if (this.helpers.length > 0) {

@@ -20,11 +20,10 @@ export interface KernelEntries {
   winogradInputTransform(x: number, n: number, h: number, w: number, c: number, out: number, first: number, count: number): void;
   /** csrc/winograd.c: 16 [T,c] GEMM results (offset table `m`) → out [n,h,w,c] (+ bias, relu). */
   winogradOutputTransform(m: number, bias: number, out: number, n: number, h: number, w: number, c: number, relu: number): void;
-  /** csrc/winograd.c, F(4x4): x [n,h,w,c] → positions first..first+count-1 of 36 (offset table `out`). */
-  winograd4InputTransform(x: number, n: number, h: number, w: number, c: number, out: number, first: number, count: number): void;
-  /** csrc/winograd.c, F(4x4): 36 [T,c] GEMM results (offset table `m`) → out [n,h,w,c] (+ bias, relu). */
-  winograd4OutputTransform(m: number, bias: number, out: number, n: number, h: number, w: number, c: number, relu: number): void;
-  /** csrc/gemm.c: runs work items of the job block `job` for generation `gen`; returns how many. */
+  /**
+   * csrc/gemm.c: runs work items of the job block `job` for generation `gen` (a GEMM, or the stacked
+   * F(2x2) / F(4x4) transforms of winograd.c); returns how many.
+   */
   gemmRun(job: number, gen: number): number;
 }
 
@@ -57,15 +56,11 @@ function entryPoints(instance: WebAssembly.Instance): KernelEntries {
   const roi = exported(instance, 'multi_level_roi_align');
   const winIn = exported(instance, 'winograd_input_transform');
   const winOut = exported(instance, 'winograd_output_transform');
-  const win4In = exported(instance, 'winograd4_input_transform');
-  const win4Out = exported(instance, 'winograd4_output_transform');
   const gemm = exported(instance, 'gemm_run');
   return {
     multiLevelRoIAlign: (...args) => { roi(...args); },
     winogradInputTransform: (...args) => { winIn(...args); },
     winogradOutputTransform: (...args) => { winOut(...args); },
-    winograd4InputTransform: (...args) => { win4In(...args); },
-    winograd4OutputTransform: (...args) => { win4Out(...args); },
     gemmRun: (job, gen) => Number(gemm(job, gen)),
   };
 }

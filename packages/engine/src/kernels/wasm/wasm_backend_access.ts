@@ -40,3 +40,9 @@ export function wasmBackendMemory(backend: BackendWasm): WebAssembly.Memory {
 export function memoryOffset(backend: BackendWasm, t: TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
+
+/** tfjs-wasm's thread count (the caller's thread included; 1 where unknown). */
+export function wasmThreadsOf(backend: BackendWasm): number {
+  const t = backend.wasm.tfjs.getThreadsCount();
+  return Number.isInteger(t) && t > 0 ? t : 1;
+}
