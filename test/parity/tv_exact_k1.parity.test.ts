@@ -18,7 +18,7 @@ const goldens = ['v1', 'v2'].flatMap((v) => [
 // Measured maxima over the 6 goldens of each model on wasm in the comments (v1 / v2).
 const TOL = (mask: number): TvExactTolerances => ({
   imData: 5e-7, // 4.8e-7: two float32 ulps (torch's 3-channel bilinear kernel; sizes exact)
-  detIoU: 0.999, // min 0.99982 / 0.99971
+  detIoU: 0.999, // min 0.99982 / 0.99968
   detScore: 1e-3, // 2.6e-4 / 5.2e-4
   tie: 1e-4, // no unmatched row
   mask, // below
@@ -37,7 +37,7 @@ describeTvExact({
   goldenDir: ORACLE_CACHE_TVX_K1,
   goldens,
   backends: ['wasm'],
-  tol: { v1: TOL(3e-3), v2: TOL(6e-3) }, // masks on the same im_data: 1.8e-3 / 3.8e-3
+  tol: { v1: TOL(3e-3), v2: TOL(6e-3) }, // masks on the same im_data: 1.8e-3 / 4.3e-3 (3.8e-3 with F(2x2) on the FPN and RPN)
   // detect end to end on every golden; execute's raw masks (a second forward) on two per model.
   runs: (_backend, golden, part) => part !== 'network' || /_(landscape_800|crop_320)$/.test(golden),
 });

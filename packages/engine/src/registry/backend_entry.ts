@@ -30,7 +30,10 @@ export interface BackendCapabilities {
  * - `denseColumnBlocks`: the large fully connected layer (fc6) as that many column blocks;
  * - `packedGemm` (absent: false): dense layers, 1x1 convs (bias, residual add and relu fused) and
  *   Winograd's products run on this package's PackedGemm kernel, on weights packed at load;
- * - `winogradOutputTile` (absent: 2; with `packedGemm` only): Winograd F(2x2, 3x3) or F(4x4, 3x3).
+ * - `winogradOutputTile` (absent: 2; with `packedGemm` only): Winograd F(2x2, 3x3) or F(4x4, 3x3);
+ * - `winogradPyramidOutputTile` (absent: `winogradOutputTile`): the same for the FPN's output convs
+ *   and the RPN head's conv (256 → 256 on every pyramid level), where the wasm plan runs F(4x4)
+ *   while the backbone and the mask head keep F(2x2) (benchmarks/levers/README.md, round 3).
  * Measured per backend in benchmarks/README.md ("Levers").
  */
 export interface BackendKernelPlan {
@@ -39,6 +42,7 @@ export interface BackendKernelPlan {
   readonly denseColumnBlocks: number;
   readonly packedGemm?: boolean;
   readonly winogradOutputTile?: 2 | 4;
+  readonly winogradPyramidOutputTile?: 2 | 4;
 }
 
 /** tfjs's own ops for every layer: the plan of a backend no lever was measured on. */

@@ -34,8 +34,8 @@ describe('built-in entries', () => {
     expect(registeredBackends().map((e) => e.name)).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
   });
 
-  it('hold the kernel plans the model was measured with (wasm: Winograd F(2x2) and 1x1 convs / dense layers on the packed GEMM)', () => {
-    expect(backendEntry('wasm')?.kernelPlan).toEqual({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 2 });
+  it('hold the kernel plans the model was measured with (wasm: Winograd F(2x2), F(4x4) on the FPN and RPN, and 1x1 convs / dense layers on the packed GEMM)', () => {
+    expect(backendEntry('wasm')?.kernelPlan).toEqual({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 2, winogradPyramidOutputTile: 4 });
     expect(backendEntry('cpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false });
     expect(backendEntry('webgl')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false });
     expect(backendEntry('webgpu')?.kernelPlan).toEqual({ winograd: false, winogradMaxWeights: 256 * 256, denseColumnBlocks: 1, packedGemm: false });
@@ -92,6 +92,8 @@ describe('registerBackend', () => {
     expect(() => registerBackend({ ...ok, capabilities: { ...ok.capabilities, environments: ['deno' as 'node'] } })).toThrow(/environments/);
     expect(() => registerBackend({ ...ok, kernelPlan: { ...ok.kernelPlan, denseColumnBlocks: 0 } })).toThrow(/kernelPlan/);
     expect(() => registerBackend({ ...ok, kernelPlan: { ...ok.kernelPlan, winogradMaxWeights: 1.5 } })).toThrow(EngineArgumentError);
+    expect(() => registerBackend({ ...ok, kernelPlan: { ...ok.kernelPlan, winogradOutputTile: 3 as 2 } })).toThrow(/winogradOutputTile/);
+    expect(() => registerBackend({ ...ok, kernelPlan: { ...ok.kernelPlan, winogradPyramidOutputTile: 6 as 4 } })).toThrow(/winogradPyramidOutputTile/);
     expect(backendEntry('fake-x')).toBeUndefined();
   });
 });

@@ -45,9 +45,13 @@ function validate(entry: BackendEntry): void {
   if (typeof plan !== 'object' || plan === null || typeof plan.winograd !== 'boolean'
     || !isPositiveInteger(plan.winogradMaxWeights) || !isPositiveInteger(plan.denseColumnBlocks)
     || (plan.packedGemm !== undefined && typeof plan.packedGemm !== 'boolean')
-    || (plan.winogradOutputTile !== undefined && plan.winogradOutputTile !== 2 && plan.winogradOutputTile !== 4)) {
-    fail(`entry '${name}': kernelPlan must be {winograd: boolean, winogradMaxWeights: integer >= 1, denseColumnBlocks: integer >= 1, packedGemm?: boolean, winogradOutputTile?: 2 | 4}`);
+    || !isTileOrAbsent(plan.winogradOutputTile) || !isTileOrAbsent(plan.winogradPyramidOutputTile)) {
+    fail(`entry '${name}': kernelPlan must be {winograd: boolean, winogradMaxWeights: integer >= 1, denseColumnBlocks: integer >= 1, packedGemm?: boolean, winogradOutputTile?: 2 | 4, winogradPyramidOutputTile?: 2 | 4}`);
   }
+}
+
+function isTileOrAbsent(v: unknown): boolean {
+  return v === undefined || v === 2 || v === 4;
 }
 
 /**

@@ -82,7 +82,7 @@ export const wasmBackend: BackendEntry<'wasm'> = {
   name: 'wasm',
   capabilities: { threads: true, simd: true, floatTextures: false, gpu: false, environments: ['node', 'browser'] },
   // the levers are what they were measured on (benchmarks/README.md, "Levers"; benchmarks/levers/README.md)
-  kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 2 }),
+  kernelPlan: Object.freeze({ winograd: true, winogradMaxWeights: 256 * 256, denseColumnBlocks: 8, packedGemm: true, winogradOutputTile: 2, winogradPyramidOutputTile: 4 }),
   registerKernels,
   writeInPlace: wasmWriteInPlace,
   async init(opts) {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mrcnn/engine';
 import { DEFAULT_TORCHVISION_CONFIG, resolveConfig, widthDivOverrides } from '@mrcnn/schema';
-import { defaultKernelPlan, FC6, prepareLayers, winogradConvs } from './kernel_plan';
+import { defaultKernelPlan, FC6, outputTileOf, prepareLayers, winogradConvs } from './kernel_plan';
 import { ExecuteOutput, MaskRCNN } from './mask_rcnn';
 import { preparedTensors } from './prepared_layers';
 import { syntheticWeights } from './__tests__/synthetic';
@@ -88,6 +88,24 @@ describe('kernel plan on cpu (synthetic K=8 weights)', () => {
     expect(prepared.denseBlocks.get(FC6)).toHaveLength(8);
     expect(prepared.denseBlocks.get(FC6)![7].weight.shape).toEqual([rows, cols / 8]);
     expect(prepared.denseBlocks.get(FC6)![7].bias.shape).toEqual([cols / 8]);
+    tf.dispose(preparedTensors(prepared));
+  });
+
+  it('packed Winograd: F(4x4) filters (36 positions) on the FPN and RPN, F(2x2) (16) on the backbone and mask head, as the wasm plan says', () => {
+    const plan = { ...FAST, winogradMaxWeights: 32 * 32, packedGemm: true, winogradOutputTile: 2, winogradPyramidOutputTile: 4 } as const;
+    expect(defaultKernelPlan('wasm')).toMatchObject({ winogradOutputTile: 2, winogradPyramidOutputTile: 4 });
+    expect(outputTileOf('rpn.head.conv', plan)).toBe(4);
+    expect(outputTileOf('backbone.fpn.layer_blocks.0', plan)).toBe(4);
+    expect(outputTileOf('backbone.body.layer1.0.conv2', plan)).toBe(2);
+    expect(outputTileOf('roi_heads.mask_head.mask_fcn1', plan)).toBe(2);
+    expect(outputTileOf('backbone.body.layer1.0.conv2', { ...plan, winogradOutputTile: 4, winogradPyramidOutputTile: undefined })).toBe(4);
+    expect(outputTileOf('rpn.head.conv', { ...FAST, winogradMaxWeights: 1 })).toBe(2);
+    const { prepared } = prepareLayers(weights, cfg, plan);
+    const positions = (conv: string): number => (prepared.winograd.get(conv) as { packed: tf.Tensor }).packed.shape[0];
+    expect(positions('rpn.head.conv')).toBe(36);
+    expect(positions('backbone.body.layer1.0.conv2')).toBe(16);
+    expect(positions('roi_heads.mask_head.mask_fcn1')).toBe(16);
+    expect([...prepared.winograd.keys()].filter((k) => positions(k) === 36)).toHaveLength(4 + 1);
     tf.dispose(preparedTensors(prepared));
   });
 

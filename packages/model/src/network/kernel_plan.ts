@@ -4,7 +4,8 @@
  * - `winograd`: every 3x3 stride-1 convolution with at most `winogradMaxWeights` filter entries per
  *   tap (in·out) runs as Winograd through @mrcnn/engine's kernels: F(2x2, 3x3) from 16 transformed
  *   filters [in, out] on tfjs matMuls, or, with `packedGemm`, F(`winogradOutputTile` x
- *   `winogradOutputTile`, 3x3) from 16 / 36 filters packed for one batched PackedGemm. res5's 512x512 convs are left direct: their maps are tiny (10x15) and the
+ *   `winogradOutputTile`, 3x3) from 16 / 36 filters packed for one batched PackedGemm (the FPN's and
+ *   the RPN head's convs: `winogradPyramidOutputTile`, if set). res5's 512x512 convs are left direct: their maps are tiny (10x15) and the
  *   transformed filters would cost 50 MB for ~15 ms. Which convs are 3x3 stride 1 follows from the
  *   weight schema (`expectedWeightShapes`) and the backbone's strides (`stridedConvs`), nothing else.
  * - `denseColumnBlocks`: the box head's fc6 (12544 → 1024, the one dense layer large enough for it)
@@ -22,7 +23,7 @@ import {
   winogradSupported,
 } from '@mrcnn/engine';
 import type { BackendKernelPlan, PackedGemmWeights, WinogradFilters } from '@mrcnn/engine';
-import { BOX_HEAD, expectedWeightShapes, MASK_PREDICTOR, type ModelConfig } from '@mrcnn/schema';
+import { BOX_HEAD, expectedWeightShapes, FPN, MASK_PREDICTOR, RPN, type ModelConfig } from '@mrcnn/schema';
 import { stridedConvs } from './backbone/resnet';
 import type { DenseBlock, PreparedLayers } from './prepared_layers';
 
@@ -52,6 +53,12 @@ export function winogradConvs(config: ModelConfig): Conv3x3[] {
     if (!strided.has(conv)) out.push({ conv, cin: shape[2], cout: shape[3] });
   }
   return out;
+}
+
+/** The Winograd output tile of a packed conv: the FPN's and the RPN head's may differ from the rest. */
+export function outputTileOf(conv: string, plan: KernelPlan): 2 | 4 {
+  const tile = plan.winogradOutputTile ?? 2;
+  return conv.startsWith(`${FPN}.`) || conv.startsWith(`${RPN}.`) ? plan.winogradPyramidOutputTile ?? tile : tile;
 }
 
 interface GemmLayer { readonly layer: string; readonly k: number; readonly n: number }
@@ -106,7 +113,7 @@ export function prepareLayers(weights: tf.NamedTensorMap, config: ModelConfig, p
     for (const { conv, cin, cout } of winogradConvs(config)) {
       if (cin * cout > plan.winogradMaxWeights) continue;
       const g = take(`${conv}.weight`);
-      winograd.set(conv, packedWinograd ? winogradPackedFilter(g, cin, cout, plan.winogradOutputTile ?? 2)
+      winograd.set(conv, packedWinograd ? winogradPackedFilter(g, cin, cout, outputTileOf(conv, plan))
         : winogradFilterValues(g, cin, cout).map((u) => tf.tensor2d(u, [cin, cout])));
     }
   }
