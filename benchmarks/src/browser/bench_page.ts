@@ -45,7 +45,7 @@ async function init(name: EngineBackendName, threads: number): Promise<BenchPage
 
 async function load(modelUrl: string, inputList: BenchPageInput[]): Promise<{ numTensors: number; numBytes: number }> {
   const loaded = await loadWeights(modelUrl);
-  model = new MaskRCNN(loaded.weights, loaded.config, { ownsWeights: true });
+  model = new MaskRCNN(loaded.weights, loaded.config, { ownsWeights: true, hostValues: loaded.values });
   for (const input of inputList) {
     inputs.set(input.stem, { data: new Float32Array(await (await fetch(input.imDataUrl)).arrayBuffer()), input });
   }

@@ -73,7 +73,7 @@ export class TfjsRunner implements SubjectRunner {
     const loaded = fromJson ? await loadWeights(json) : undefined;
     const cfg = loaded?.config ?? configFor(this.inputs.widthDiv, workload);
     const weights = loaded?.weights ?? toTensorMap(tfjsWeightArrays(path.join(this.inputs.oracleDir, files.dump!)));
-    this.model = new MaskRCNN(weights, cfg, { ownsWeights: true });
+    this.model = new MaskRCNN(weights, cfg, { ownsWeights: true, hostValues: loaded?.values });
     this.afterLoad = memoryNow();
     return {
       backend: enabled.backend, threads: enabled.threads, simd: enabled.simd, tfjs: tf.version_core,

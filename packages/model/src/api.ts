@@ -380,12 +380,12 @@ export async function load(source?: string | tf.io.IOHandler, options: LoadOptio
   let from = source ?? defaultModelPath();
   if (typeof from === 'string') from = (await resolveNamedModel(from, options.onFetchProgress)) ?? from;
   const backend = await selectBackend(options.backend, options.threads);
-  const { weights, config: stored, labels } = await loadWeights(from, options);
+  const { weights, config: stored, labels, values } = await loadWeights(from, options);
   let net: MaskRCNN;
   let config: ModelConfig;
   try {
     config = { ...stored, input: inputWithSize(stored, options) };
-    net = new MaskRCNN(weights, config, { ownsWeights: true });
+    net = new MaskRCNN(weights, config, { ownsWeights: true, hostValues: values });
   } catch (e) {
     tf.dispose(Object.values(weights));
     throw e;

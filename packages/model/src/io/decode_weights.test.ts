@@ -1,4 +1,7 @@
-/** The fast float32 decode gives what tf.io.decodeWeights gives, across shard boundaries and for quantized weights. */
+/**
+ * The fast float32 decode gives what tf.io.decodeWeights gives, across shard boundaries and for quantized
+ * weights, and hands on the host values it made the tensors from.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { decodeWeights } from './decode_weights';
@@ -36,11 +39,13 @@ describe('decodeWeights', () => {
     ['shards cutting through tensors, on 4-byte boundaries', [16, 16, 16, 24]],
     ['shards cutting through floats (odd sizes)', [7, 30, 1, 34]],
   ])('%s', (_, sizes) => {
-    const got = decodeWeights(shards(all, sizes), specs);
+    const host = new Map<string, Float32Array>();
+    const got = decodeWeights(shards(all, sizes), specs, host);
     const want = tf.io.decodeWeights(shards(all, [72]), specs);
     for (const s of specs) {
       expect(got[s.name].shape).toEqual(s.shape);
       expect(Array.from(got[s.name].dataSync())).toEqual(Array.from(want[s.name].dataSync()));
+      expect(Array.from(host.get(s.name)!)).toEqual(Array.from(want[s.name].dataSync())); // the host values handed on
     }
     expect(Array.from(got.c.dataSync())).toEqual(Array.from(c));
     tf.dispose([...Object.values(got), ...Object.values(want)]);
@@ -48,8 +53,10 @@ describe('decodeWeights', () => {
 
   it('uint8-quantized weights go through tf.io.decodeWeights', () => {
     const q: tf.io.WeightsManifestEntry[] = [{ name: 'q', shape: [4], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.5, min: -1 } }];
-    const got = decodeWeights(new Uint8Array([0, 1, 2, 255]).buffer, q);
+    const host = new Map<string, Float32Array>();
+    const got = decodeWeights(new Uint8Array([0, 1, 2, 255]).buffer, q, host);
     expect(Array.from(got.q.dataSync())).toEqual([-1, -0.5, 0, 126.5]);
+    expect(host.size).toBe(0); // read back by the model instead
     got.q.dispose();
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Weight data → tensors. Plain float32 weights (the converter's default) become tensors straight
  * from views on the shard buffers, one copy (into the backend) instead of tfjs's three
- * (concatenate, slice, typed array): half the load time of a full-size model. Anything else
- * (fp16 or uint8 quantization) goes through tf.io.decodeWeights.
+ * (concatenate, slice, typed array): half the load time of a full-size model; `values`, when given,
+ * receives those host arrays (the model packs the weights its kernel plan replaces from them instead
+ * of reading each tensor back). Anything else (fp16 or uint8 quantization) goes through
+ * tf.io.decodeWeights (and leaves `values` empty).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -29,7 +31,7 @@ function float32Range(buffers: readonly ArrayBuffer[], starts: readonly number[]
   return new Float32Array(out.buffer);
 }
 
-export function decodeWeights(data: tf.io.WeightData, specs: readonly Spec[]): tf.NamedTensorMap {
+export function decodeWeights(data: tf.io.WeightData, specs: readonly Spec[], values?: Map<string, Float32Array>): tf.NamedTensorMap {
   const buffers = Array.isArray(data) ? data : [data];
   if (!specs.every(isPlainFloat32)) return tf.io.decodeWeights(data, [...specs]);
   const starts: number[] = [];
@@ -40,7 +42,9 @@ export function decodeWeights(data: tf.io.WeightData, specs: readonly Spec[]): t
   try {
     for (const s of specs) {
       const n = s.shape.reduce((a, b) => a * b, 1);
-      out[s.name] = tf.tensor(float32Range(buffers, starts, offset, 4 * n), s.shape, 'float32');
+      const v = float32Range(buffers, starts, offset, 4 * n);
+      out[s.name] = tf.tensor(v, s.shape, 'float32');
+      values?.set(s.name, v);
       offset += 4 * n;
     }
   } catch (e) {

@@ -40,6 +40,11 @@ export interface LoadedWeights {
   source: string;
   /** Class names from `userDefinedMetadata.labels`, background first (prepended when stored without it). */
   labels?: string[];
+  /**
+   * The float32 weights' values on the host as loaded (views on the weight data; empty for quantized
+   * weights), equal to the tensors': MaskRCNNOptions.hostValues.
+   */
+  values: ReadonlyMap<string, Float32Array>;
 }
 
 function isNode(): boolean {
@@ -108,11 +113,12 @@ export async function loadWeights(source: string | tf.io.IOHandler, options: Loa
     throw new ModelLoadError(name, `weight data holds ${have} bytes, the manifest's weights need ${manifest.byteLength}`);
   }
   let weights: tf.NamedTensorMap;
+  const values = new Map<string, Float32Array>();
   try {
-    weights = decodeWeights(artifacts.weightData, manifest.specs);
+    weights = decodeWeights(artifacts.weightData, manifest.specs, values);
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause);
     throw new ModelLoadError(name, `cannot decode weights: ${msg}`, { cause });
   }
-  return labels === undefined ? { weights, config, source: name } : { weights, config, source: name, labels };
+  return labels === undefined ? { weights, config, source: name, values } : { weights, config, source: name, labels, values };
 }

@@ -109,6 +109,25 @@ describe('kernel plan on cpu (synthetic K=8 weights)', () => {
     tf.dispose(preparedTensors(prepared));
   });
 
+  it('packs from the caller\'s host values without reading the weights back, giving the same prepared layers', () => {
+    const plan = { ...FAST, winogradMaxWeights: 32 * 32, packedGemm: true, winogradOutputTile: 2, winogradPyramidOutputTile: 4 } as const;
+    const host = new Map(Object.entries(weights).map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+    const before = tf.memory().numTensors;
+    const read = Object.values(weights).map((t) => jest.spyOn(t, 'dataSync'));
+    const fromHost = prepareLayers(weights, cfg, plan, false, host);
+    const readBack = read.reduce((n, s) => n + s.mock.calls.length, 0);
+    read.forEach((s) => s.mockRestore());
+    const fromTensors = prepareLayers(weights, cfg, plan);
+    expect(readBack).toBe(0);
+    expect(fromHost.replaced).toEqual(fromTensors.replaced);
+    const a = preparedTensors(fromHost.prepared);
+    const b = preparedTensors(fromTensors.prepared);
+    expect(a.map((t) => t.shape)).toEqual(b.map((t) => t.shape));
+    a.forEach((t, i) => expect(Buffer.compare(Buffer.from(t.dataSync().buffer), Buffer.from(b[i].dataSync().buffer))).toBe(0));
+    tf.dispose([...a, ...b]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('gives the plain path\'s detections and raw masks within float32 reordering, and leaks nothing', async () => {
     const imData = tf.tidy(() => tf.mul(tf.randomUniform([1, 3, 192, 256], 0, 1, 'float32', 3), 255) as tf.Tensor4D);
     const imInfo = tf.tensor2d([[192, 256, 1]]);

@@ -89,21 +89,23 @@ export interface Prepared {
 }
 
 /**
- * Builds the plan's prepared layers from the originals' values on the host. `weights` must hold
+ * Builds the plan's prepared layers from the originals' values on the host (`hostValues` where the
+ * caller has them, else read back from the backend). `weights` must hold
  * the schema's shapes (MaskRCNN's constructor checks them first). With `releaseReplaced` (the model
  * owns its weights) each original is disposed before its replacements are created, so they reuse
  * its memory: a wasm heap never shrinks, and making copies first would raise its peak.
  */
 export function prepareLayers(weights: tf.NamedTensorMap, config: ModelConfig, plan: KernelPlan,
-  releaseReplaced = false): Prepared {
+  releaseReplaced = false, hostValues?: ReadonlyMap<string, Float32Array>): Prepared {
   const winograd = new Map<string, WinogradFilters>();
   const denseBlocks = new Map<string, DenseBlock[]>();
   const packed = new Map<string, PackedGemmWeights>();
   const replaced: string[] = [];
-  /** The weight's values (only read here, so the cpu backend's own array serves as is). */
+  /** The weight's values: the host copy when given, else read back (the cpu backend's own array serves as is). */
   const take = (name: string): Float32Array => {
     const t = weights[name];
-    const values = t.dataSync() as Float32Array;
+    const host = hostValues?.get(name);
+    const values = host !== undefined && host.length === t.size ? host : t.dataSync() as Float32Array;
     if (releaseReplaced) t.dispose();
     replaced.push(name);
     return values;

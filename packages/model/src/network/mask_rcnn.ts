@@ -74,6 +74,13 @@ export interface MaskRCNNOptions {
   /** Dispose the weight map in `dispose()` (default false: the weights stay the caller's). */
   ownsWeights?: boolean;
   /**
+   * The weights' values on the host, where the caller has them (`loadWeights`' `values`): the kernel
+   * plan packs the layers it prepares from these instead of reading each weight back from the
+   * backend (on wasm a fresh 180 MB copy for the full-size model: ~0.4 s of page faults on this VM).
+   * They must equal the tensors' values; absent names are read back.
+   */
+  hostValues?: ReadonlyMap<string, Float32Array>;
+  /**
    * How the heavy layers run (kernel_plan.ts); default `defaultKernelPlan(current backend)`. The
    * layers it prepares are made here, once, and disposed with the model. When the model owns the
    * weights, the originals they replace are disposed at once (memory).
@@ -187,7 +194,7 @@ export class MaskRCNN {
     this.config = config;
     this.ownsWeights = options.ownsWeights ?? false;
     this.kernels = { ...defaultKernelPlan(tf.getBackend()), ...options.kernels };
-    const { prepared, replaced } = prepareLayers(weights, config, this.kernels, this.ownsWeights);
+    const { prepared, replaced } = prepareLayers(weights, config, this.kernels, this.ownsWeights, options.hostValues);
     const tensors: tf.NamedTensorMap = { ...weights };
     if (this.ownsWeights) for (const name of replaced) delete tensors[name]; // disposed by prepareLayers
     this.weights = { tensors, prepared };
