@@ -11,9 +11,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { opt, median } from './lever_cli.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const ROUNDS = Number(opt('rounds', '7'));
 const JSON_OUT = opt('json', undefined);
 const wasmDir = fileURLToPath(new URL('../../packages/engine/wasm/', import.meta.url));
@@ -64,7 +63,6 @@ function gemmCase(name, m, k, n, reps, blocking) {
   return { name, gflop: (2 * m * k * n * reps) / 1e9, run, out: () => Float32Array.from(new Float32Array(memory.buffer, c, m * n)) };
 }
 
-const median = (xs) => { const s = [...xs].sort((p, q) => p - q); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 const cpu = os.cpus()[0]?.model ?? 'unknown';

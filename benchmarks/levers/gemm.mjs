@@ -7,16 +7,10 @@
 // time (all threads) and medians of the per-round ratios to the first variant.
 // Needs `npm run build` (reads packages/engine/dist).
 //   node benchmarks/levers/gemm.mjs [--threads 2] [--rounds 5] [--cases fc6,fc7,...] [--json out.json]
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { tf, engine as e, opt, median } from './lever_cli.mjs';
 
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core');
-const e = require('@mrcnn/engine');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const THREADS = Number(opt('threads', '2'));
 const ROUNDS = Number(opt('rounds', '5'));
 const CASES = opt('cases', 'fc6,fc7,res2conv3,res3down,res4conv1,lateral2,deconv').split(',');
@@ -115,8 +109,6 @@ function timeOnce(run, inputs) {
   const c = process.cpuUsage(c0);
   return { wall, cpu: (c.user + c.system) / 1000, out, data };
 }
-
-const median = (a) => { const s = [...a].sort((p, q) => p - q); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 async function main() {
   const be = await e.initBackend('wasm', { threads: THREADS });

@@ -7,17 +7,10 @@
 // time the kernels account for (the rest: JS between kernels, reads back to the host).
 //   node benchmarks/levers/kernel_profile.mjs [--threads 2] [--rounds 3] [--top 40]
 //     [--model model.json] [--image png] [--plan '{"winogradOutputTile":4}'] [--json out.json]
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { tf, engine as e, model as m, opt } from './lever_cli.mjs';
 
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core');
-const e = require('@mrcnn/engine');
-const m = require('@mrcnn/model');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const THREADS = Number(opt('threads', '2'));
 const ROUNDS = Number(opt('rounds', '3'));
 const TOP = Number(opt('top', '40'));

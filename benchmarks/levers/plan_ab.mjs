@@ -8,17 +8,10 @@
 // ONNX export, made by `npm run bench`).
 //   node benchmarks/levers/plan_ab.mjs [--threads 2] [--rounds 5] [--model model.json] [--image png]
 //     [--plans '[{"packedGemm":false},{}]'] [--json out.json]
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { tf, engine as e, model as m, opt, median } from './lever_cli.mjs';
 
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core');
-const e = require('@mrcnn/engine');
-const m = require('@mrcnn/model');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const THREADS = Number(opt('threads', '2'));
 const ROUNDS = Number(opt('rounds', '5'));
 const MODEL = opt('model', '.cache/bench/k1/tfjs_model/model.json');
@@ -26,7 +19,6 @@ const IMAGE = opt('image', '/work/shared/images/astronaut.png');
 const PLANS = JSON.parse(opt('plans', '[{"packedGemm":false},{}]'));
 const JSON_OUT = opt('json', undefined);
 
-const median = (a) => { const s = [...a].sort((p, q) => p - q); const k = s.length >> 1; return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2; };
 const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 
 async function runOnce(model, input) {

@@ -5,16 +5,10 @@
 // implementation (first variant). Reports wall time and process CPU time, as medians and as ratios
 // to the current implementation. Needs `npm run build` (reads packages/engine/dist).
 //   node benchmarks/levers/run.mjs [--rounds 5] [--cases fc6,fc7,maskconv,deconv,logits,maskhead] [--json out.json]
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { tf, engine, opt, median } from './lever_cli.mjs';
 
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core');
-const { initBackend } = require('@mrcnn/engine');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const ROUNDS = Number(opt('rounds', '5'));
 const CASES = opt('cases', 'fc6,fc7,maskconv,deconv,logits,maskhead').split(',');
 const JSON_OUT = opt('json', undefined);
@@ -133,10 +127,8 @@ function timeOnce(run, inputs) {
   return { wall, cpu: (c.user + c.system) / 1000, out, data };
 }
 
-const median = (a) => { const s = [...a].sort((p, q) => p - q); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-
 async function main() {
-  const be = await initBackend('wasm', { threads: 1 });
+  const be = await engine.initBackend('wasm', { threads: 1 });
   console.log(`backend ${JSON.stringify(be)}; Node ${process.version}; tfjs ${tf.version_core}; rounds ${ROUNDS}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   const results = [];
   for (const key of CASES) {

@@ -6,16 +6,9 @@
 // Reports max abs error, max abs error / max |y|, and RMS error / RMS y.
 // Needs `npm run build` and the model.json (`npm run bench` makes it).
 //   node benchmarks/levers/winograd_accuracy.mjs [--model model.json] [--json out.json]
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
+import { tf, engine as e, model as m, opt } from './lever_cli.mjs';
 
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core');
-const e = require('@mrcnn/engine');
-const m = require('@mrcnn/model');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const MODEL = opt('model', '.cache/bench/k1/tfjs_model/model.json');
 const JSON_OUT = opt('json', undefined);
 
