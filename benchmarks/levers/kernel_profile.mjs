@@ -35,7 +35,7 @@ function gemmGflop(name, inputs, out) {
   const n = os[os.length - 1];
   const rows = os.slice(0, -1).reduce((a, b) => a * b, 1);
   const per = inputs.packed.shape[inputs.packed.shape.length - 1];
-  const k = per / (Math.ceil(n / 8) * 8);
+  const k = per / (Math.ceil(n / e.PACKED_GEMM_PANEL) * e.PACKED_GEMM_PANEL);
   return (2 * rows * k * n) / 1e9;
 }
 

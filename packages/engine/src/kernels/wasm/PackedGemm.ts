@@ -7,6 +7,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { PACKED_GEMM_PANEL, PackedGemm } from '../../kernel_names';
 import { packedGemmGeometry, resolvePackedGemmAttrs } from '../../packed_gemm_attrs';
 import { TypedKernel } from '../typed_kernel';
+import type { GemmRunner } from './gemm_threads';
 import { EngineWasmModule } from './kernels_module';
 import { isWasmBackend, memoryOffset, wasmBackendMemory, wasmThreadsOf } from './wasm_backend_access';
 
@@ -39,6 +40,11 @@ export function gemmBlocking(m: number, n: number, k: number, batch: number, thr
   return { mc, nc, kc, items: items() };
 }
 
+/** The GEMM runner of `backend`'s heap, on tfjs-wasm's thread count (PackedGemm and the stacked Winograd transforms). */
+export function gemmRunnerOf(module: EngineWasmModule, backend: BackendWasm): GemmRunner {
+  return module.gemmRunner(wasmBackendMemory(backend), { malloc: (bytes) => backend.wasm._malloc(bytes), threads: wasmThreadsOf(backend) });
+}
+
 export function packedGemmWasm(module: EngineWasmModule): TypedKernel<BackendWasm, typeof PackedGemm> {
   return {
     kernelName: PackedGemm,
@@ -50,8 +56,7 @@ export function packedGemmWasm(module: EngineWasmModule): TypedKernel<BackendWas
       const g = packedGemmGeometry(a.shape, packed.shape, at, bias?.shape, residual?.shape);
       const out = backend.makeOutput(g.outShape, 'float32');
       if (g.batch * g.m * g.n === 0) return out;
-      const memory = wasmBackendMemory(backend);
-      const runner = module.gemmRunner(memory, { malloc: (bytes) => backend.wasm._malloc(bytes), threads: wasmThreadsOf(backend) });
+      const runner = gemmRunnerOf(module, backend);
       const { mc, nc, kc, items } = gemmBlocking(g.m, g.n, g.k, g.batch, runner.threads);
       runner.run({
         items, m: g.m, n: g.n, k: g.k, mc, nc, kc, relu: at.activation === 'relu' ? 1 : 0,

@@ -19,7 +19,8 @@ import { winogradStackedTiles } from '../cpu/winograd_stacked_impl';
 import { TypedKernel } from '../typed_kernel';
 import { EngineWasmModule } from './kernels_module';
 import { JOB_KIND, type GemmJob } from './gemm_threads';
-import { isWasmBackend, memoryOffset, wasmBackendMemory, wasmThreadsOf } from './wasm_backend_access';
+import { gemmRunnerOf } from './PackedGemm';
+import { isWasmBackend, memoryOffset, wasmBackendMemory } from './wasm_backend_access';
 
 /** Work items per thread of a stacked transform (small enough that a delayed thread costs little). */
 const TRANSFORM_ITEMS_PER_THREAD = 8;
@@ -29,7 +30,7 @@ const TRANSFORM_ITEMS_PER_THREAD = 8;
  * helpers), as work items of consecutive tiles.
  */
 function runTransform(module: EngineWasmModule, backend: BackendWasm, tiles: number, job: Omit<GemmJob, 'items' | 'per'>): void {
-  const runner = module.gemmRunner(wasmBackendMemory(backend), { malloc: (bytes) => backend.wasm._malloc(bytes), threads: wasmThreadsOf(backend) });
+  const runner = gemmRunnerOf(module, backend);
   const per = Math.ceil(tiles / Math.min(tiles, TRANSFORM_ITEMS_PER_THREAD * runner.threads));
   runner.run({ ...job, items: Math.ceil(tiles / per), per });
 }
